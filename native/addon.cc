@@ -1,0 +1,38 @@
+// Module entry: registers each concept's functions and reports what the build found.
+#include <ATen/Parallel.h>
+#include <ATen/Version.h>
+#include "tensor.h"
+
+namespace gt {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  TensorWrap::Init(env, exports);
+  initTensorConversions(env, exports);
+  initOps(env, exports);
+  initAutograd(env, exports);
+  initMemory(env, exports);
+  initOptim(env, exports);
+  initSerialize(env, exports);
+  initGumbel(env, exports);
+  GT_DEF(exports, "buildInfo", {
+    auto o = Napi::Object::New(a.env());
+    o.Set("torchVersion", GT_TORCH_VERSION);
+    o.Set("torchDir", GT_TORCH_DIR);
+    o.Set("foundVia", GT_TORCH_FOUND_VIA);
+    o.Set("cxx11Abi", GT_CXX11_ABI);
+#ifdef GT_WITH_CUDA
+    o.Set("builtWithCuda", true);
+#else
+    o.Set("builtWithCuda", false);
+#endif
+    o.Set("config", at::show_config());
+    o.Set("parallel", at::get_parallel_info());
+    return Napi::Value(o);
+  });
+  return exports;
+}
+
+}  // namespace gt
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return gt::Init(env, exports); }
+NODE_API_MODULE(gumbel_torch, InitAddon)

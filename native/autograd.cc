@@ -1,0 +1,35 @@
+// Autograd entry points. Custom differentiable ops are torch::autograd::Function subclasses
+// (see gumbel/*.cc); this file exposes gradients, backward and grad mode.
+#include "tensor.h"
+
+namespace gt {
+
+void initAutograd(Napi::Env env, Napi::Object x) {
+  GT_DEF(x, "requiresGrad", { return a.tensor(0).requires_grad(); });
+  GT_DEF(x, "setRequiresGrad", { a.tensor(0).requires_grad_(a.flag(1)); });
+  GT_DEF(x, "grad", { return a.tensor(0).grad(); });
+  GT_DEF(x, "setGrad", {
+    auto t = a.tensor(0);
+    t.mutable_grad() = a.has(1) ? a.tensor(1) : at::Tensor();
+  });
+  GT_DEF(x, "isLeaf", { return a.tensor(0).is_leaf(); });
+  GT_DEF(x, "backward", {
+    auto t = a.tensor(0);
+    auto g = a.optTensor(1);
+    if (!g && t.numel() != 1)
+      throw ArgError("backward(): grad can be implicitly created only for a tensor with one element; pass a gradient");
+    t.backward(g.value_or(at::Tensor()), /*retain_graph=*/a.has(2) ? c10::optional<bool>(a.flag(2)) : c10::nullopt);
+  });
+  // Grad mode is thread-local; JS runs on one thread, so a scope is set/restore around the callback.
+  GT_DEF(x, "isGradEnabled", { return c10::GradMode::is_enabled(); });
+  GT_DEF(x, "setGradEnabled", {
+    bool prev = c10::GradMode::is_enabled();
+    c10::GradMode::set_enabled(a.flag(0));
+    return prev;
+  });
+  GT_DEF(x, "zeroGrads", {
+    for (auto& p : a.tensors(0)) p.mutable_grad() = at::Tensor();  // as PyTorch's zero_grad(set_to_none=True)
+  });
+}
+
+}  // namespace gt

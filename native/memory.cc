@@ -1,0 +1,45 @@
+// Live-tensor accounting and allocator figures. Tensor bytes are reported to V8 as external memory,
+// so the garbage collector feels device and host memory held by tensors it has not yet freed.
+#include <atomic>
+#include "tensor.h"
+
+namespace gt {
+namespace {
+std::atomic<int64_t> liveTensors{0};
+std::atomic<int64_t> liveBytes{0};
+std::atomic<int64_t> peakBytes{0};
+}  // namespace
+
+#ifdef GT_WITH_CUDA
+Napi::Value cudaMemoryStats(Napi::Env env);  // cuda/memory.cc
+#endif
+
+void trackAlloc(Napi::Env env, int64_t bytes) {
+  liveTensors++;
+  int64_t now = liveBytes += bytes;
+  int64_t peak = peakBytes.load();
+  while (now > peak && !peakBytes.compare_exchange_weak(peak, now)) {
+  }
+  if (bytes) Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+}
+
+void trackFree(Napi::Env env, int64_t bytes) {
+  liveTensors--;
+  liveBytes -= bytes;
+  if (bytes) Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+}
+
+void initMemory(Napi::Env env, Napi::Object x) {
+  GT_DEF(x, "memory", {
+    auto o = Napi::Object::New(a.env());
+    o.Set("liveTensors", static_cast<double>(liveTensors.load()));
+    o.Set("liveBytes", static_cast<double>(liveBytes.load()));
+    o.Set("peakBytes", static_cast<double>(peakBytes.load()));
+#ifdef GT_WITH_CUDA
+    o.Set("cuda", cudaMemoryStats(a.env()));
+#endif
+    return Napi::Value(o);
+  });
+}
+
+}  // namespace gt

@@ -1,0 +1,112 @@
+// LibTorch's own optimizers over a list of parameter tensors, so the arithmetic is PyTorch's.
+#include <sstream>
+#include "tensor.h"
+
+namespace gt {
+namespace {
+// LibTorch 1.x keys optimizer state by the TensorImpl address printed as a string, 2.x by the address.
+template <typename Map>
+typename Map::key_type stateKey(const Map&, const at::Tensor& p) {
+  using K = typename Map::key_type;
+  if constexpr (std::is_same_v<K, std::string>) {
+    std::ostringstream s;
+    s << p.unsafeGetTensorImpl();
+    return s.str();
+  } else {
+    return static_cast<K>(p.unsafeGetTensorImpl());
+  }
+}
+}  // namespace
+
+class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "NativeAdam",
+                       {InstanceMethod<&OptimizerWrap::Step>("step"),
+                        InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad"),
+                        InstanceMethod<&OptimizerWrap::SetLr>("setLr"),
+                        InstanceMethod<&OptimizerWrap::GetState>("getState"),
+                        InstanceMethod<&OptimizerWrap::SetState>("setState")});
+  }
+
+  // new NativeAdam(params, lr, beta1, beta2, eps, weightDecay, amsgrad)
+  explicit OptimizerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OptimizerWrap>(info) {
+    guard(info.Env(), [&]() -> Napi::Value {
+      Args a(info);
+      params_ = a.tensors(0);
+      auto opts = torch::optim::AdamOptions(a.f64(1))
+                      .betas(std::make_tuple(a.f64(2), a.f64(3)))
+                      .eps(a.f64(4))
+                      .weight_decay(a.f64(5))
+                      .amsgrad(a.flag(6));
+      adam_ = std::make_unique<torch::optim::Adam>(params_, opts);
+      return info.Env().Undefined();
+    });
+  }
+
+ private:
+  Napi::Value Step(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value {
+      adam_->step();
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value ZeroGrad(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value {
+      for (auto& p : params_) p.mutable_grad() = at::Tensor();
+      return info.Env().Undefined();
+    });
+  }
+  Napi::Value SetLr(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value {
+      Args a(info);
+      for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(a.f64(0));
+      return info.Env().Undefined();
+    });
+  }
+  // State per parameter, in parameter order: [step, expAvg, expAvgSq, maxExpAvgSq?] or null.
+  Napi::Value GetState(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value {
+      Napi::Env env = info.Env();
+      auto out = Napi::Array::New(env, params_.size());
+      auto& state = adam_->state();
+      for (size_t i = 0; i < params_.size(); ++i) {
+        auto it = state.find(stateKey(state, params_[i]));
+        if (it == state.end()) {
+          out.Set(i, env.Null());
+          continue;
+        }
+        auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
+        auto o = Napi::Object::New(env);
+        o.Set("step", static_cast<double>(s.step()));
+        o.Set("expAvg", toJs(env, s.exp_avg()));
+        o.Set("expAvgSq", toJs(env, s.exp_avg_sq()));
+        if (s.max_exp_avg_sq().defined()) o.Set("maxExpAvgSq", toJs(env, s.max_exp_avg_sq()));
+        out.Set(i, o);
+      }
+      return out;
+    });
+  }
+  // setState(index, step, expAvg, expAvgSq, maxExpAvgSq?)
+  Napi::Value SetState(const Napi::CallbackInfo& info) {
+    return guard(info.Env(), [&]() -> Napi::Value {
+      Args a(info);
+      int64_t i = a.i64(0);
+      if (i < 0 || i >= static_cast<int64_t>(params_.size())) throw ArgError("parameter index out of range");
+      auto s = std::make_unique<torch::optim::AdamParamState>();
+      s->step(a.i64(1));
+      s->exp_avg(a.tensor(2).detach().clone());
+      s->exp_avg_sq(a.tensor(3).detach().clone());
+      if (a.has(4)) s->max_exp_avg_sq(a.tensor(4).detach().clone());
+      adam_->state()[stateKey(adam_->state(), params_[i])] = std::move(s);
+      return info.Env().Undefined();
+    });
+  }
+
+  std::vector<at::Tensor> params_;
+  std::unique_ptr<torch::optim::Adam> adam_;
+};
+
+void initOptim(Napi::Env env, Napi::Object x) { x.Set("NativeAdam", OptimizerWrap::Define(env)); }
+
+}  // namespace gt

@@ -1,0 +1,283 @@
+#include "tensor.h"
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+namespace gt {
+namespace {
+
+struct AddonData {
+  Napi::FunctionReference tensorCtor;
+};
+// Passed to the constructor so that only native code can make a TensorWrap.
+struct ConstructToken {
+  at::Tensor t;
+};
+
+AddonData& data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
+
+int64_t tensorBytes(const at::Tensor& t) {
+  return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
+}
+
+const std::unordered_map<std::string, at::ScalarType>& dtypeTable() {
+  static const std::unordered_map<std::string, at::ScalarType> table = {
+      {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf}, {"bfloat16", at::kBFloat16},
+      {"int64", at::kLong},    {"int32", at::kInt},      {"int16", at::kShort},  {"int8", at::kChar},
+      {"uint8", at::kByte},    {"bool", at::kBool}};
+  return table;
+}
+
+}  // namespace
+
+at::ScalarType parseDtype(const std::string& name) {
+  auto it = dtypeTable().find(name);
+  if (it == dtypeTable().end()) throw ArgError("unknown dtype '" + name + "'");
+  return it->second;
+}
+
+std::string dtypeName(at::ScalarType t) {
+  for (const auto& kv : dtypeTable())
+    if (kv.second == t) return kv.first;
+  return c10::toString(t);
+}
+
+at::Device parseDevice(const std::string& name) {
+  if (name == "cpu") return at::Device(at::kCPU);
+  if (name.rfind("cuda", 0) == 0) return at::Device(name);  // "cuda" or "cuda:N"; LibTorch validates N
+  throw ArgError("unknown device '" + name + "' (expected 'cpu', 'cuda' or 'cuda:N')");
+}
+
+// ---------------------------------------------------------------------------------------------
+// TensorWrap
+
+void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "NativeTensor",
+                                    {InstanceMethod<&TensorWrap::Dispose>("dispose"),
+                                     InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
+  auto* d = new AddonData();
+  d->tensorCtor = Napi::Persistent(ctor);
+  env.SetInstanceData<AddonData>(d);
+  exports.Set("NativeTensor", ctor);
+}
+
+Napi::Object TensorWrap::Make(Napi::Env env, at::Tensor t) {
+  ConstructToken token{std::move(t)};
+  return data(env).tensorCtor.New({Napi::External<ConstructToken>::New(env, &token)});
+}
+
+bool TensorWrap::IsTensor(Napi::Env env, const Napi::Value& v) {
+  return v.IsObject() && v.As<Napi::Object>().InstanceOf(data(env).tensorCtor.Value());
+}
+
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal())
+    throw Napi::TypeError::New(info.Env(), "NativeTensor cannot be constructed from JavaScript; use the tensor factories");
+  tensor_ = std::move(info[0].As<Napi::External<ConstructToken>>().Data()->t);
+  bytes_ = tensorBytes(tensor_);
+  trackAlloc(info.Env(), bytes_);
+}
+
+TensorWrap::~TensorWrap() { release(); }
+
+void TensorWrap::release() {
+  if (!tensor_.defined()) return;
+  tensor_ = at::Tensor();
+  trackFree(Env(), bytes_);
+  bytes_ = 0;
+}
+
+const at::Tensor& TensorWrap::tensor() const {
+  if (!tensor_.defined()) throw ArgError("tensor has been disposed");
+  return tensor_;
+}
+
+Napi::Value TensorWrap::Dispose(const Napi::CallbackInfo& info) {
+  release();
+  return info.Env().Undefined();
+}
+
+Napi::Value TensorWrap::IsDisposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !tensor_.defined());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Args
+
+void Args::need(size_t i, const char* what) const {
+  if (i >= info_.Length() || info_[i].IsUndefined())
+    throw ArgError("argument " + std::to_string(i) + ": expected " + what + ", got nothing");
+}
+
+at::Tensor Args::tensor(size_t i) const {
+  need(i, "a tensor");
+  if (!TensorWrap::IsTensor(env(), info_[i])) throw ArgError("argument " + std::to_string(i) + ": expected a tensor");
+  return TensorWrap::Unwrap(info_[i].As<Napi::Object>())->tensor();
+}
+
+std::optional<at::Tensor> Args::optTensor(size_t i) const {
+  if (!has(i)) return std::nullopt;
+  return tensor(i);
+}
+
+std::vector<at::Tensor> Args::tensors(size_t i) const {
+  need(i, "an array of tensors");
+  if (!info_[i].IsArray()) throw ArgError("argument " + std::to_string(i) + ": expected an array of tensors");
+  auto arr = info_[i].As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  out.reserve(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); ++k) {
+    Napi::Value v = arr.Get(k);
+    if (!TensorWrap::IsTensor(env(), v)) throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected a tensor");
+    out.push_back(TensorWrap::Unwrap(v.As<Napi::Object>())->tensor());
+  }
+  return out;
+}
+
+at::Scalar Args::scalar(size_t i) const {
+  need(i, "a number");
+  Napi::Value v = info_[i];
+  if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
+  if (v.IsBigInt()) {
+    bool lossless = true;
+    return at::Scalar(static_cast<int64_t>(v.As<Napi::BigInt>().Int64Value(&lossless)));
+  }
+  if (!v.IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected a number");
+  double d = v.As<Napi::Number>().DoubleValue();
+  // Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
+  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
+  return at::Scalar(d);
+}
+
+double Args::f64(size_t i) const {
+  need(i, "a number");
+  if (!info_[i].IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected a number");
+  return info_[i].As<Napi::Number>().DoubleValue();
+}
+
+int64_t Args::i64(size_t i) const {
+  need(i, "an integer");
+  if (info_[i].IsBigInt()) {
+    bool lossless = true;
+    return info_[i].As<Napi::BigInt>().Int64Value(&lossless);
+  }
+  if (!info_[i].IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected an integer");
+  double d = info_[i].As<Napi::Number>().DoubleValue();
+  if (!std::isfinite(d) || d != std::trunc(d)) throw ArgError("argument " + std::to_string(i) + ": expected an integer, got " + std::to_string(d));
+  return static_cast<int64_t>(d);
+}
+
+bool Args::flag(size_t i) const {
+  need(i, "a boolean");
+  if (!info_[i].IsBoolean()) throw ArgError("argument " + std::to_string(i) + ": expected a boolean");
+  return info_[i].As<Napi::Boolean>().Value();
+}
+
+std::string Args::str(size_t i) const {
+  need(i, "a string");
+  if (!info_[i].IsString()) throw ArgError("argument " + std::to_string(i) + ": expected a string");
+  return info_[i].As<Napi::String>().Utf8Value();
+}
+
+std::vector<int64_t> Args::ints(size_t i) const {
+  need(i, "an array of integers");
+  if (!info_[i].IsArray()) throw ArgError("argument " + std::to_string(i) + ": expected an array of integers");
+  auto arr = info_[i].As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t k = 0; k < arr.Length(); ++k) {
+    Napi::Value v = arr.Get(k);
+    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    if (!std::isfinite(d) || d != std::trunc(d))
+      throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected an integer");
+    out[k] = static_cast<int64_t>(d);
+  }
+  return out;
+}
+
+at::TensorOptions Args::options(size_t dtypeArg, size_t deviceArg) const {
+  auto dt = has(dtypeArg) ? dtype(dtypeArg) : at::kFloat;
+  return at::TensorOptions().dtype(dt).device(device(deviceArg));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed arrays <-> tensors: the only place that copies between JS memory and tensors.
+
+namespace {
+
+template <typename T>
+at::Tensor fromArray(const Napi::TypedArray& arr, at::ScalarType st, const std::vector<int64_t>& shape) {
+  auto ta = arr.As<Napi::TypedArrayOf<T>>();
+  return torch::from_blob(ta.Data(), shape, at::TensorOptions().dtype(st)).clone();
+}
+
+Napi::Value toTypedArray(Napi::Env env, at::Tensor t) {
+  t = t.detach().to(at::kCPU).contiguous();
+  auto st = t.scalar_type();
+  if (st == at::kHalf || st == at::kBFloat16) st = at::kFloat;
+  if (st == at::kBool) st = at::kByte;
+  t = t.to(st).contiguous();
+  size_t n = static_cast<size_t>(t.numel());
+  auto copyInto = [&](auto arr) {
+    if (n) std::memcpy(arr.Data(), t.data_ptr(), n * t.element_size());
+    return Napi::Value(arr);
+  };
+  switch (st) {
+    case at::kFloat: return copyInto(Napi::Float32Array::New(env, n));
+    case at::kDouble: return copyInto(Napi::Float64Array::New(env, n));
+    case at::kLong: return copyInto(Napi::BigInt64Array::New(env, n));
+    case at::kInt: return copyInto(Napi::Int32Array::New(env, n));
+    case at::kShort: return copyInto(Napi::Int16Array::New(env, n));
+    case at::kChar: return copyInto(Napi::Int8Array::New(env, n));
+    case at::kByte: return copyInto(Napi::Uint8Array::New(env, n));
+    default: throw ArgError("data(): unsupported dtype " + dtypeName(st));
+  }
+}
+
+}  // namespace
+
+void initTensorConversions(Napi::Env env, Napi::Object exports) {
+  // fromTypedArray(array, shape, dtype?, device?)
+  GT_DEF(exports, "fromTypedArray", {
+    Napi::Value v = a.raw(0);
+    if (!v.IsTypedArray()) throw ArgError("argument 0: expected a TypedArray");
+    auto arr = v.As<Napi::TypedArray>();
+    auto shape = a.ints(1);
+    int64_t numel = 1;
+    for (auto s : shape) {
+      if (s < 0) throw ArgError("shape has a negative size");
+      numel *= s;
+    }
+    if (static_cast<size_t>(numel) != arr.ElementLength())
+      throw ArgError("shape [" + c10::str(c10::IntArrayRef(shape)) + "] holds " + std::to_string(numel) +
+                     " elements but the array has " + std::to_string(arr.ElementLength()));
+    at::Tensor t;
+    switch (arr.TypedArrayType()) {
+      case napi_float32_array: t = fromArray<float>(arr, at::kFloat, shape); break;
+      case napi_float64_array: t = fromArray<double>(arr, at::kDouble, shape); break;
+      case napi_int32_array: t = fromArray<int32_t>(arr, at::kInt, shape); break;
+      case napi_int16_array: t = fromArray<int16_t>(arr, at::kShort, shape); break;
+      case napi_int8_array: t = fromArray<int8_t>(arr, at::kChar, shape); break;
+      case napi_uint8_array: case napi_uint8_clamped_array: t = fromArray<uint8_t>(arr, at::kByte, shape); break;
+      case napi_bigint64_array: t = fromArray<int64_t>(arr, at::kLong, shape); break;
+      default: throw ArgError("unsupported TypedArray type");
+    }
+    if (a.has(2)) t = t.to(a.dtype(2));
+    if (a.has(3)) t = t.to(a.device(3));
+    return t;
+  });
+  GT_DEF(exports, "data", { return toTypedArray(a.env(), a.tensor(0)); });
+  GT_DEF(exports, "shape", { return a.tensor(0).sizes().vec(); });
+  GT_DEF(exports, "strides", { return a.tensor(0).strides().vec(); });
+  GT_DEF(exports, "dtype", { return dtypeName(a.tensor(0).scalar_type()); });
+  GT_DEF(exports, "device", { return a.tensor(0).device().str(); });
+  GT_DEF(exports, "numel", { return static_cast<int64_t>(a.tensor(0).numel()); });
+  GT_DEF(exports, "isContiguous", { return a.tensor(0).is_contiguous(); });
+  GT_DEF(exports, "item", {
+    at::Tensor t = a.tensor(0);
+    if (t.numel() != 1) throw ArgError("item(): tensor has " + std::to_string(t.numel()) + " elements, expected exactly 1");
+    if (t.scalar_type() == at::kBool) return Napi::Value(Napi::Boolean::New(a.env(), t.item<bool>()));
+    return Napi::Value(Napi::Number::New(a.env(), t.item<double>()));
+  });
+}
+
+}  // namespace gt

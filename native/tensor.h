@@ -1,0 +1,135 @@
+// The JS class that owns an at::Tensor, and every conversion between JS values and LibTorch types.
+#pragma once
+#include <napi.h>
+#include <torch/torch.h>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+#include "error.h"
+
+namespace gt {
+
+class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  static Napi::Object Make(Napi::Env env, at::Tensor t);
+  static bool IsTensor(Napi::Env env, const Napi::Value& v);
+
+  explicit TensorWrap(const Napi::CallbackInfo& info);
+  ~TensorWrap() override;
+
+  const at::Tensor& tensor() const;
+  void release();
+
+ private:
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  at::Tensor tensor_;
+  int64_t bytes_ = 0;
+};
+
+// Live-tensor accounting (memory.cc).
+void trackAlloc(Napi::Env env, int64_t bytes);
+void trackFree(Napi::Env env, int64_t bytes);
+
+at::ScalarType parseDtype(const std::string& name);
+std::string dtypeName(at::ScalarType t);
+at::Device parseDevice(const std::string& name);
+
+// Reads the arguments of a native call; every op unpacks its arguments through this, so argument
+// conversion lives in one place.
+class Args {
+ public:
+  explicit Args(const Napi::CallbackInfo& info) : info_(info) {}
+  Napi::Env env() const { return info_.Env(); }
+  size_t size() const { return info_.Length(); }
+  Napi::Value raw(size_t i) const { return info_[i]; }
+  bool has(size_t i) const { return i < info_.Length() && !info_[i].IsUndefined() && !info_[i].IsNull(); }
+  bool isTensor(size_t i) const { return has(i) && TensorWrap::IsTensor(env(), info_[i]); }
+
+  at::Tensor tensor(size_t i) const;
+  std::optional<at::Tensor> optTensor(size_t i) const;
+  std::vector<at::Tensor> tensors(size_t i) const;
+  at::Scalar scalar(size_t i) const;
+  at::Scalar scalar(size_t i, at::Scalar dflt) const { return has(i) ? scalar(i) : dflt; }
+  double f64(size_t i) const;
+  double f64(size_t i, double dflt) const { return has(i) ? f64(i) : dflt; }
+  int64_t i64(size_t i) const;
+  int64_t i64(size_t i, int64_t dflt) const { return has(i) ? i64(i) : dflt; }
+  bool flag(size_t i) const;
+  bool flag(size_t i, bool dflt) const { return has(i) ? flag(i) : dflt; }
+  std::string str(size_t i) const;
+  std::vector<int64_t> ints(size_t i) const;
+  at::ScalarType dtype(size_t i) const { return parseDtype(str(i)); }
+  at::Device device(size_t i) const { return has(i) ? parseDevice(str(i)) : at::Device(at::kCPU); }
+  // Tensor options from a dtype argument (default float32) and a device argument (default cpu).
+  at::TensorOptions options(size_t dtypeArg, size_t deviceArg) const;
+
+ private:
+  void need(size_t i, const char* what) const;
+  const Napi::CallbackInfo& info_;
+};
+
+// C++ results to JS values.
+inline Napi::Value toJs(Napi::Env env, const at::Tensor& t) {
+  if (!t.defined()) return env.Undefined();
+  return TensorWrap::Make(env, t);
+}
+inline Napi::Value toJs(Napi::Env env, double v) { return Napi::Number::New(env, v); }
+inline Napi::Value toJs(Napi::Env env, int64_t v) { return Napi::Number::New(env, static_cast<double>(v)); }
+inline Napi::Value toJs(Napi::Env env, bool v) { return Napi::Boolean::New(env, v); }
+inline Napi::Value toJs(Napi::Env env, const std::string& v) { return Napi::String::New(env, v); }
+inline Napi::Value toJs(Napi::Env, Napi::Value v) { return v; }
+inline Napi::Value toJs(Napi::Env env, const std::vector<at::Tensor>& ts) {
+  auto arr = Napi::Array::New(env, ts.size());
+  for (size_t i = 0; i < ts.size(); ++i) arr.Set(i, toJs(env, ts[i]));
+  return arr;
+}
+inline Napi::Value toJs(Napi::Env env, const std::vector<int64_t>& v) {
+  auto arr = Napi::Array::New(env, v.size());
+  for (size_t i = 0; i < v.size(); ++i) arr.Set(i, Napi::Number::New(env, static_cast<double>(v[i])));
+  return arr;
+}
+template <typename... T>
+Napi::Value toJs(Napi::Env env, const std::tuple<T...>& tup) {
+  auto arr = Napi::Array::New(env, sizeof...(T));
+  uint32_t i = 0;
+  std::apply([&](const auto&... x) { ((arr.Set(i++, toJs(env, x))), ...); }, tup);
+  return arr;
+}
+
+// The one wrapper pattern for every native function: unpack through Args, run under guard(),
+// convert the result with toJs().
+template <typename F>
+Napi::Function makeFn(Napi::Env env, const char* name, F fn) {
+  return Napi::Function::New(
+      env,
+      [fn](const Napi::CallbackInfo& info) -> Napi::Value {
+        Napi::Env env = info.Env();
+        return guard(env, [&]() -> Napi::Value {
+          Args a(info);
+          if constexpr (std::is_void_v<decltype(fn(a))>) {
+            fn(a);
+            return env.Undefined();
+          } else {
+            return toJs(env, fn(a));
+          }
+        });
+      },
+      name);
+}
+
+#define GT_DEF(exports, name, ...) (exports).Set(name, ::gt::makeFn((exports).Env(), name, [](::gt::Args & a) __VA_ARGS__))
+
+// Each concept file registers its functions here (called from addon.cc).
+void initTensorConversions(Napi::Env env, Napi::Object exports);
+void initOps(Napi::Env env, Napi::Object exports);
+void initAutograd(Napi::Env env, Napi::Object exports);
+void initMemory(Napi::Env env, Napi::Object exports);
+void initOptim(Napi::Env env, Napi::Object exports);
+void initSerialize(Napi::Env env, Napi::Object exports);
+void initGumbel(Napi::Env env, Napi::Object exports);
+
+}  // namespace gt
