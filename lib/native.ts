@@ -1,0 +1,106 @@
+// Loads the compiled addon. A load failure says why and how to fix it, in the manner of sharp.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The opaque native handle that owns one LibTorch tensor. */
+export interface NativeTensor {
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+export interface NativeAdamState {
+  step: number;
+  expAvg: NativeTensor;
+  expAvgSq: NativeTensor;
+  maxExpAvgSq?: NativeTensor;
+}
+
+export interface NativeAdam {
+  step(): void;
+  zeroGrad(): void;
+  setLr(lr: number): void;
+  getState(): (NativeAdamState | null)[];
+  setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
+}
+
+export interface NativeBuildInfo {
+  torchVersion: string;
+  torchDir: string;
+  foundVia: string;
+  cxx11Abi: string;
+  builtWithCuda: boolean;
+  config: string;
+  parallel: string;
+}
+
+/** Functions of the addon: every op is `(...args) => result` through one wrapper on the C++ side. */
+export type NativeFn = (...args: unknown[]) => unknown;
+export interface NativeBinding {
+  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean) => NativeAdam;
+  buildInfo(): NativeBuildInfo;
+  [name: string]: unknown;
+}
+
+const root = path.resolve(__dirname, '..');
+const candidates = [
+  path.join(root, 'build', 'Release', 'gumbel_torch.node'),
+  path.join(root, 'build', 'Debug', 'gumbel_torch.node'),
+];
+
+function explain(err: Error, file: string): string {
+  const msg = err.message;
+  const lines = [`gumbel-torch: could not load the native addon ${file}`, `  cause: ${msg}`];
+  if (/cannot open shared object file/.test(msg)) {
+    const lib = /(\S+\.so[.\d]*)/.exec(msg)?.[1] ?? 'a LibTorch library';
+    lines.push(`  ${lib} was not found at run time.`);
+    if (/cuda|cudnn|nvrtc|cublas/i.test(lib)) {
+      lines.push('  This build links CUDA LibTorch: install the CUDA runtime it was built with, or rebuild against a CPU LibTorch.');
+    } else {
+      lines.push('  Install LibTorch (Debian/Ubuntu: apt-get install libtorch-dev libopenblas0-pthread) or set LD_LIBRARY_PATH to its lib folder,');
+      lines.push('  then rebuild: npm run build:native');
+    }
+  } else if (/undefined symbol/.test(msg)) {
+    lines.push('  The addon was built against a different LibTorch (or a different C++11 ABI) than the one loaded now.');
+    lines.push('  Rebuild against the LibTorch you run with: npm run build:native (set LIBTORCH or Torch_DIR to choose it).');
+  } else if (/NODE_MODULE_VERSION|Module did not self-register|invalid ELF|wrong ELF class/.test(msg)) {
+    lines.push('  The addon was built for another Node.js or another platform. Rebuild: npm rebuild gumbel-torch');
+  }
+  return lines.join('\n');
+}
+
+function load(): NativeBinding {
+  // LibTorch's OpenMP threads spin-wait and fight OpenBLAS's for the cores unless told to sleep;
+  // libgomp reads this when it loads, so it must be set before the addon is opened.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  const file = candidates.find((f) => fs.existsSync(f));
+  if (!file) {
+    throw new Error(
+      [
+        'gumbel-torch: the native addon has not been built (no build/Release/gumbel_torch.node).',
+        '  Build it with: npm run build:native',
+        '  It needs LibTorch: on Debian/Ubuntu apt-get install libtorch-dev libopenblas0-pthread,',
+        '  or set LIBTORCH to a LibTorch folder, or Torch_DIR to the folder holding TorchConfig.cmake.',
+      ].join('\n'),
+    );
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(file) as NativeBinding;
+  } catch (e) {
+    throw new Error(explain(e as Error, file));
+  }
+}
+
+export const native: NativeBinding = load();
+
+/** Calls a native function by name (the one call path from TypeScript into C++). */
+export function callNative(name: string, args: unknown[]): unknown {
+  const fn = native[name];
+  if (typeof fn !== 'function') throw new Error(`gumbel-torch: native function '${name}' is missing (rebuild with npm run build:native)`);
+  return (fn as NativeFn)(...args);
+}
+
+export function torchInfoFile(): string | undefined {
+  const f = path.join(root, 'build', 'torch-info.json');
+  return fs.existsSync(f) ? f : undefined;
+}

@@ -1,0 +1,108 @@
+// Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
+import * as fs from 'node:fs';
+import { checkInt } from './check';
+import { native, opRawNative, torchInfoFile } from './native-call';
+
+/** Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. */
+export function manualSeed(seed: number): void {
+  opRawNative('manualSeed', checkInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER));
+}
+
+export function setNumThreads(n: number): void {
+  opRawNative('setNumThreads', checkInt(n, 'n', 1, 1024));
+}
+export function getNumThreads(): number {
+  return opRawNative('getNumThreads') as number;
+}
+
+export function isGradEnabled(): boolean {
+  return opRawNative('isGradEnabled') as boolean;
+}
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError('expected a function');
+  const prev = opRawNative('setGradEnabled', enabled) as boolean;
+  try {
+    return fn();
+  } finally {
+    opRawNative('setGradEnabled', prev);
+  }
+}
+/** Runs fn with autograd recording off, as `with torch.no_grad()`. */
+export function noGrad<T>(fn: () => T): T {
+  return withGradMode(false, fn);
+}
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
+}
+
+export const cuda = {
+  isAvailable(): boolean {
+    return opRawNative('cudaIsAvailable') as boolean;
+  },
+  deviceCount(): number {
+    return opRawNative('cudaDeviceCount') as number;
+  },
+  /** Waits for all work on the device; a no-op without CUDA. */
+  synchronize(device?: number): void {
+    if (!cuda.isAvailable()) return;
+    opRawNative('cudaSynchronize', device === undefined ? -1 : checkInt(device, 'device', 0));
+  },
+};
+
+export interface CudaMemory {
+  allocatedBytes: number;
+  reservedBytes: number;
+  peakAllocatedBytes: number;
+}
+export interface MemoryInfo {
+  /** Tensors whose handles are alive in JS (not yet disposed or collected). */
+  liveTensors: number;
+  /** Bytes those tensors address (views count their own extent). */
+  liveBytes: number;
+  peakBytes: number;
+  /** CUDA caching-allocator figures for device 0, when built with CUDA and a GPU is present. */
+  cuda?: CudaMemory;
+}
+export function memory(): MemoryInfo {
+  return opRawNative('memory') as MemoryInfo;
+}
+
+export interface Diagnostics {
+  torchVersion: string;
+  foundVia: string;
+  torchDir: string;
+  cxx11Abi: string;
+  builtWithCuda: boolean;
+  cudaAvailable: boolean;
+  cudaDeviceCount: number;
+  blas: string;
+  numThreads: number;
+  addonPath: string;
+}
+
+/** What the addon was built against and what it runs with (LibTorch, CUDA, BLAS, threads). */
+export function diagnostics(): Diagnostics {
+  const b = native.buildInfo();
+  let blas = /BLAS_INFO=(\w+)/.exec(b.config)?.[1] ?? 'unknown';
+  try {
+    // Debian picks the BLAS at run time through alternatives; the mapped library is the truth.
+    const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+    const libs = new Set(maps.split('\n').map((l) => /\/([^/\s]*blas[^/\s]*)$/i.exec(l)?.[1]).filter((x): x is string => !!x));
+    const real = [...libs].map((l) => l).join(', ');
+    if (real) blas = `${blas} (loaded: ${real})`;
+  } catch {
+    /* not Linux */
+  }
+  return {
+    torchVersion: b.torchVersion,
+    foundVia: b.foundVia,
+    torchDir: b.torchDir,
+    cxx11Abi: b.cxx11Abi,
+    builtWithCuda: b.builtWithCuda,
+    cudaAvailable: cuda.isAvailable(),
+    cudaDeviceCount: cuda.deviceCount(),
+    blas,
+    numThreads: getNumThreads(),
+    addonPath: torchInfoFile() ?? '',
+  };
+}

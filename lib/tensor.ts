@@ -1,0 +1,456 @@
+// The Tensor class: a typed, disposable handle on a real LibTorch tensor, with PyTorch's API shape.
+import * as util from 'node:util';
+import { callNative, NativeTensor } from './native';
+import { checkBool, checkDim, checkInt, checkNumber, describe } from './check';
+import { formatTensor } from './format';
+import { registerTensorClass, track } from './scope';
+
+export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
+export type Shape = readonly number[];
+export type NestedArray = number | boolean | readonly NestedArray[];
+export type Scalar = number | boolean;
+export type TensorLike = Tensor | Scalar;
+export type Reduction = 'none' | 'mean' | 'sum';
+export interface TensorOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+/** The TypedArray that `data()` returns for each dtype (float16/bfloat16 widen to float32, bool to uint8). */
+export type DataArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
+const FLOATS = new Set<DType>(['float32', 'float64', 'float16', 'bfloat16']);
+
+if (typeof (Symbol as { dispose?: symbol }).dispose !== 'symbol') {
+  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose') });
+}
+
+export function checkDtype(v: unknown, name = 'dtype'): DType {
+  if (typeof v !== 'string' || !DTYPES.includes(v as DType)) throw new TypeError(`${name} must be one of ${DTYPES.join(', ')}; got ${describe(v)}`);
+  return v as DType;
+}
+
+export function checkDevice(v: unknown, name = 'device'): Device {
+  if (typeof v !== 'string' || !/^(cpu|cuda(:\d+)?)$/.test(v)) throw new TypeError(`${name} must be 'cpu', 'cuda' or 'cuda:N'; got ${describe(v)}`);
+  return v as Device;
+}
+
+export function checkTensor(v: unknown, name: string): Tensor {
+  if (!(v instanceof Tensor)) throw new TypeError(`${name} must be a Tensor, got ${describe(v)}`);
+  if (v.isDisposed) throw new TypeError(`${name} has been disposed`);
+  return v;
+}
+
+function checkTensorLike(v: unknown, name: string): TensorLike {
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return checkTensor(v, name);
+}
+
+function unwrapArg(v: unknown): unknown {
+  if (v instanceof Tensor) return v.handle;
+  if (Array.isArray(v) && v.length > 0 && v[0] instanceof Tensor) return v.map((t: Tensor) => t.handle);
+  return v;
+}
+
+/** Calls a native op; Tensor arguments become handles, a tensor result becomes a Tensor. */
+export function op(name: string, ...args: unknown[]): Tensor {
+  return Tensor.fromHandle(callNative(name, args.map(unwrapArg)) as NativeTensor);
+}
+export function opRaw(name: string, ...args: unknown[]): unknown {
+  return callNative(name, args.map(unwrapArg));
+}
+
+export class Tensor {
+  #h: NativeTensor | null;
+
+  /** @internal Use the factories (tensor, zeros, rand, ...) instead. */
+  private constructor(h: NativeTensor) {
+    this.#h = h;
+    track(this);
+  }
+
+  /** @internal */
+  static fromHandle(h: NativeTensor): Tensor {
+    return new Tensor(h);
+  }
+
+  /** @internal The native handle; throws if the tensor was disposed. */
+  get handle(): NativeTensor {
+    if (this.#h === null) throw new TypeError('tensor has been disposed');
+    return this.#h;
+  }
+
+  get isDisposed(): boolean {
+    return this.#h === null;
+  }
+
+  /** Frees the tensor's memory now. Safe to call twice. */
+  dispose(): void {
+    if (this.#h === null) return;
+    this.#h.dispose();
+    this.#h = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  // ---- metadata
+  get shape(): number[] {
+    return opRaw('shape', this) as number[];
+  }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get dtype(): DType {
+    return opRaw('dtype', this) as DType;
+  }
+  get device(): Device {
+    return opRaw('device', this) as Device;
+  }
+  numel(): number {
+    return opRaw('numel', this) as number;
+  }
+  size(dim?: number): number | number[] {
+    const s = this.shape;
+    return dim === undefined ? s : s[checkDim(dim, s.length)];
+  }
+  isContiguous(): boolean {
+    return opRaw('isContiguous', this) as boolean;
+  }
+  get isFloatingPoint(): boolean {
+    return FLOATS.has(this.dtype);
+  }
+
+  // ---- data out
+  /** A copy of the values as the matching TypedArray (row-major). */
+  data(): DataArray {
+    return opRaw('data', this) as DataArray;
+  }
+  /** The value of a one-element tensor as a JS number (boolean for bool tensors). */
+  item(): number | boolean {
+    return opRaw('item', this) as number | boolean;
+  }
+  /** Values as nested JS arrays. */
+  toArray(): NestedArray {
+    const shape = this.shape;
+    const d = this.data();
+    const isBool = this.dtype === 'bool';
+    const val = (i: number): number | boolean => (isBool ? d[i] !== 0 : Number(d[i]));
+    if (shape.length === 0) return val(0);
+    let k = 0;
+    const build = (dim: number): NestedArray => Array.from({ length: shape[dim] }, () => (dim === shape.length - 1 ? val(k++) : build(dim + 1)));
+    return build(0);
+  }
+  toString(): string {
+    if (this.#h === null) return 'tensor(<disposed>)';
+    const suffixes: string[] = [];
+    const dev = this.device;
+    if (dev !== 'cpu') suffixes.push(`device='${dev}'`);
+    const dt = this.dtype;
+    if (!['float32', 'int64', 'bool'].includes(dt)) suffixes.push(`dtype=torch.${dt}`);
+    if (this.requiresGrad) suffixes.push('requires_grad=True');
+    return formatTensor(this.shape, this.data(), dt, suffixes);
+  }
+  [util.inspect.custom](): string {
+    return this.toString();
+  }
+
+  // ---- conversion
+  to(target: Device | DType | { dtype?: DType; device?: Device; nonBlocking?: boolean }): Tensor {
+    let dtype: DType | undefined;
+    let device: Device | undefined;
+    let nonBlocking = false;
+    if (typeof target === 'string') {
+      if (DTYPES.includes(target as DType)) dtype = target as DType;
+      else device = checkDevice(target, 'to(target)');
+    } else if (target && typeof target === 'object') {
+      if (target.dtype !== undefined) dtype = checkDtype(target.dtype);
+      if (target.device !== undefined) device = checkDevice(target.device);
+      if (target.nonBlocking !== undefined) nonBlocking = checkBool(target.nonBlocking, 'nonBlocking');
+    } else {
+      throw new TypeError(`to(target): expected a device, a dtype or { dtype, device }, got ${describe(target)}`);
+    }
+    return op('to', this, dtype, device, nonBlocking);
+  }
+  cpu(): Tensor {
+    return this.to('cpu');
+  }
+  cuda(index = 0): Tensor {
+    return this.to(`cuda:${checkInt(index, 'index', 0)}`);
+  }
+  float(): Tensor {
+    return this.to('float32');
+  }
+  double(): Tensor {
+    return this.to('float64');
+  }
+  long(): Tensor {
+    return this.to('int64');
+  }
+  contiguous(): Tensor {
+    return op('contiguous', this);
+  }
+  clone(): Tensor {
+    return op('clone', this);
+  }
+  detach(): Tensor {
+    return op('detach', this);
+  }
+
+  // ---- arithmetic
+  add(other: TensorLike, alpha: number = 1): Tensor {
+    return op('add', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+  }
+  sub(other: TensorLike, alpha: number = 1): Tensor {
+    return op('sub', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+  }
+  mul(other: TensorLike): Tensor {
+    return op('mul', this, checkTensorLike(other, 'other'));
+  }
+  div(other: TensorLike): Tensor {
+    return op('div', this, checkTensorLike(other, 'other'));
+  }
+  pow(exponent: TensorLike): Tensor {
+    return op('pow', this, checkTensorLike(exponent, 'exponent'));
+  }
+  /** other - this, for a number `other`. */
+  rsub(other: number): Tensor {
+    return op('rsub', this, checkNumber(other, 'other'));
+  }
+  neg(): Tensor {
+    return op('neg', this);
+  }
+  add_(other: TensorLike, alpha: number = 1): this {
+    return this.inPlace('add_', checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+  }
+  sub_(other: TensorLike, alpha: number = 1): this {
+    return this.inPlace('sub_', checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+  }
+  mul_(other: TensorLike): this {
+    return this.inPlace('mul_', checkTensorLike(other, 'other'));
+  }
+  div_(other: TensorLike): this {
+    return this.inPlace('div_', checkTensorLike(other, 'other'));
+  }
+  zero_(): this {
+    return this.inPlace('zero_');
+  }
+  fill_(value: Scalar): this {
+    return this.inPlace('fill_', checkTensorLike(value, 'value'));
+  }
+  copy_(src: Tensor): this {
+    return this.inPlace('copy_', checkTensor(src, 'src'));
+  }
+  uniform_(from = 0, to = 1): this {
+    return this.inPlace('uniform_', checkNumber(from, 'from', { finite: true }), checkNumber(to, 'to', { finite: true }));
+  }
+  normal_(mean = 0, std = 1): this {
+    return this.inPlace('normal_', checkNumber(mean, 'mean', { finite: true }), checkNumber(std, 'std', { finite: true }));
+  }
+  private inPlace(name: string, ...args: unknown[]): this {
+    op(name, this, ...args).dispose(); // the native result is a second handle on this same tensor
+    return this;
+  }
+  matmul(other: Tensor): Tensor {
+    return op('matmul', this, checkTensor(other, 'other'));
+  }
+
+  // ---- elementwise
+  exp(): Tensor {
+    return op('exp', this);
+  }
+  log(): Tensor {
+    return op('log', this);
+  }
+  log1p(): Tensor {
+    return op('log1p', this);
+  }
+  sqrt(): Tensor {
+    return op('sqrt', this);
+  }
+  abs(): Tensor {
+    return op('abs', this);
+  }
+  clamp(min?: number | null, max?: number | null): Tensor {
+    if (min != null) checkNumber(min, 'min');
+    if (max != null) checkNumber(max, 'max');
+    if (min == null && max == null) throw new TypeError('clamp(): at least one of min and max must be given');
+    return op('clamp', this, min ?? undefined, max ?? undefined);
+  }
+  relu(): Tensor {
+    return op('relu', this);
+  }
+  sigmoid(): Tensor {
+    return op('sigmoid', this);
+  }
+  tanh(): Tensor {
+    return op('tanh', this);
+  }
+  softmax(dim: number): Tensor {
+    return op('softmax', this, this.dim(dim));
+  }
+  logSoftmax(dim: number): Tensor {
+    return op('logSoftmax', this, this.dim(dim));
+  }
+  isnan(): Tensor {
+    return op('isnan', this);
+  }
+  isfinite(): Tensor {
+    return op('isfinite', this);
+  }
+
+  // ---- reductions
+  sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+    return op('sum', this, this.dims(dim), checkBool(keepdim, 'keepdim'), opts.dtype && checkDtype(opts.dtype));
+  }
+  mean(dim?: number | number[], keepdim = false): Tensor {
+    return op('mean', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
+  }
+  logsumexp(dim: number | number[], keepdim = false): Tensor {
+    return op('logsumexp', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
+  }
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return this.extreme('max', dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return this.extreme('min', dim, keepdim);
+  }
+  private extreme(kind: 'max' | 'min', dim: number | undefined, keepdim: boolean): Tensor | { values: Tensor; indices: Tensor } {
+    if (dim === undefined) return op(`${kind}All`, this);
+    const [values, indices] = (opRaw(`${kind}Dim`, this, this.dim(dim), checkBool(keepdim, 'keepdim')) as NativeTensor[]).map((h) => Tensor.fromHandle(h));
+    return { values, indices };
+  }
+  argmax(dim?: number, keepdim = false): Tensor {
+    return op('argmax', this, dim === undefined ? undefined : this.dim(dim), checkBool(keepdim, 'keepdim'));
+  }
+  any(): Tensor {
+    return op('any', this);
+  }
+  all(): Tensor {
+    return op('all', this);
+  }
+
+  // ---- comparisons
+  eq(other: TensorLike): Tensor {
+    return op('eq', this, checkTensorLike(other, 'other'));
+  }
+  ne(other: TensorLike): Tensor {
+    return op('ne', this, checkTensorLike(other, 'other'));
+  }
+  lt(other: TensorLike): Tensor {
+    return op('lt', this, checkTensorLike(other, 'other'));
+  }
+  le(other: TensorLike): Tensor {
+    return op('le', this, checkTensorLike(other, 'other'));
+  }
+  gt(other: TensorLike): Tensor {
+    return op('gt', this, checkTensorLike(other, 'other'));
+  }
+  ge(other: TensorLike): Tensor {
+    return op('ge', this, checkTensorLike(other, 'other'));
+  }
+
+  // ---- shape
+  view(...shape: number[]): Tensor {
+    return op('view', this, shapeArg(shape));
+  }
+  reshape(...shape: number[]): Tensor {
+    return op('reshape', this, shapeArg(shape));
+  }
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return op('flatten', this, this.dim(startDim, 'startDim'), this.dim(endDim, 'endDim'));
+  }
+  permute(...dims: number[]): Tensor {
+    const d = Array.isArray(dims[0]) ? (dims[0] as unknown as number[]) : dims;
+    return op('permute', this, d.map((x, i) => this.dim(x, `dims[${i}]`)));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return op('transpose', this, this.dim(dim0, 'dim0'), this.dim(dim1, 'dim1'));
+  }
+  /** Shorthand for transpose(0, 1) of a 2-d tensor. */
+  t(): Tensor {
+    return this.transpose(0, 1);
+  }
+  unsqueeze(dim: number): Tensor {
+    return op('unsqueeze', this, checkDim(dim, this.ndim + 1));
+  }
+  squeeze(dim?: number): Tensor {
+    return op('squeeze', this, dim === undefined ? undefined : this.dim(dim));
+  }
+  expand(...shape: number[]): Tensor {
+    return op('expand', this, intsArg(shape, 'shape'));
+  }
+  select(dim: number, index: number): Tensor {
+    return op('select', this, this.dim(dim), checkInt(index, 'index'));
+  }
+  narrow(dim: number, start: number, length: number): Tensor {
+    return op('narrow', this, this.dim(dim), checkInt(start, 'start'), checkInt(length, 'length', 0));
+  }
+  indexSelect(dim: number, index: Tensor): Tensor {
+    return op('indexSelect', this, this.dim(dim), checkTensor(index, 'index'));
+  }
+  gather(dim: number, index: Tensor): Tensor {
+    return op('gather', this, this.dim(dim), checkTensor(index, 'index'));
+  }
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
+    return op('scatter', this, this.dim(dim), checkTensor(index, 'index'), checkTensorLike(src, 'src'));
+  }
+
+  // ---- autograd
+  get requiresGrad(): boolean {
+    return opRaw('requiresGrad', this) as boolean;
+  }
+  set requiresGrad(v: boolean) {
+    opRaw('setRequiresGrad', this, checkBool(v, 'requiresGrad'));
+  }
+  requiresGrad_(v = true): this {
+    this.requiresGrad = v;
+    return this;
+  }
+  /** The accumulated gradient (a new handle on it), or undefined. */
+  get grad(): Tensor | undefined {
+    const h = opRaw('grad', this) as NativeTensor | undefined;
+    return h === undefined ? undefined : Tensor.fromHandle(h);
+  }
+  set grad(g: Tensor | undefined) {
+    opRaw('setGrad', this, g === undefined ? undefined : checkTensor(g, 'grad'));
+  }
+  get isLeaf(): boolean {
+    return opRaw('isLeaf', this) as boolean;
+  }
+  backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+    opRaw('backward', this, gradient === undefined ? undefined : checkTensor(gradient, 'gradient'),
+      opts.retainGraph === undefined ? undefined : checkBool(opts.retainGraph, 'retainGraph'));
+  }
+
+  /** Normalises a dim against this tensor's rank (RangeError when out of range). */
+  private dim(d: number, name = 'dim'): number {
+    return checkDim(d, this.ndim, name);
+  }
+  private dims(d: number | number[] | undefined): number[] | undefined {
+    if (d === undefined) return undefined;
+    const nd = this.ndim;
+    return (Array.isArray(d) ? d : [d]).map((x, i) => checkDim(x, nd, Array.isArray(d) ? `dim[${i}]` : 'dim'));
+  }
+}
+registerTensorClass(Tensor);
+
+function intsArg(shape: unknown[], name: string): number[] {
+  const s = Array.isArray(shape[0]) ? (shape[0] as unknown[]) : shape;
+  return s.map((v, i) => checkInt(v, `${name}[${i}]`));
+}
+function shapeArg(shape: unknown[]): number[] {
+  const s = intsArg(shape, 'shape');
+  if (s.filter((v) => v === -1).length > 1) throw new RangeError('shape: only one dimension can be -1');
+  s.forEach((v, i) => {
+    if (v < -1) throw new RangeError(`shape[${i}] must be >= -1, got ${v}`);
+  });
+  return s;
+}
