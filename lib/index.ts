@@ -6,3 +6,6 @@ export * from './functional';
 export { scope, keep } from './scope';
 export { manualSeed, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
 export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
+export * as gumbel from './gumbel';
+export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule } from './gumbel';
+export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';

@@ -1,0 +1,38 @@
+// Relaxed Bernoulli (binary Concrete) and its straight-through form.
+#include "gumbel.h"
+
+namespace gt::gumbel {
+namespace {
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+struct RelaxedBernoulliFn : public torch::autograd::Function<RelaxedBernoulliFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& noiseArg, double tau, bool hard) {
+    const at::Tensor noise = noiseArg.numel() ? noiseArg : at::Tensor();
+    auto l = noise.defined() ? noise : sampleLogistic(logits.sizes(), logits.options());
+    // As RelaxedBernoulli.rsample: sigmoid((logits + log U - log(1 - U)) / tau).
+    auto y = ((l + logits) / tau).sigmoid();
+    ctx->save_for_backward({y});
+    ctx->saved_data["tau"] = tau;
+    ctx->saved_data["noiseGiven"] = noise.defined();
+    return hard ? y.gt(0.5).to(y.scalar_type()) : y;
+  }
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto y = ctx->get_saved_variables()[0];
+    double tau = ctx->saved_data["tau"].toDouble();
+    auto gin = grads[0] * (1 - y) * y / tau;
+    return {gin, ctx->saved_data["noiseGiven"].toBool() ? gin : at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+}  // namespace
+
+at::Tensor relaxedBernoulli(const at::Tensor& logits, const at::Tensor& noise, double tau, bool hard) {
+  TORCH_CHECK(logits.is_floating_point(), "relaxedBernoulli: logits must be floating point, got ", logits.scalar_type());
+  TORCH_CHECK(logits.numel() > 0, "relaxedBernoulli: logits is empty");
+  TORCH_CHECK(tau > 0 && std::isfinite(tau), "relaxedBernoulli: tau must be a finite number > 0, got ", tau);
+  if (noise.defined()) TORCH_CHECK(noise.sizes() == logits.sizes(), "relaxedBernoulli: noise shape ", noise.sizes(), " does not match logits ", logits.sizes());
+  // Autograd functions cannot take undefined tensors: an empty tensor stands for "draw the noise".
+  return RelaxedBernoulliFn::apply(logits, noise.defined() ? noise : at::empty({0}, logits.options()), tau, hard);
+}
+
+}  // namespace gt::gumbel

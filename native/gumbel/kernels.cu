@@ -1,0 +1,205 @@
+// Fused CUDA kernels for Gumbel-Softmax: one warp per row of K categories (K <= 256), the row held
+// in registers. Forward: Philox noise (or given noise), tempered softmax, and for hard the argmax and
+// one-hot, in one pass over the logits. Backward: the softmax-over-tau gradient in one pass.
+#include <ATen/ATen.h>
+#include <ATen/AccumulateType.h>
+#include <ATen/Dispatch.h>
+#include <ATen/cuda/CUDAContext.h>
+#include <ATen/cuda/CUDAGeneratorImpl.h>
+#include <ATen/cuda/PhiloxUtils.cuh>
+#include <c10/cuda/CUDAGuard.h>
+#include <curand_kernel.h>
+#include <mutex>
+#include <tuple>
+
+namespace gt::gumbel::cuda {
+namespace {
+
+constexpr int kWarp = 32;
+constexpr int kWarpsPerBlock = 8;
+constexpr int kMaxK = kWarp * 8;
+
+template <typename T>
+__device__ __forceinline__ T warpSum(T v) {
+  for (int o = kWarp / 2; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+  return v;
+}
+template <typename T>
+__device__ __forceinline__ T warpMax(T v) {
+  for (int o = kWarp / 2; o > 0; o >>= 1) v = max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+template <typename scalar_t, typename acc_t, int kPerLane>
+__global__ void forwardKernel(const scalar_t* __restrict__ logits, const scalar_t* __restrict__ noise,
+                              scalar_t* __restrict__ out, scalar_t* __restrict__ ySoft, int64_t rows, int k,
+                              acc_t tau, bool hard, at::PhiloxCudaState philox) {
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
+  const int lane = threadIdx.x % kWarp;
+  if (row >= rows) return;  // whole warps exit together: rows are warp-uniform
+  const int64_t base = row * k;
+  uint64_t seed = 0, offset = 0;
+  if (noise == nullptr) {
+    auto seeds = at::cuda::philox::unpack(philox);
+    seed = std::get<0>(seeds);
+    offset = std::get<1>(seeds);
+  }
+  acc_t z[kPerLane];
+  acc_t m = -INFINITY;
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    z[i] = -INFINITY;
+    if (j < k) {
+      acc_t g;
+      if (noise != nullptr) {
+        g = static_cast<acc_t>(noise[base + j]);
+      } else {
+        curandStatePhilox4_32_10_t st;
+        curand_init(seed, static_cast<unsigned long long>(base + j), offset, &st);
+        // curand_uniform is in (0, 1]; capping below 1 keeps -log(U) > 0, so g is always finite.
+        float u = fminf(curand_uniform(&st), 0.99999994f);
+        g = -log(-log(static_cast<acc_t>(u)));
+      }
+      z[i] = (static_cast<acc_t>(logits[base + j]) + g) / tau;
+      m = max(m, z[i]);
+    }
+  }
+  m = warpMax(m);
+  acc_t s = 0;
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    if (j < k) {
+      z[i] = exp(z[i] - m);
+      s += z[i];
+    }
+  }
+  s = warpSum(s);
+  acc_t best = -1;
+  int bestJ = k;
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    if (j < k) {
+      const scalar_t y = static_cast<scalar_t>(z[i] / s);
+      ySoft[base + j] = y;
+      const acc_t ya = static_cast<acc_t>(y);
+      if (ya > best) {  // strict: the first maximum within a lane
+        best = ya;
+        bestJ = j;
+      }
+    }
+  }
+  if (!hard) return;
+  for (int o = kWarp / 2; o > 0; o >>= 1) {  // first maximum across lanes, as max(dim)
+    const acc_t ob = __shfl_xor_sync(0xffffffffu, best, o);
+    const int oj = __shfl_xor_sync(0xffffffffu, bestJ, o);
+    if (ob > best || (ob == best && oj < bestJ)) {
+      best = ob;
+      bestJ = oj;
+    }
+  }
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    if (j < k) out[base + j] = static_cast<scalar_t>(j == bestJ ? 1 : 0);
+  }
+}
+
+template <typename scalar_t, typename acc_t, int kPerLane>
+__global__ void backwardKernel(const scalar_t* __restrict__ grad, const scalar_t* __restrict__ y,
+                               scalar_t* __restrict__ gin, int64_t rows, int k, acc_t tau) {
+  const int64_t row = static_cast<int64_t>(blockIdx.x) * kWarpsPerBlock + threadIdx.x / kWarp;
+  const int lane = threadIdx.x % kWarp;
+  if (row >= rows) return;
+  const int64_t base = row * k;
+  acc_t gv[kPerLane], yv[kPerLane];
+  acc_t dot = 0;
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    gv[i] = 0;
+    yv[i] = 0;
+    if (j < k) {
+      gv[i] = static_cast<acc_t>(grad[base + j]);
+      yv[i] = static_cast<acc_t>(y[base + j]);
+      dot += gv[i] * yv[i];
+    }
+  }
+  dot = warpSum(dot);
+#pragma unroll
+  for (int i = 0; i < kPerLane; ++i) {
+    const int j = lane + i * kWarp;
+    if (j < k) gin[base + j] = static_cast<scalar_t>(yv[i] * (gv[i] - dot) / tau);
+  }
+}
+
+int perLane(int64_t k) { return k <= 32 ? 1 : k <= 64 ? 2 : k <= 128 ? 4 : 8; }
+
+template <typename F>
+void dispatchPerLane(int64_t k, F&& f) {
+  switch (perLane(k)) {
+    case 1: f(std::integral_constant<int, 1>()); break;
+    case 2: f(std::integral_constant<int, 2>()); break;
+    case 4: f(std::integral_constant<int, 4>()); break;
+    default: f(std::integral_constant<int, 8>()); break;
+  }
+}
+
+}  // namespace
+
+std::tuple<at::Tensor, at::Tensor> gumbelSoftmaxForward(const at::Tensor& logits, const at::Tensor& gumbels, double tau, bool hard, int64_t dim) {
+  const int64_t k = logits.size(dim);
+  if (k > kMaxK || k == 0) return {at::Tensor(), at::Tensor()};
+  c10::cuda::CUDAGuard guard(logits.device());
+  auto x = logits.movedim(dim, -1).contiguous();
+  at::Tensor g;
+  if (gumbels.defined()) g = gumbels.to(logits.scalar_type()).movedim(dim, -1).contiguous();
+  auto ySoft = at::empty_like(x, at::MemoryFormat::Contiguous);
+  auto out = hard ? at::empty_like(x, at::MemoryFormat::Contiguous) : ySoft;
+  const int64_t rows = x.numel() / k;
+  at::PhiloxCudaState philox;
+  if (!g.defined()) {
+    auto gen = at::get_generator_or_default<at::CUDAGeneratorImpl>(std::nullopt, at::cuda::detail::getDefaultCUDAGenerator());
+    std::lock_guard<std::mutex> lock(gen->mutex_);
+    philox = gen->philox_cuda_state(4);  // one uniform per element, each on its own subsequence
+  }
+  const dim3 block(kWarp * kWarpsPerBlock);
+  const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  auto stream = at::cuda::getCurrentCUDAStream();
+  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "gumbel_softmax_forward", [&] {
+    using acc_t = at::acc_type<scalar_t, true>;
+    dispatchPerLane(k, [&](auto perLaneC) {
+      forwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<grid, block, 0, stream>>>(
+          x.data_ptr<scalar_t>(), g.defined() ? g.data_ptr<scalar_t>() : nullptr, out.data_ptr<scalar_t>(),
+          ySoft.data_ptr<scalar_t>(), rows, static_cast<int>(k), static_cast<acc_t>(tau), hard, philox);
+    });
+  });
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return {out.movedim(-1, dim), ySoft.movedim(-1, dim)};
+}
+
+at::Tensor gumbelSoftmaxBackward(const at::Tensor& grad, const at::Tensor& ySoft, double tau, int64_t dim) {
+  const int64_t k = ySoft.size(dim);
+  if (k > kMaxK || k == 0) return at::Tensor();
+  c10::cuda::CUDAGuard guard(ySoft.device());
+  auto g = grad.to(ySoft.scalar_type()).movedim(dim, -1).contiguous();
+  auto y = ySoft.movedim(dim, -1).contiguous();
+  auto gin = at::empty_like(y, at::MemoryFormat::Contiguous);
+  const int64_t rows = y.numel() / k;
+  const dim3 block(kWarp * kWarpsPerBlock);
+  const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  auto stream = at::cuda::getCurrentCUDAStream();
+  AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, y.scalar_type(), "gumbel_softmax_backward", [&] {
+    using acc_t = at::acc_type<scalar_t, true>;
+    dispatchPerLane(k, [&](auto perLaneC) {
+      backwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<grid, block, 0, stream>>>(
+          g.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), gin.data_ptr<scalar_t>(), rows, static_cast<int>(k), static_cast<acc_t>(tau));
+    });
+  });
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return gin.movedim(-1, dim);
+}
+
+}  // namespace gt::gumbel::cuda

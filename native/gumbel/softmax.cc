@@ -1,0 +1,87 @@
+// Gumbel-Softmax and its straight-through form as one custom autograd function.
+#include "gumbel.h"
+
+namespace gt::gumbel {
+namespace {
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// Exact one-hot of the argmax along dim; ties go to the index PyTorch's max(dim) returns.
+at::Tensor oneHotOfMax(const at::Tensor& y, int64_t dim) {
+  auto index = std::get<1>(y.max(dim, /*keepdim=*/true));
+  return torch::zeros_like(y, at::MemoryFormat::Contiguous).scatter_(dim, index, 1.0);
+}
+
+struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& noiseArg, double tau, bool hard, int64_t dim) {
+    const at::Tensor gumbels = noiseArg.numel() ? noiseArg : at::Tensor();
+    at::Tensor out, ySoft;
+#ifdef GT_WITH_CUDA
+    if (logits.is_cuda()) std::tie(out, ySoft) = cuda::gumbelSoftmaxForward(logits, gumbels, tau, hard, dim);
+#endif
+    if (!out.defined()) {
+      auto g = gumbels.defined() ? gumbels : sampleGumbel(logits.sizes(), logits.options());
+      // Same operations, in the same order, as torch.nn.functional.gumbel_softmax.
+      ySoft = ((logits + g) / tau).softmax(dim);
+      out = hard ? oneHotOfMax(ySoft, dim) : ySoft;
+    }
+    ctx->save_for_backward({ySoft});
+    ctx->saved_data["tau"] = tau;
+    ctx->saved_data["dim"] = dim;
+    ctx->saved_data["noiseGiven"] = gumbels.defined();
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto y = ctx->get_saved_variables()[0];
+    double tau = ctx->saved_data["tau"].toDouble();
+    int64_t dim = ctx->saved_data["dim"].toInt();
+    const auto& g = grads[0];
+    at::Tensor gin;
+#ifdef GT_WITH_CUDA
+    if (y.is_cuda()) gin = cuda::gumbelSoftmaxBackward(g, y, tau, dim);
+#endif
+    // softmax backward, then the division by tau: d/dz softmax(z / tau). Masked (-inf) logits have
+    // y = 0 and so get exactly zero gradient.
+    if (!gin.defined()) gin = (y * (g - (g * y).sum(dim, /*keepdim=*/true))) / tau;
+    bool noiseGiven = ctx->saved_data["noiseGiven"].toBool();
+    return {gin, noiseGiven ? gin : at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+}  // namespace
+
+at::Tensor gumbelSoftmax(const at::Tensor& logits, const at::Tensor& gumbels, double tau, bool hard, int64_t dim) {
+  TORCH_CHECK(logits.is_floating_point(), "gumbelSoftmax: logits must be floating point, got ", logits.scalar_type());
+  TORCH_CHECK(logits.numel() > 0, "gumbelSoftmax: logits is empty");
+  TORCH_CHECK(tau > 0 && std::isfinite(tau), "gumbelSoftmax: tau must be a finite number > 0, got ", tau);
+  if (gumbels.defined()) {
+    TORCH_CHECK(gumbels.sizes() == logits.sizes(), "gumbelSoftmax: noise shape ", gumbels.sizes(), " does not match logits ", logits.sizes());
+    TORCH_CHECK(gumbels.device() == logits.device(), "gumbelSoftmax: noise is on ", gumbels.device(), " but logits on ", logits.device());
+  }
+  dim = c10::maybe_wrap_dim(dim, logits.dim());
+  // Autograd functions cannot take undefined tensors: an empty tensor stands for "draw the noise".
+  return GumbelSoftmaxFn::apply(logits, gumbels.defined() ? gumbels : at::empty({0}, logits.options()), tau, hard, dim);
+}
+
+at::Tensor oneHotCategorical(const at::Tensor& logits, int64_t dim, bool multinomial) {
+  TORCH_CHECK(logits.is_floating_point(), "oneHotCategorical: logits must be floating point, got ", logits.scalar_type());
+  TORCH_CHECK(logits.numel() > 0, "oneHotCategorical: logits is empty");
+  dim = c10::maybe_wrap_dim(dim, logits.dim());
+  torch::NoGradGuard noGrad;
+  auto l = logits.movedim(dim, -1);
+  int64_t k = l.size(-1);
+  at::Tensor index;
+  if (multinomial) {
+    // As torch.distributions.OneHotCategorical(logits=...).sample(): normalised logits, softmax,
+    // then multinomial over the flattened rows; the same draws as PyTorch for the same seed.
+    auto norm = l - l.logsumexp(-1, true);
+    auto probs = norm.softmax(-1);
+    index = torch::multinomial(probs.reshape({-1, k}), 1, true).reshape(l.sizes().slice(0, l.dim() - 1));
+  } else {
+    // Gumbel-max: argmax(logits + g) is an exact draw from Categorical(softmax(logits)).
+    index = (l + sampleGumbel(l.sizes(), l.options())).argmax(-1);
+  }
+  return torch::one_hot(index, k).to(logits.scalar_type()).movedim(-1, dim);
+}
+
+}  // namespace gt::gumbel

@@ -1,2 +1,0 @@
-#include "tensor.h"
-namespace gt{void initGumbel(Napi::Env, Napi::Object){}}
