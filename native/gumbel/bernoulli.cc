@@ -1,4 +1,5 @@
 // Relaxed Bernoulli (binary Concrete) and its straight-through form.
+#include <limits>
 #include "gumbel.h"
 
 namespace gt::gumbel {
@@ -10,17 +11,25 @@ struct RelaxedBernoulliFn : public torch::autograd::Function<RelaxedBernoulliFn>
   static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& noiseArg, double tau, bool hard) {
     const at::Tensor noise = noiseArg.numel() ? noiseArg : at::Tensor();
     auto l = noise.defined() ? noise : sampleLogistic(logits.sizes(), logits.options());
-    // As RelaxedBernoulli.rsample: sigmoid((logits + log U - log(1 - U)) / tau).
-    auto y = ((l + logits) / tau).sigmoid();
-    ctx->save_for_backward({y});
+    // As RelaxedBernoulli.rsample: sigmoid((logits + log U - log(1 - U)) / tau), clamped to
+    // [tiny, 1 - eps] as torch.distributions' SigmoidTransform does (no clamped gradient flows).
+    auto sig = ((l + logits) / tau).sigmoid();
+    bool dbl = sig.scalar_type() == at::kDouble;
+    double lo = dbl ? std::numeric_limits<double>::min() : static_cast<double>(std::numeric_limits<float>::min());
+    double hi = 1.0 - (dbl ? std::numeric_limits<double>::epsilon() : static_cast<double>(std::numeric_limits<float>::epsilon()));
+    auto y = sig.clamp(lo, hi);
+    ctx->save_for_backward({sig});
+    ctx->saved_data["lo"] = lo;
+    ctx->saved_data["hi"] = hi;
     ctx->saved_data["tau"] = tau;
     ctx->saved_data["noiseGiven"] = noise.defined();
     return hard ? y.gt(0.5).to(y.scalar_type()) : y;
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
-    auto y = ctx->get_saved_variables()[0];
+    auto sig = ctx->get_saved_variables()[0];
     double tau = ctx->saved_data["tau"].toDouble();
-    auto gin = grads[0] * (1 - y) * y / tau;
+    auto inRange = sig.ge(ctx->saved_data["lo"].toDouble()).logical_and(sig.le(ctx->saved_data["hi"].toDouble()));
+    auto gin = at::sigmoid_backward(grads[0] * inRange, sig) / tau;  // as autograd differentiates sigmoid(x / tau)
     return {gin, ctx->saved_data["noiseGiven"].toBool() ? gin : at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };

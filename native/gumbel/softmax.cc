@@ -41,9 +41,9 @@ struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
 #ifdef GT_WITH_CUDA
     if (y.is_cuda()) gin = cuda::gumbelSoftmaxBackward(g, y, tau, dim);
 #endif
-    // softmax backward, then the division by tau: d/dz softmax(z / tau). Masked (-inf) logits have
-    // y = 0 and so get exactly zero gradient.
-    if (!gin.defined()) gin = (y * (g - (g * y).sum(dim, /*keepdim=*/true))) / tau;
+    // ATen's own softmax backward, then the division by tau, as autograd runs F.gumbel_softmax: the
+    // same kernels, so the same bits. Masked (-inf) logits have y = 0 and get exactly zero gradient.
+    if (!gin.defined()) gin = at::_softmax_backward_data(g.contiguous(), y, dim, y.scalar_type()) / tau;
     bool noiseGiven = ctx->saved_data["noiseGiven"].toBool();
     return {gin, noiseGiven ? gin : at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }

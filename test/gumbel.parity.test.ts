@@ -1,0 +1,108 @@
+// Gumbel-Softmax, ST, OneHotCategorical and RelaxedBernoulli against real PyTorch given the same noise.
+import * as torch from '../lib';
+import { decode, Enc, fixture, maxAbsDiff } from './helpers';
+
+interface GCase { dtype: string; dim: number; tau: number; hard: boolean; logits: Enc; noise: Enc; w: Enc; y: Enc; grad: Enc }
+interface BCase { tau: number; logits: Enc; uniforms: Enc; w: Enc; y: Enc; grad: Enc }
+interface GFix {
+  cases: GCase[];
+  masked: { logits: Enc; noise: Enc; w: Enc; y: Enc; grad: Enc; tau: number };
+  seedNoise: { u: Enc; g: Enc };
+  oneHot: { logits: Enc; seed: number; sample: Enc };
+  bernoulli: BCase[];
+}
+const fx = fixture<GFix>('gumbel.json');
+const tolFor = (dtype: string): number => (dtype === 'float64' ? 1e-12 : 1e-6);
+
+export function runGumbelCase(c: GCase, device: torch.Device = 'cpu'): { y: number; grad: number; oneHot: boolean } {
+  return torch.scope(() => {
+    const logits = decode(c.logits, device).requiresGrad_();
+    const y = torch.gumbelSoftmax(logits, { tau: c.tau, hard: c.hard, dim: c.dim, noise: decode(c.noise, device) });
+    y.mul(decode(c.w, device)).sum().backward();
+    let oneHot = true;
+    if (c.hard) {
+      // exactly one 1 per slice along dim, zeros elsewhere
+      const ok = y.eq(0).add(y.eq(1)).all().item() === true && y.sum(c.dim).eq(1).all().item() === true;
+      oneHot = ok;
+    }
+    return { y: maxAbsDiff(y.cpu(), c.y), grad: maxAbsDiff(logits.grad!.cpu(), c.grad), oneHot };
+  });
+}
+
+describe('gumbelSoftmax equals F.gumbel_softmax given the same noise', () => {
+  test.each(fx.cases.map((c) => [c.dtype, JSON.stringify(c.logits.shape), c.dim, c.tau, c.hard, c] as const))(
+    '%s shape %s dim %i tau %f hard %s',
+    (dtype, _s, _d, _t, _h, c) => {
+      const r = runGumbelCase(c);
+      expect(r.y).toBeLessThanOrEqual(tolFor(dtype));
+      expect(r.grad).toBeLessThanOrEqual(tolFor(dtype));
+      expect(r.oneHot).toBe(true);
+    },
+  );
+
+  test('non-contiguous logits give the same result as contiguous ones', () =>
+    torch.scope(() => {
+      const c = fx.cases.find((k) => k.logits.shape.length === 2 && k.dim === -1 && !k.hard)!;
+      const l = decode(c.logits).t().contiguous().t(); // same values, transposed strides
+      expect(l.isContiguous()).toBe(false);
+      const y = torch.gumbelSoftmax(l, { tau: c.tau, dim: c.dim, noise: decode(c.noise) });
+      expect(maxAbsDiff(y, c.y)).toBeLessThanOrEqual(1e-6);
+    }));
+
+  test('masked (-Infinity) categories: probability 0 and gradient 0, equal to PyTorch', () =>
+    torch.scope(() => {
+      const m = fx.masked;
+      const logits = decode(m.logits).requiresGrad_();
+      const y = torch.gumbelSoftmax(logits, { tau: m.tau, noise: decode(m.noise) });
+      y.mul(decode(m.w)).sum().backward();
+      expect(maxAbsDiff(y, m.y)).toBeLessThanOrEqual(1e-6);
+      expect(maxAbsDiff(logits.grad!, m.grad)).toBeLessThanOrEqual(1e-6);
+      const masked = decode(m.logits).isfinite().eq(false);
+      expect(y.mul(masked).sum().item()).toBe(0);
+      expect(logits.grad!.mul(masked).abs().sum().item()).toBe(0);
+    }));
+});
+
+describe('noise', () => {
+  test("gumbelFromUniform({ formula: 'seed' }) equals the seed's -log(-log(U + eps) + eps)", () =>
+    torch.scope(() => {
+      const g = torch.gumbelFromUniform(decode(fx.seedNoise.u), { formula: 'seed' });
+      expect(maxAbsDiff(g, fx.seedNoise.g)).toBeLessThanOrEqual(1e-6);
+    }));
+  test('the safe formula is finite at U = 0 and agrees elsewhere', () =>
+    torch.scope(() => {
+      const u = decode(fx.seedNoise.u);
+      const g = torch.gumbelFromUniform(u);
+      expect(g.isfinite().all().item()).toBe(true);
+      expect(maxAbsDiff(g.narrow(0, 1, 999), decode(fx.seedNoise.g).narrow(0, 1, 999))).toBeLessThanOrEqual(1e-6);
+    }));
+});
+
+describe('oneHotCategorical', () => {
+  test("method 'multinomial' draws exactly what OneHotCategorical(logits).sample() draws for the seed", () =>
+    torch.scope(() => {
+      const o = fx.oneHot;
+      const logits = decode(o.logits);
+      torch.manualSeed(o.seed);
+      const s = torch.oneHotCategorical(logits, { method: 'multinomial' });
+      expect(maxAbsDiff(s, o.sample)).toBe(0);
+    }));
+});
+
+describe('relaxedBernoulli equals RelaxedBernoulli.rsample() for the same uniforms', () => {
+  test.each(fx.bernoulli.map((c) => [c.tau, c] as const))('tau %f', (_t, c) =>
+    torch.scope(() => {
+      const logits = decode(c.logits).requiresGrad_();
+      const noise = torch.logisticFromUniform(decode(c.uniforms));
+      const y = torch.relaxedBernoulli(logits, { tau: c.tau, noise });
+      y.mul(decode(c.w)).sum().backward();
+      expect(maxAbsDiff(y, c.y)).toBeLessThanOrEqual(1e-6);
+      // PyTorch's rsample rebuilds the logits as log(p) - log1p(-p) from p = sigmoid(logits); we use the
+      // logits themselves. That round trip moves PyTorch's gradient by ~1 ulp, so this one comparison
+      // is relative: |diff| <= 1e-6 * max(1, |grad|) (the gradients reach 1/tau = 10 here).
+      const gmax = Math.max(1, ...Array.from(decode(c.grad).abs().data(), Number));
+      expect(maxAbsDiff(logits.grad!, c.grad)).toBeLessThanOrEqual(1e-6 * gmax);
+      const h = torch.relaxedBernoulli(logits.detach(), { tau: c.tau, noise, hard: true });
+      expect(maxAbsDiff(h, decode(c.y).gt(0.5).float())).toBe(0);
+    }));
+});

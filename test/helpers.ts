@@ -1,0 +1,54 @@
+// Shared test helpers: fixtures written by scripts/make_fixtures.py (real PyTorch) and comparisons.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as torch from '../lib';
+
+export interface Enc {
+  shape: number[];
+  dtype: torch.DType;
+  values: (number | boolean | string)[];
+}
+
+export function fixture<T = Record<string, unknown>>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf8')) as T;
+}
+
+export function decode(e: Enc, device: torch.Device = 'cpu'): torch.Tensor {
+  const vals = e.values.map((v) => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v));
+  if (e.dtype === 'bool') return torch.tensor(vals.length ? (reshape(vals as boolean[], e.shape) as torch.NestedArray) : [], { device }).reshape(...e.shape);
+  if (e.dtype === 'int64') return torch.fromTypedArray(BigInt64Array.from(vals as number[], (v) => BigInt(v)), e.shape, { device });
+  const arr = e.dtype === 'float64' ? Float64Array.from(vals as number[]) : Float32Array.from(vals as number[]);
+  return torch.fromTypedArray(arr, e.shape, { device });
+}
+
+function reshape(flat: boolean[], shape: number[]): unknown {
+  if (shape.length <= 1) return flat;
+  const n = shape.slice(1).reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0] }, (_, i) => reshape(flat.slice(i * n, (i + 1) * n), shape.slice(1)));
+}
+
+/** Max |a - b| (NaN if shapes differ or NaN appears where the other has none). */
+export function maxAbsDiff(actual: torch.Tensor, expected: Enc | torch.Tensor): number {
+  const exp = expected instanceof torch.Tensor ? expected : decode(expected);
+  const a = actual.shape;
+  const b = exp.shape;
+  if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new Error(`shape [${a}] != expected [${b}]`);
+  const x = Array.from(actual.data(), Number);
+  const y = Array.from(exp.data(), Number);
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === y[i]) continue; // equal infinities too
+    const d = Math.abs(x[i] - y[i]);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
+export function expectClose(actual: torch.Tensor, expected: Enc | torch.Tensor, tol: number): void {
+  const d = maxAbsDiff(actual, expected);
+  if (!(d <= tol)) throw new Error(`max |diff| ${d} > ${tol}`);
+}
+
+export const cudaAvailable = torch.cuda.isAvailable();
+/** CUDA tests run on the GPU machine and skip elsewhere with a visible reason. */
+export const describeCuda = cudaAvailable ? describe : (name: string, fn: () => void) => describe.skip(`${name} [skipped: no CUDA device]`, fn);
