@@ -109,7 +109,11 @@ export interface RelaxedBernoulliOptions {
   noise?: Tensor;
 }
 
-/** Binary Concrete sample sigmoid((logits + L) / tau), as RelaxedBernoulli(tau, logits).rsample(). */
+/**
+ * Binary Concrete sample sigmoid((logits + L) / tau), clamped to [tiny, 1 - eps], as
+ * RelaxedBernoulli(tau, logits).rsample(). PyTorch rebuilds the logits from probs
+ * (log p - log1p(-p)); we use the logits directly, so gradients differ from PyTorch's by ~1e-6 / tau.
+ */
 export function relaxedBernoulli(logits: Tensor, opts: RelaxedBernoulliOptions = {}): Tensor {
   const l = checkLogits(logits);
   return op('relaxedBernoulli', l, checkNoise(opts.noise, l), checkTau(opts.tau ?? 1), checkBool(opts.hard ?? false, 'hard'));

@@ -98,10 +98,10 @@ describe('relaxedBernoulli equals RelaxedBernoulli.rsample() for the same unifor
       y.mul(decode(c.w)).sum().backward();
       expect(maxAbsDiff(y, c.y)).toBeLessThanOrEqual(1e-6);
       // PyTorch's rsample rebuilds the logits as log(p) - log1p(-p) from p = sigmoid(logits); we use the
-      // logits themselves. That round trip moves PyTorch's gradient by ~1 ulp, so this one comparison
-      // is relative: |diff| <= 1e-6 * max(1, |grad|) (the gradients reach 1/tau = 10 here).
-      const gmax = Math.max(1, ...Array.from(decode(c.grad).abs().data(), Number));
-      expect(maxAbsDiff(logits.grad!, c.grad)).toBeLessThanOrEqual(1e-6 * gmax);
+      // logits themselves. Autograd through that round trip is 1 only to a few ulp, which 1/tau
+      // amplifies: at tau = 0.1 PyTorch's own gradient moves by 1.0e-6 (1.2e-5 relative; checked by
+      // recomputing it from logits in PyTorch). So the gradient tolerance here is 1e-6 / tau.
+      expect(maxAbsDiff(logits.grad!, c.grad)).toBeLessThanOrEqual(1e-6 / Math.min(1, c.tau));
       const h = torch.relaxedBernoulli(logits.detach(), { tau: c.tau, noise, hard: true });
       expect(maxAbsDiff(h, decode(c.y).gt(0.5).float())).toBe(0);
     }));
