@@ -1,0 +1,96 @@
+// Every exported function fed wrong argument counts, types, shapes, dtypes, NaN/Infinity, empty and
+// disposed tensors: each fails with a clear JS error (TypeError/RangeError, or LibTorch's message
+// without a C++ backtrace) and the process survives.
+import * as torch from '../lib';
+
+type Fn = (...args: unknown[]) => unknown;
+const api = torch as unknown as Record<string, unknown>;
+
+const BAD_VALUES: unknown[] = [undefined, null, NaN, Infinity, -Infinity, -1, 1.5, 'x', {}, [], [NaN], [-1, 2], () => 0, Symbol('s'), 10n, true];
+
+function badTensors(): unknown[] {
+  const disposed = torch.ones([2]);
+  disposed.dispose();
+  return [disposed, torch.zeros([0]), torch.ones([2, 3], { dtype: 'int64' }), torch.ones([3, 1, 2]), torch.tensor([NaN, Infinity])];
+}
+
+function checkError(e: unknown): void {
+  // Native errors come from Node's own realm, not jest's sandbox, so check by shape, not instanceof.
+  expect(Object.prototype.toString.call(e)).toBe('[object Error]');
+  expect(['Error', 'TypeError', 'RangeError']).toContain((e as Error).name);
+  const msg = (e as Error).message;
+  expect(msg.length).toBeGreaterThan(0);
+  expect(msg).not.toMatch(/Exception raised from|frame #\d/); // no C++ backtrace
+}
+
+function tryCall(fn: () => unknown): void {
+  try {
+    const r = fn();
+    if (r instanceof torch.Tensor) r.dispose();
+  } catch (e) {
+    checkError(e);
+  }
+}
+
+const functions = Object.entries(api).filter(([k, v]) => typeof v === 'function' && !/^[A-Z]/.test(k) && k !== 'scope' && k !== 'noGrad' && k !== 'enableGrad') as [string, Fn][];
+
+describe('bad arguments to every exported function give clear errors', () => {
+  test('the API under test is not empty', () => expect(functions.length).toBeGreaterThan(30));
+  test.each(functions.map(([k, f]) => [k, f] as const))('%s', (_name, fn) => {
+    const tensors = badTensors();
+    const candidates = [...BAD_VALUES, ...tensors];
+    tryCall(() => fn());
+    for (const a of candidates) {
+      tryCall(() => fn(a));
+      for (const b of [...BAD_VALUES.slice(0, 8), ...tensors]) tryCall(() => fn(a, b));
+      tryCall(() => fn(torch.ones([2, 3]), a, a));
+    }
+    tensors.forEach((t) => (t as torch.Tensor).dispose());
+  });
+});
+
+describe('Tensor methods with bad arguments', () => {
+  const methods = Object.getOwnPropertyNames(torch.Tensor.prototype).filter((k) => {
+    const d = Object.getOwnPropertyDescriptor(torch.Tensor.prototype, k);
+    return k !== 'constructor' && typeof d?.value === 'function';
+  });
+  test.each(methods)('%s', (m) => {
+    const tensors = badTensors();
+    const subjects = [torch.ones([2, 3]), torch.zeros([0]), torch.ones([2], { dtype: 'bool' }), tensors[0]];
+    for (const s of subjects) {
+      const f = (s as unknown as Record<string, Fn>)[m].bind(s);
+      tryCall(() => f());
+      for (const a of [...BAD_VALUES, ...tensors]) {
+        tryCall(() => f(a));
+        tryCall(() => f(a, a));
+        tryCall(() => f(0, a, a));
+      }
+    }
+    subjects.forEach((t) => (t as torch.Tensor).dispose());
+    tensors.forEach((t) => (t as torch.Tensor).dispose());
+  });
+});
+
+describe('specific messages', () => {
+  test('types, ranges and LibTorch messages', () =>
+    torch.scope(() => {
+      const t = torch.ones([2, 3]);
+      expect(() => t.softmax(5)).toThrow(RangeError);
+      expect(() => t.add('1' as unknown as number)).toThrow(TypeError);
+      expect(() => torch.zeros([2, -1])).toThrow(RangeError);
+      expect(() => torch.zeros('3' as unknown as number[])).toThrow(TypeError);
+      expect(() => torch.ones([2], { dtype: 'float128' as torch.DType })).toThrow(TypeError);
+      expect(() => t.to('tpu' as torch.Device)).toThrow(TypeError);
+      expect(() => t.matmul(torch.ones([4, 2]))).toThrow(/mat1 and mat2 shapes cannot be multiplied|size mismatch/);
+      expect(() => t.view(7)).toThrow(/shape '\[7\]' is invalid/);
+      expect(() => torch.gumbelSoftmax(t, { tau: 0 })).toThrow(RangeError);
+      expect(() => torch.gumbelSoftmax(t, { tau: NaN })).toThrow(TypeError);
+      expect(() => torch.gumbelSoftmax(torch.ones([2], { dtype: 'int64' }))).toThrow(/floating-point/);
+      expect(() => torch.gumbelSoftmax(t, { dim: 2 })).toThrow(RangeError);
+      expect(() => torch.gumbelSoftmax(torch.zeros([0, 3]))).toThrow(/empty/);
+      expect(() => torch.gumbelSoftmax(t, { noise: torch.ones([3, 2]) })).toThrow(RangeError);
+    }));
+  test('the process is still healthy', () => {
+    expect(torch.ones([2]).add(1).sum().item()).toBe(4);
+  });
+});
