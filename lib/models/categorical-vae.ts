@@ -1,0 +1,94 @@
+// The seed's Categorical VAE (section 4): 784-512-256-(latents x categories) and back, with a
+// Gumbel-Softmax latent, mirroring VAE_gumbel and loss_function of the PyTorch original.
+import { checkBool, checkInt } from '../check';
+import { zeros } from '../creation';
+import { binaryCrossEntropy } from '../functional';
+import { gumbelSoftmax, oneHotCategorical } from '../gumbel';
+import { Linear } from '../nn/linear';
+import { Module } from '../nn/module';
+import { Tensor } from '../tensor';
+
+export interface CategoricalVAEOptions {
+  latents?: number;
+  categories?: number;
+  /** The original applies ReLU to the encoder's logits; keep it (default) for parity. */
+  reluLogits?: boolean;
+}
+
+export interface ForwardOptions {
+  /** The seed's evaluate=True: an exact one-hot sample, no relaxation. */
+  evaluate?: boolean;
+  /** Straight-through: one-hot forward, relaxed gradient. */
+  hard?: boolean;
+  /** Gumbel noise [batch, latents, categories] to use instead of drawing it. */
+  noise?: Tensor;
+  /** Exact sampler for evaluate mode (default 'gumbel-max'). */
+  evaluateMethod?: 'gumbel-max' | 'multinomial';
+}
+
+export class CategoricalVAE extends Module {
+  readonly latents: number;
+  readonly categories: number;
+  readonly reluLogits: boolean;
+  readonly fc1: Linear;
+  readonly fc2: Linear;
+  readonly fc3: Linear;
+  readonly fc4: Linear;
+  readonly fc5: Linear;
+  readonly fc6: Linear;
+
+  constructor(opts: CategoricalVAEOptions = {}) {
+    super();
+    this.latents = checkInt(opts.latents ?? 30, 'latents', 1);
+    this.categories = checkInt(opts.categories ?? 10, 'categories', 2);
+    this.reluLogits = checkBool(opts.reluLogits ?? true, 'reluLogits');
+    const z = this.latents * this.categories;
+    // Constructed in the original's order so a seeded model draws PyTorch's exact initial weights.
+    this.fc1 = this.registerModule('fc1', new Linear(784, 512));
+    this.fc2 = this.registerModule('fc2', new Linear(512, 256));
+    this.fc3 = this.registerModule('fc3', new Linear(256, z));
+    this.fc4 = this.registerModule('fc4', new Linear(z, 256));
+    this.fc5 = this.registerModule('fc5', new Linear(256, 512));
+    this.fc6 = this.registerModule('fc6', new Linear(512, 784));
+  }
+
+  /** Encoder logits [batch, latents * categories]. */
+  encode(x: Tensor): Tensor {
+    const h1 = this.fc1.forward(x).relu();
+    const h2 = this.fc2.forward(h1).relu();
+    const q = this.fc3.forward(h2);
+    return this.reluLogits ? q.relu() : q;
+  }
+  decode(z: Tensor): Tensor {
+    const h4 = this.fc4.forward(z).relu();
+    const h5 = this.fc5.forward(h4).relu();
+    return this.fc6.forward(h5).sigmoid();
+  }
+
+  /** Returns the reconstruction and q(y|x) = softmax(logits) flattened, as the original's forward. */
+  forward(x: Tensor, temp: number, opts: ForwardOptions = {}): { recon: Tensor; qy: Tensor } {
+    const q = this.encode(x.view(-1, 784));
+    const qy = q.view(q.shape[0], this.latents, this.categories);
+    const z = opts.evaluate
+      ? oneHotCategorical(qy, { method: opts.evaluateMethod })
+      : gumbelSoftmax(qy, { tau: temp, hard: opts.hard ?? false, noise: opts.noise });
+    const recon = this.decode(z.view(-1, this.latents * this.categories));
+    return { recon, qy: qy.softmax(-1).reshape(...q.shape) };
+  }
+
+  /** BCE summed over pixels / batch + KL(q(y|x) || uniform), as the original's loss_function. */
+  loss(recon: Tensor, x: Tensor, qy: Tensor): Tensor {
+    const bce = binaryCrossEntropy(recon, x.view(-1, 784), { reduction: 'sum' }).div(x.shape[0]);
+    const logRatio = qy.mul(this.categories).add(1e-20).log();
+    const kld = qy.mul(logRatio).sum(-1).mean();
+    return bce.add(kld);
+  }
+
+  /** Decodes latent one-hot codes drawn uniformly from the prior: the seed's generation step. */
+  samplePrior(n: number): Tensor {
+    checkInt(n, 'n', 1);
+    // Uniform prior: OneHotCategorical(probs = 1/C), as the seed's generate_samples().
+    const uniform = zeros([n, this.latents, this.categories], { device: this.fc1.weight.device });
+    return this.decode(oneHotCategorical(uniform).view(n, this.latents * this.categories));
+  }
+}

@@ -1,0 +1,2 @@
+export { CategoricalVAE } from './categorical-vae';
+export type { CategoricalVAEOptions, ForwardOptions } from './categorical-vae';

@@ -1,0 +1,61 @@
+// nn.Linear with PyTorch's default initialisation, drawn from the generator in PyTorch's order.
+import { checkInt } from '../check';
+import { empty } from '../creation';
+import { linear } from '../functional';
+import { noGrad } from '../runtime';
+import { Tensor, TensorOptions } from '../tensor';
+import { Module } from './module';
+
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly hasBias: boolean;
+
+  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
+    super();
+    this.inFeatures = checkInt(inFeatures, 'inFeatures', 1);
+    this.outFeatures = checkInt(outFeatures, 'outFeatures', 1);
+    const o = { dtype: opts.dtype, device: opts.device };
+    this.registerParameter('weight', empty([outFeatures, inFeatures], o));
+    this.hasBias = opts.bias ?? true;
+    if (this.hasBias) this.registerParameter('bias', empty([outFeatures], o));
+    this.resetParameters();
+  }
+
+  /** kaiming_uniform_(weight, a=sqrt(5)) then uniform bias, with PyTorch's exact float arithmetic. */
+  resetParameters(): void {
+    const fanIn = this.inFeatures;
+    const a = Math.sqrt(5);
+    const gain = Math.sqrt(2.0 / (1 + a ** 2));
+    const std = gain / Math.sqrt(fanIn);
+    const bound = Math.sqrt(3.0) * std;
+    noGrad(() => {
+      this.weight.uniform_(-bound, bound);
+      if (this.bias) {
+        const b = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+        this.bias.uniform_(-b, b);
+      }
+    });
+  }
+
+  get weight(): Tensor {
+    return this.param('weight');
+  }
+  get bias(): Tensor | undefined {
+    return this.hasBias ? this.param('bias') : undefined;
+  }
+  forward(x: Tensor): Tensor {
+    return linear(x, this.weight, this.bias);
+  }
+}
+
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return x.relu();
+  }
+}
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return x.sigmoid();
+  }
+}
