@@ -95,12 +95,13 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     progress.stop();
     writeMetrics(cfg.out, result.metrics);
     if (result.metrics.length) await writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
-    writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
-    result.model.dispose();
     if (result.stopped === 'non-finite') {
+      result.model.dispose();
       process.stderr.write(`gumbel-torch: ${result.message}\n`);
       return 1;
     }
+    writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
+    result.model.dispose();
     const last = result.metrics[result.metrics.length - 1];
     log('');
     log(result.stopped === 'interrupted' ? `Stopped early; resume with: gumbel-torch train --out ${cfg.out} --resume` : 'Done.');

@@ -63,6 +63,13 @@ export class Trainer {
     this.#stop = true;
   }
 
+  /** Whether the weights, and the reconstruction of x, are all finite. */
+  private modelFinite(model: CategoricalVAE, x: Tensor, tau: number): boolean {
+    return scope(() =>
+      noGrad(() => model.parameters().every((p) => p.isfinite().all().item() === true) && model.forward(x, tau).recon.isfinite().all().item() === true),
+    );
+  }
+
   async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
     const c = this.config;
     const device = resolveDevice(c.device);
@@ -124,6 +131,8 @@ export class Trainer {
         save(obj, ckptPath);
       });
 
+    const keptNote = (): string =>
+      fs.existsSync(ckptPath) ? `the last good checkpoint ${ckptPath} was kept (lower --lr and --resume)` : 'no checkpoint had been written yet (lower --lr)';
     const finish = (stopped: TrainResult['stopped'], message?: string): TrainResult => {
       relaxedSum.dispose();
       unrelaxedSum.dispose();
@@ -151,7 +160,9 @@ export class Trainer {
       for (; step < steps; ) {
         const x = batchIter.next().value as Tensor;
         tau = schedule.at(globalStep);
-        scope(() => {
+        let failure: Error | undefined;
+        try {
+          scope(() => {
           const b = x.shape[0];
           opt.zeroGrad();
           const { recon, qy } = model.forward(x, tau, { hard: c.hard });
@@ -163,8 +174,18 @@ export class Trainer {
             const ev = model.forward(x, tau, { evaluate: true });
             unrelaxedSum.add_(model.loss(ev.recon, x, ev.qy).to('float64').mul(b));
           });
-        });
+          });
+        } catch (e) {
+          failure = e as Error;
+        }
+        // Non-finite weights or activations make BCE reject its input before any loss is read.
+        const nonFinite = failure !== undefined && !this.modelFinite(model, x, tau);
         x.dispose();
+        if (nonFinite) {
+          batchIter.return(undefined);
+          return finish('non-finite', `the model became non-finite at epoch ${epoch}, step ${step + 1} (${failure?.message}); training stopped; ${keptNote()}`);
+        }
+        if (failure) throw failure;
         step++;
         globalStep++;
         const last = step === steps;
@@ -174,7 +195,7 @@ export class Trainer {
           const unrelaxed = (unrelaxedSum.item() as number) / seen;
           if (!Number.isFinite(relaxed) || !Number.isFinite(unrelaxed)) {
             batchIter.return(undefined);
-            return finish('non-finite', `loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped and the last good checkpoint (${ckptPath}) was kept`);
+            return finish('non-finite', `the loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped; ${keptNote()}`);
           }
           hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, relaxed, unrelaxed, tau });
           await turn(); // lets Ctrl-C and finalizers run
