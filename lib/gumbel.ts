@@ -2,7 +2,7 @@
 // relaxed Bernoulli, densities and temperature annealing. All ops are native LibTorch autograd
 // functions (fused kernels on CUDA); these wrappers check arguments and pick defaults.
 import { checkBool, checkDim, checkInt, checkNumber, checkShape, describe } from './check';
-import { checkDevice, checkDtype, checkTensor, op, Shape, Tensor, TensorOptions } from './tensor';
+import { checkDevice, checkDtype, checkTensor, op, opRaw, Shape, Tensor, TensorOptions } from './tensor';
 
 function checkLogits(logits: unknown, name = 'logits'): Tensor {
   const t = checkTensor(logits, name);
@@ -169,4 +169,15 @@ export class TemperatureSchedule {
     const updated = Math.floor(step / this.every) * this.every;
     return Math.max(this.tauMin, this.tau0 * Math.exp(-this.rate * updated));
   }
+}
+
+/**
+ * Whether CUDA tensors use the fused Gumbel-Softmax kernels (default true). Turning them off runs the
+ * same ops composed from ATen, for comparison and benchmarks.
+ */
+export function setFusedKernels(on: boolean): void {
+  opRaw('setFusedKernels', checkBool(on, 'on'));
+}
+export function fusedKernels(): boolean {
+  return opRaw('fusedKernels') as boolean;
 }

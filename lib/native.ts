@@ -36,7 +36,9 @@ export interface NativeBuildInfo {
 /** Functions of the addon: every op is `(...args) => result` through one wrapper on the C++ side. */
 export type NativeFn = (...args: unknown[]) => unknown;
 export interface NativeBinding {
-  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean) => NativeAdam;
+  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean) => NativeAdam;
+  /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
+  fusedAdamAvailable: boolean;
   buildInfo(): NativeBuildInfo;
   [name: string]: unknown;
 }

@@ -1,6 +1,12 @@
 // LibTorch's own optimizers over a list of parameter tensors, so the arithmetic is PyTorch's.
+#include <torch/version.h>
 #include <sstream>
 #include "tensor.h"
+
+// PyTorch 2's fused multi-tensor Adam (one kernel for all parameters, steps kept on the device).
+#if TORCH_VERSION_MAJOR >= 2
+#define GT_HAS_FUSED_ADAM 1
+#endif
 
 namespace gt {
 namespace {
@@ -40,6 +46,22 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
                       .weight_decay(a.f64(5))
                       .amsgrad(a.flag(6));
       adam_ = std::make_unique<torch::optim::Adam>(params_, opts);
+      fused_ = a.flag(7, false);
+#ifndef GT_HAS_FUSED_ADAM
+      if (fused_) throw ArgError("fused Adam needs LibTorch 2 or later (this build has " TORCH_VERSION ")");
+#else
+      if (fused_) {
+        for (auto& p : params_) TORCH_CHECK(p.is_cuda() || p.is_cpu(), "fused Adam: unsupported device ", p.device());
+        lr_ = opts.lr(); beta1_ = std::get<0>(opts.betas()); beta2_ = std::get<1>(opts.betas());
+        eps_ = opts.eps(); weightDecay_ = opts.weight_decay(); amsgrad_ = opts.amsgrad();
+        for (auto& p : params_) {
+          expAvg_.push_back(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          expAvgSq_.push_back(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          if (amsgrad_) maxExpAvgSq_.push_back(torch::zeros_like(p, at::MemoryFormat::Preserve));
+          steps_.push_back(torch::zeros({}, p.options().dtype(at::kFloat)));
+        }
+      }
+#endif
       return info.Env().Undefined();
     });
   }
@@ -47,6 +69,23 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
  private:
   Napi::Value Step(const Napi::CallbackInfo& info) {
     return guard(info.Env(), [&]() -> Napi::Value {
+#ifdef GT_HAS_FUSED_ADAM
+      if (fused_) {
+        std::vector<at::Tensor> p, g, m, v, vmax, st;
+        for (size_t i = 0; i < params_.size(); ++i) {
+          if (!params_[i].grad().defined()) continue;  // as PyTorch: parameters without gradients are skipped
+          p.push_back(params_[i]); g.push_back(params_[i].grad()); m.push_back(expAvg_[i]); v.push_back(expAvgSq_[i]);
+          if (amsgrad_) vmax.push_back(maxExpAvgSq_[i]);
+          st.push_back(steps_[i]);
+        }
+        if (p.empty()) return info.Env().Undefined();
+        torch::NoGradGuard noGrad;
+        at::_foreach_add_(st, 1);
+        at::_fused_adam_(p, g, m, v, vmax, st, lr_, beta1_, beta2_, weightDecay_, eps_, amsgrad_, /*maximize=*/false,
+                         std::nullopt, std::nullopt);
+        return info.Env().Undefined();
+      }
+#endif
       adam_->step();
       return info.Env().Undefined();
     });
@@ -61,6 +100,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
     return guard(info.Env(), [&]() -> Napi::Value {
       Args a(info);
       for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(a.f64(0));
+      lr_ = a.f64(0);
       return info.Env().Undefined();
     });
   }
@@ -69,6 +109,22 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
     return guard(info.Env(), [&]() -> Napi::Value {
       Napi::Env env = info.Env();
       auto out = Napi::Array::New(env, params_.size());
+      if (fused_) {
+        for (size_t i = 0; i < params_.size(); ++i) {
+          double step = steps_[i].item<double>();
+          if (step == 0) {
+            out.Set(i, env.Null());
+            continue;
+          }
+          auto o = Napi::Object::New(env);
+          o.Set("step", step);
+          o.Set("expAvg", toJs(env, expAvg_[i].clone()));
+          o.Set("expAvgSq", toJs(env, expAvgSq_[i].clone()));
+          if (amsgrad_) o.Set("maxExpAvgSq", toJs(env, maxExpAvgSq_[i].clone()));
+          out.Set(i, o);
+        }
+        return out;
+      }
       auto& state = adam_->state();
       for (size_t i = 0; i < params_.size(); ++i) {
         auto it = state.find(stateKey(state, params_[i]));
@@ -93,6 +149,14 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
       Args a(info);
       int64_t i = a.i64(0);
       if (i < 0 || i >= static_cast<int64_t>(params_.size())) throw ArgError("parameter index out of range");
+      if (fused_) {
+        torch::NoGradGuard noGrad;
+        steps_[i].fill_(static_cast<double>(a.i64(1)));
+        expAvg_[i].copy_(a.tensor(2));
+        expAvgSq_[i].copy_(a.tensor(3));
+        if (amsgrad_ && a.has(4)) maxExpAvgSq_[i].copy_(a.tensor(4));
+        return info.Env().Undefined();
+      }
       auto s = std::make_unique<torch::optim::AdamParamState>();
       s->step(a.i64(1));
       s->exp_avg(a.tensor(2).detach().clone());
@@ -105,8 +169,19 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
   std::vector<at::Tensor> params_;
   std::unique_ptr<torch::optim::Adam> adam_;
+  bool fused_ = false;
+  double lr_ = 0, beta1_ = 0, beta2_ = 0, eps_ = 0, weightDecay_ = 0;
+  bool amsgrad_ = false;
+  std::vector<at::Tensor> expAvg_, expAvgSq_, maxExpAvgSq_, steps_;
 };
 
-void initOptim(Napi::Env env, Napi::Object x) { x.Set("NativeAdam", OptimizerWrap::Define(env)); }
+void initOptim(Napi::Env env, Napi::Object x) {
+  x.Set("NativeAdam", OptimizerWrap::Define(env));
+#ifdef GT_HAS_FUSED_ADAM
+  x.Set("fusedAdamAvailable", Napi::Boolean::New(env, true));
+#else
+  x.Set("fusedAdamAvailable", Napi::Boolean::New(env, false));
+#endif
+}
 
 }  // namespace gt

@@ -1,8 +1,7 @@
 // Gumbel-Softmax, ST, OneHotCategorical and RelaxedBernoulli against real PyTorch given the same noise.
 import * as torch from '../lib';
-import { decode, Enc, fixture, maxAbsDiff } from './helpers';
+import { decode, Enc, fixture, GCase, maxAbsDiff, runGumbelCase } from './helpers';
 
-interface GCase { dtype: string; dim: number; tau: number; hard: boolean; logits: Enc; noise: Enc; w: Enc; y: Enc; grad: Enc }
 interface BCase { tau: number; logits: Enc; uniforms: Enc; w: Enc; y: Enc; grad: Enc }
 interface GFix {
   cases: GCase[];
@@ -13,21 +12,6 @@ interface GFix {
 }
 const fx = fixture<GFix>('gumbel.json');
 const tolFor = (dtype: string): number => (dtype === 'float64' ? 1e-12 : 1e-6);
-
-export function runGumbelCase(c: GCase, device: torch.Device = 'cpu'): { y: number; grad: number; oneHot: boolean } {
-  return torch.scope(() => {
-    const logits = decode(c.logits, device).requiresGrad_();
-    const y = torch.gumbelSoftmax(logits, { tau: c.tau, hard: c.hard, dim: c.dim, noise: decode(c.noise, device) });
-    y.mul(decode(c.w, device)).sum().backward();
-    let oneHot = true;
-    if (c.hard) {
-      // exactly one 1 per slice along dim, zeros elsewhere
-      const ok = y.eq(0).add(y.eq(1)).all().item() === true && y.sum(c.dim).eq(1).all().item() === true;
-      oneHot = ok;
-    }
-    return { y: maxAbsDiff(y.cpu(), c.y), grad: maxAbsDiff(logits.grad!.cpu(), c.grad), oneHot };
-  });
-}
 
 describe('gumbelSoftmax equals F.gumbel_softmax given the same noise', () => {
   test.each(fx.cases.map((c) => [c.dtype, JSON.stringify(c.logits.shape), c.dim, c.tau, c.hard, c] as const))(

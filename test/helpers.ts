@@ -52,3 +52,22 @@ export function expectClose(actual: torch.Tensor, expected: Enc | torch.Tensor, 
 export const cudaAvailable = torch.cuda.isAvailable();
 /** CUDA tests run on the GPU machine and skip elsewhere with a visible reason. */
 export const describeCuda = cudaAvailable ? describe : (name: string, fn: () => void) => describe.skip(`${name} [skipped: no CUDA device]`, fn);
+
+export interface GCase { dtype: string; dim: number; tau: number; hard: boolean; logits: Enc; noise: Enc; w: Enc; y: Enc; grad: Enc }
+
+/** Runs one Gumbel-Softmax fixture case on a device; returns max |diff| of values and gradients. */
+export function runGumbelCase(c: GCase, device: torch.Device = 'cpu'): { y: number; grad: number; oneHot: boolean } {
+  return torch.scope(() => {
+    const logits = decode(c.logits, device).requiresGrad_();
+    const y = torch.gumbelSoftmax(logits, { tau: c.tau, hard: c.hard, dim: c.dim, noise: decode(c.noise, device) });
+    y.mul(decode(c.w, device)).sum().backward();
+    let oneHot = true;
+    if (c.hard) {
+      // exactly one 1 per slice along dim, zeros elsewhere
+      const ok = y.eq(0).add(y.eq(1)).all().item() === true && y.sum(c.dim).eq(1).all().item() === true;
+      oneHot = ok;
+    }
+    return { y: maxAbsDiff(y.cpu(), c.y), grad: maxAbsDiff(logits.grad!.cpu(), c.grad), oneHot };
+  });
+}
+

@@ -9,6 +9,12 @@ export interface AdamOptions {
   eps?: number;
   weightDecay?: number;
   amsgrad?: boolean;
+  /**
+   * PyTorch 2's fused multi-tensor Adam (one kernel per step, as Adam(fused=True)); 'auto' (default)
+   * uses it when every parameter is on CUDA and LibTorch has it, else LibTorch's Adam (the
+   * arithmetic of PyTorch's default Adam, bit for bit on CPU).
+   */
+  fused?: boolean | 'auto';
 }
 
 export interface AdamParamState {
@@ -26,6 +32,8 @@ export class Adam {
   #native: NativeAdam;
   #lr: number;
   readonly params: Tensor[];
+  /** Whether the fused multi-tensor kernel is in use. */
+  readonly fused: boolean;
 
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
@@ -39,9 +47,13 @@ export class Adam {
     }
     this.params = params;
     this.#lr = lr;
+    const f = opts.fused ?? 'auto';
+    if (f !== 'auto' && typeof f !== 'boolean') throw new TypeError("fused must be true, false or 'auto'");
+    if (f === true && !native.fusedAdamAvailable) throw new Error('fused Adam needs LibTorch 2 or later');
+    this.fused = f === 'auto' ? native.fusedAdamAvailable && params.every((p) => p.device.startsWith('cuda')) : f;
     this.#native = new native.NativeAdam(params.map((p) => p.handle), lr, b1, b2,
       checkNumber(opts.eps ?? 1e-8, 'eps', { finite: true }), checkNumber(opts.weightDecay ?? 0, 'weightDecay', { finite: true }),
-      checkBool(opts.amsgrad ?? false, 'amsgrad'));
+      checkBool(opts.amsgrad ?? false, 'amsgrad'), this.fused);
   }
 
   get lr(): number {

@@ -26,6 +26,10 @@ at::Tensor expRelaxedCategoricalLogProb(const at::Tensor& logits, double tau, co
 at::Tensor relaxedOneHotCategoricalLogProb(const at::Tensor& logits, double tau, const at::Tensor& value, int64_t dim);
 at::Tensor relaxedBernoulliLogProb(const at::Tensor& logits, double tau, const at::Tensor& value);
 
+// Whether CUDA tensors take the fused kernels (default) or the ATen composition (for comparison).
+void setFusedKernels(bool on);
+bool fusedKernels();
+
 #ifdef GT_WITH_CUDA
 namespace cuda {
 // Fused forward: noise (drawn in-kernel from the CUDA generator's Philox stream unless given),

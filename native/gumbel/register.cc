@@ -6,6 +6,8 @@ namespace gt {
 
 void initGumbel(Napi::Env env, Napi::Object x) {
   using namespace gumbel;
+  GT_DEF(x, "setFusedKernels", { setFusedKernels(a.flag(0)); });
+  GT_DEF(x, "fusedKernels", { return fusedKernels(); });
   GT_DEF(x, "sampleGumbel", { return sampleGumbel(a.ints(0), a.options(1, 2)); });
   GT_DEF(x, "gumbelFromUniform", { return gumbelFromUniform(a.tensor(0), a.flag(1, false), a.f64(2, 1e-20)); });
   GT_DEF(x, "sampleLogistic", { return sampleLogistic(a.ints(0), a.options(1, 2)); });

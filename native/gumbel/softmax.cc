@@ -3,6 +3,12 @@
 
 namespace gt::gumbel {
 namespace {
+bool useFused = true;
+}  // namespace
+void setFusedKernels(bool on) { useFused = on; }
+bool fusedKernels() { return useFused; }
+
+namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
@@ -17,7 +23,7 @@ struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
     const at::Tensor gumbels = noiseArg.numel() ? noiseArg : at::Tensor();
     at::Tensor out, ySoft;
 #ifdef GT_WITH_CUDA
-    if (logits.is_cuda()) std::tie(out, ySoft) = cuda::gumbelSoftmaxForward(logits, gumbels, tau, hard, dim);
+    if (logits.is_cuda() && useFused) std::tie(out, ySoft) = cuda::gumbelSoftmaxForward(logits, gumbels, tau, hard, dim);
 #endif
     if (!out.defined()) {
       auto g = gumbels.defined() ? gumbels : sampleGumbel(logits.sizes(), logits.options());
@@ -39,7 +45,7 @@ struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
     const auto& g = grads[0];
     at::Tensor gin;
 #ifdef GT_WITH_CUDA
-    if (y.is_cuda()) gin = cuda::gumbelSoftmaxBackward(g, y, tau, dim);
+    if (y.is_cuda() && useFused) gin = cuda::gumbelSoftmaxBackward(g, y, tau, dim);
 #endif
     // ATen's own softmax backward, then the division by tau, as autograd runs F.gumbel_softmax: the
     // same kernels, so the same bits. Masked (-inf) logits have y = 0 and get exactly zero gradient.
