@@ -4,11 +4,12 @@
 #include <ATen/ATen.h>
 #include <ATen/AccumulateType.h>
 #include <ATen/Dispatch.h>
-#include <ATen/cuda/CUDAContext.h>
+#include <ATen/core/PhiloxRNGEngine.h>
 #include <ATen/cuda/CUDAGeneratorImpl.h>
 #include <ATen/cuda/PhiloxUtils.cuh>
+#include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
-#include <curand_kernel.h>
+#include <c10/cuda/CUDAStream.h>
 #include <mutex>
 #include <tuple>
 
@@ -55,10 +56,10 @@ __global__ void forwardKernel(const scalar_t* __restrict__ logits, const scalar_
       if (noise != nullptr) {
         g = static_cast<acc_t>(noise[base + j]);
       } else {
-        curandStatePhilox4_32_10_t st;
-        curand_init(seed, static_cast<unsigned long long>(base + j), offset, &st);
-        // curand_uniform is in (0, 1]; capping below 1 keeps -log(U) > 0, so g is always finite.
-        float u = fminf(curand_uniform(&st), 0.99999994f);
+        // Philox4x32-10 (ATen's engine) on its own subsequence per element; U = (k + 1/2) / 2^24 lies
+        // strictly inside (0, 1), so -log(U) > 0 and g is always finite.
+        at::Philox4_32 rng(seed, static_cast<uint64_t>(base + j), offset);
+        const float u = (static_cast<float>(rng() >> 8) + 0.5f) * 5.9604644775390625e-8f;
         g = -log(-log(static_cast<acc_t>(u)));
       }
       z[i] = (static_cast<acc_t>(logits[base + j]) + g) / tau;
@@ -161,13 +162,14 @@ std::tuple<at::Tensor, at::Tensor> gumbelSoftmaxForward(const at::Tensor& logits
   const int64_t rows = x.numel() / k;
   at::PhiloxCudaState philox;
   if (!g.defined()) {
-    auto gen = at::get_generator_or_default<at::CUDAGeneratorImpl>(std::nullopt, at::cuda::detail::getDefaultCUDAGenerator());
+    auto defaultGen = at::cuda::detail::getDefaultCUDAGenerator(logits.device().index());
+    auto* gen = at::check_generator<at::CUDAGeneratorImpl>(defaultGen);
     std::lock_guard<std::mutex> lock(gen->mutex_);
     philox = gen->philox_cuda_state(4);  // one uniform per element, each on its own subsequence
   }
   const dim3 block(kWarp * kWarpsPerBlock);
   const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  auto stream = at::cuda::getCurrentCUDAStream();
+  auto stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "gumbel_softmax_forward", [&] {
     using acc_t = at::acc_type<scalar_t, true>;
     dispatchPerLane(k, [&](auto perLaneC) {
@@ -190,7 +192,7 @@ at::Tensor gumbelSoftmaxBackward(const at::Tensor& grad, const at::Tensor& ySoft
   const int64_t rows = y.numel() / k;
   const dim3 block(kWarp * kWarpsPerBlock);
   const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
-  auto stream = at::cuda::getCurrentCUDAStream();
+  auto stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, y.scalar_type(), "gumbel_softmax_backward", [&] {
     using acc_t = at::acc_type<scalar_t, true>;
     dispatchPerLane(k, [&](auto perLaneC) {
