@@ -85,9 +85,15 @@ describe('Ctrl-C', () => {
     const child = spawn(process.execPath, [cli, 'train', '--epochs', '1', '--out', out, '--device', 'cpu', '--log-every', '5'], { cwd: root });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    const started = new Promise<void>((resolve) =>
+      child.stdout.on('data', (d) => {
+        stdout += d;
+        if (/Categorical VAE/.test(stdout)) resolve();
+      }),
+    );
     child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 2500));
+    await started; // the SIGINT handler is installed before this line is printed
+    await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(stderr).toMatch(/finishing the current step and writing a checkpoint/);
