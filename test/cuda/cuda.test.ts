@@ -28,7 +28,10 @@ describeCuda('CUDA', () => {
           const tol = r.dtype === 'float64' ? 1e-12 : 1e-6;
           expect(r.oneHot).toBe(true);
           expect(r.y).toBeLessThanOrEqual(tol);
-          expect(r.grad).toBeLessThanOrEqual(tol * r.gmax);
+          // The gradient is (1/tau) * y * (g - sum(g * y)); the sum is reduced in another order on
+          // the GPU than in PyTorch's CPU kernel, and 1/tau amplifies that rounding (seen: 1.19e-6
+          // at tau 0.1 on an H200), so gradients are held to tol * max(1, |grad|) / min(1, tau).
+          expect(r.grad).toBeLessThanOrEqual((tol * r.gmax) / Math.min(1, r.tau));
         }
       } finally {
         torch.setFusedKernels(true);
