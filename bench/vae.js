@@ -37,6 +37,18 @@ function reference(program, args, env) {
   return { s: median(steady.map((m) => m.train_s)), first: rows[0].train_s, last: rows[rows.length - 1] };
 }
 
+// graph_vae.py prints one line per epoch ("graph B=100 epoch 1 relaxed ... train 0.345s") and no log.
+function referenceGraph(n) {
+  const py = python();
+  const dir = referenceDir();
+  if (!py || !dir) return { error: 'no Python torch or no reference programs' };
+  const r = spawnSync(py, [path.join(dir, 'graph_vae.py'), String(n)], { cwd: mnistWorkdir(), encoding: 'utf8' });
+  if (r.status !== 0) return { error: r.stderr.split('\n').filter(Boolean).slice(-1)[0] };
+  const rows = [...r.stdout.matchAll(/epoch (\d+) relaxed ([\d.]+) unrelaxed ([\d.]+) train ([\d.]+)s/g)].map((m) => ({ relaxed: +m[2], unrelaxed: +m[3], train_s: +m[4] }));
+  const steady = rows.length > 1 ? rows.slice(1) : rows;
+  return { s: median(steady.map((m) => m.train_s)), first: rows[0]?.train_s, last: rows[rows.length - 1] };
+}
+
 (async () => {
   const rows = [];
   const mine = await ours();
@@ -45,7 +57,7 @@ function reference(program, args, env) {
   const tuned = reference('tuned_vae.py', ['eager', String(epochs)], devEnv);
   rows.push(['PyTorch tuned_vae.py eager', tuned.s ?? NaN, tuned.first ?? NaN, tuned.last?.relaxed ?? NaN, tuned.last?.unrelaxed ?? NaN, tuned.last?.eval ?? NaN]);
   if (device === 'cuda') {
-    const graph = reference('graph_vae.py', [String(epochs)], {});
+    const graph = referenceGraph(epochs);
     rows.push(['PyTorch graph_vae.py (CUDA graph)', graph.s ?? NaN, graph.first ?? NaN, graph.last?.relaxed ?? NaN, graph.last?.unrelaxed ?? NaN, NaN]);
     if (graph.error) console.error('graph_vae.py:', graph.error);
   }

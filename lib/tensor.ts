@@ -98,11 +98,15 @@ export class Tensor {
   }
 
   // ---- metadata
+  // A wrapper's shape never changes (no op here resizes in place), so it is read once.
+  #shape: number[] | undefined;
   get shape(): number[] {
-    return opRaw('shape', this) as number[];
+    this.#shape ??= opRaw('shape', this) as number[];
+    return [...this.#shape];
   }
   get ndim(): number {
-    return this.shape.length;
+    this.#shape ??= opRaw('shape', this) as number[];
+    return this.#shape.length;
   }
   get dtype(): DType {
     return opRaw('dtype', this) as DType;

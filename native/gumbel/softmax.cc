@@ -84,6 +84,14 @@ at::Tensor oneHotCategorical(const at::Tensor& logits, int64_t dim, bool multino
     auto probs = norm.softmax(-1);
     index = torch::multinomial(probs.reshape({-1, k}), 1, true).reshape(l.sizes().slice(0, l.dim() - 1));
   } else {
+#ifdef GT_WITH_CUDA
+    // On CUDA the fused kernel's hard output is this draw (argmax of softmax(logits + g) is
+    // argmax(logits + g)), in one kernel instead of a dozen.
+    if (logits.is_cuda() && useFused) {
+      auto out = std::get<0>(cuda::gumbelSoftmaxForward(logits, at::Tensor(), 1.0, /*hard=*/true, dim));
+      if (out.defined()) return out;
+    }
+#endif
     // Gumbel-max: argmax(logits + g) is an exact draw from Categorical(softmax(logits)).
     index = (l + sampleGumbel(l.sizes(), l.options())).argmax(-1);
   }

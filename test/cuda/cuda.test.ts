@@ -82,6 +82,22 @@ describeCuda('CUDA', () => {
       expect(p).toBeGreaterThan(1e-3);
     }));
 
+  test('oneHotCategorical on CUDA (fused draw): frequencies match softmax (chi-square)', () =>
+    torch.scope(() => {
+      const logits = [1.0, -0.5, 0.2, 2.2, -3.0, 0.0];
+      torch.manualSeed(12);
+      const l = torch.tensor(logits, { device: 'cuda' }).unsqueeze(0).expand(1_000_000, 6).contiguous();
+      const s = torch.oneHotCategorical(l);
+      expect(s.sum(-1).eq(1).all().item()).toBe(true);
+      const counts = Array.from(s.sum(0, false, { dtype: 'float64' }).cpu().data(), Number);
+      const m = Math.max(...logits);
+      const e = logits.map((v) => Math.exp(v - m));
+      const z = e.reduce((x, y) => x + y, 0);
+      const { p } = chiSquareP(counts, e.map((v) => v / z));
+      report.oneHotCategoricalChiSquareP = p;
+      expect(p).toBeGreaterThan(1e-3);
+    }));
+
   test('robustness: 10^7 samples at tau 0.01, logits +-1e4, no NaN/Infinity in values or gradients', () =>
     torch.scope(() => {
       torch.manualSeed(9);
