@@ -49,7 +49,8 @@ const candidates = [
   path.join(root, 'build', 'Debug', 'gumbel_torch.node'),
 ];
 
-function explain(err: Error, file: string): string {
+/** @internal A load failure turned into a cause and a fix (exported for tests). */
+export function explainLoadError(err: Error, file: string): string {
   const msg = err.message;
   const lines = [`gumbel-torch: could not load the native addon ${file}`, `  cause: ${msg}`];
   if (/cannot open shared object file/.test(msg)) {
@@ -89,7 +90,7 @@ function load(): NativeBinding {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(file) as NativeBinding;
   } catch (e) {
-    throw new Error(explain(e as Error, file));
+    throw new Error(explainLoadError(e as Error, file));
   }
 }
 

@@ -50,6 +50,11 @@ describe('gumbel-torch train', () => {
     expect(r.code).toBe(0);
     expect(fs.statSync(png).size).toBeGreaterThan(1000);
   });
+  test('a non-finite model stops training with a clear message and exit code 1', () => {
+    const r = run(['train', '--epochs', '1', '--limit', '500', '--lr', '1e30', '--out', tmpdir(), '--device', 'cpu', '--log-every', '1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/became non-finite at epoch 1, step \d+ .*training stopped/);
+  });
   test('bad flags and files give clear errors', () => {
     expect(run(['train', '--epochs', 'zero']).stderr).toMatch(/epochs must be an integer >= 1/);
     expect(run(['train', '--device', 'tpu']).stderr).toMatch(/device must be auto, cpu, cuda or cuda:N/);

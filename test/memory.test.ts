@@ -13,11 +13,12 @@ describe('memory', () => {
     expect(() => t.shape).toThrow(/disposed/);
   });
 
-  test('Symbol.dispose (using) releases', () => {
+  test('a using declaration releases at the end of its block', () => {
     const before = torch.memory().liveTensors;
     {
-      const t = torch.ones([10]);
-      t[Symbol.dispose]();
+      using t = torch.ones([10]);
+      expect(torch.memory().liveTensors).toBe(before + 1);
+      expect(t.isDisposed).toBe(false);
     }
     expect(torch.memory().liveTensors).toBe(before);
   });
