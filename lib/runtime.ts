@@ -1,7 +1,9 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { native, opRawNative, torchInfoFile } from './native-call';
+import { callNative, native, torchInfoFile } from './native';
+
+const opRawNative = (name: string, ...args: unknown[]): unknown => callNative(name, args);
 
 /** Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. */
 export function manualSeed(seed: number): void {
