@@ -71,3 +71,15 @@ describe('DataLoader', () => {
       expect(Array.from(torch.randperm(10).data(), Number)).toEqual(a);
     }));
 });
+
+const FASHION = '/usr/share/datasets/fashion-mnist';
+const describeFashion = fs.existsSync(FASHION) ? describe : (n: string, f: () => void) => describe.skip(`${n} [skipped: apt-get install dataset-fashion-mnist]`, f);
+describeFashion('--data DIR: Fashion-MNIST from Debian (gzip IDX)', () => {
+  test('loads 60000 + 10000 images in [0, 1]', () =>
+    torch.scope(() => {
+      const train = torch.data.loadImages('train', { dir: FASHION });
+      expect(train.shape).toEqual([60000, 784]);
+      expect(torch.data.loadImages('t10k', { dir: FASHION }).shape).toEqual([10000, 784]);
+      expect(train.max().item()).toBe(1);
+    }));
+});

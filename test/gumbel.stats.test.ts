@@ -1,7 +1,7 @@
 // Statistics of the samplers (fixed seeds) and robustness at extreme settings.
 import * as torch from '../lib';
 import { Tensor } from '../lib';
-import { chiSquareP } from './stats';
+import { chiSquareP, softmax } from './stats';
 
 const DRAWS = 1_000_000;
 
@@ -16,13 +16,6 @@ function counts(sample: (logits: Tensor) => Tensor, logits: number[], rows = 100
     });
   }
   return Array.from(acc);
-}
-
-function softmax(l: number[]): number[] {
-  const m = Math.max(...l);
-  const e = l.map((v) => Math.exp(v - m));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => v / s);
 }
 
 const LOGITS: Record<string, number[]> = {

@@ -44,6 +44,14 @@ function gammaQ(a: number, x: number): number {
   return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
 }
 
+/** softmax of plain numbers (the probabilities a categorical sampler should reproduce). */
+export function softmax(l: number[]): number[] {
+  const m = Math.max(...l);
+  const e = l.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
 /** p-value of observed counts against probabilities; bins expecting < 5 are pooled. */
 export function chiSquareP(observed: number[], probs: number[]): { stat: number; df: number; p: number } {
   const n = observed.reduce((a, b) => a + b, 0);

@@ -148,6 +148,14 @@ __global__ void backwardKernel(const scalar_t* __restrict__ grad, const scalar_t
   }
 }
 
+struct Launch {
+  dim3 grid, block;
+};
+// One warp per row, kWarpsPerBlock rows per block.
+Launch launchFor(int64_t rows) {
+  return {dim3(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock)), dim3(kWarp * kWarpsPerBlock)};
+}
+
 int perLane(int64_t k) { return k <= 32 ? 1 : k <= 64 ? 2 : k <= 128 ? 4 : 8; }
 
 template <typename F>
@@ -179,13 +187,12 @@ std::tuple<at::Tensor, at::Tensor> gumbelSoftmaxForward(const at::Tensor& logits
     std::lock_guard<std::mutex> lock(gen->mutex_);
     philox = gen->philox_cuda_state(4);  // one uniform per element, each on its own subsequence
   }
-  const dim3 block(kWarp * kWarpsPerBlock);
-  const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  const Launch launch = launchFor(rows);
   auto stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, x.scalar_type(), "gumbel_softmax_forward", [&] {
     using acc_t = at::acc_type<scalar_t, true>;
     dispatchPerLane(k, [&](auto perLaneC) {
-      forwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<grid, block, 0, stream>>>(
+      forwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<launch.grid, launch.block, 0, stream>>>(
           x.data_ptr<scalar_t>(), g.defined() ? g.data_ptr<scalar_t>() : nullptr, out.data_ptr<scalar_t>(),
           ySoft.data_ptr<scalar_t>(), rows, static_cast<int>(k), static_cast<acc_t>(tau), hard, philox);
     });
@@ -202,13 +209,12 @@ at::Tensor gumbelSoftmaxBackward(const at::Tensor& grad, const at::Tensor& ySoft
   auto y = ySoft.movedim(dim, -1).contiguous();
   auto gin = at::empty_like(y, at::MemoryFormat::Contiguous);
   const int64_t rows = y.numel() / k;
-  const dim3 block(kWarp * kWarpsPerBlock);
-  const dim3 grid(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
+  const Launch launch = launchFor(rows);
   auto stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kHalf, at::kBFloat16, y.scalar_type(), "gumbel_softmax_backward", [&] {
     using acc_t = at::acc_type<scalar_t, true>;
     dispatchPerLane(k, [&](auto perLaneC) {
-      backwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<grid, block, 0, stream>>>(
+      backwardKernel<scalar_t, acc_t, decltype(perLaneC)::value><<<launch.grid, launch.block, 0, stream>>>(
           g.data_ptr<scalar_t>(), y.data_ptr<scalar_t>(), gin.data_ptr<scalar_t>(), rows, static_cast<int>(k), static_cast<acc_t>(tau));
     });
   });
