@@ -4,7 +4,7 @@ export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptio
 export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
-export { manualSeed, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
+export { manualSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
 export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';

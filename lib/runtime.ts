@@ -1,13 +1,23 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { callNative, native, torchInfoFile } from './native';
+import { callNative, native, NativeTensor, torchInfoFile } from './native';
+import { checkDevice, checkTensor, Device, Tensor } from './tensor';
 
 const opRawNative = (name: string, ...args: unknown[]): unknown => callNative(name, args);
 
 /** Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. */
 export function manualSeed(seed: number): void {
   opRawNative('manualSeed', checkInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER));
+}
+
+/** The generator's state (a uint8 tensor) for a device, as torch.get_rng_state / torch.cuda.get_rng_state. */
+export function getRngState(device: Device = 'cpu'): Tensor {
+  return Tensor.fromHandle(opRawNative('getRngState', checkDevice(device)) as NativeTensor);
+}
+/** Restores a state from getRngState, so the same random numbers follow. */
+export function setRngState(state: Tensor, device: Device = 'cpu'): void {
+  opRawNative('setRngState', checkTensor(state, 'state').handle, checkDevice(device));
 }
 
 export function setNumThreads(n: number): void {

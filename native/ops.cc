@@ -1,6 +1,7 @@
 // Every tensor op, one entry each. Arguments arrive already checked by lib/; LibTorch checks the rest
 // and its errors come back through guard(). Adding an op is one GT_DEF line.
 #include <ATen/core/Reduction.h>
+#include <mutex>
 #include "tensor.h"
 
 namespace gt {
@@ -168,6 +169,17 @@ void initOps(Napi::Env env, Napi::Object x) {
 
   // Global state.
   GT_DEF(x, "manualSeed", { torch::manual_seed(static_cast<uint64_t>(a.i64(0))); });
+  // Generator state (a uint8 tensor), for checkpoints that resume the exact random stream.
+  GT_DEF(x, "getRngState", {
+    auto gen = at::globalContext().defaultGenerator(a.device(0));
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return gen.get_state();
+  });
+  GT_DEF(x, "setRngState", {
+    auto gen = at::globalContext().defaultGenerator(a.device(1));
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(a.tensor(0));
+  });
   GT_DEF(x, "initialSeed", { return static_cast<int64_t>(at::detail::getDefaultCPUGenerator().current_seed()); });
   GT_DEF(x, "setNumThreads", { torch::set_num_threads(static_cast<int>(a.i64(0))); });
   GT_DEF(x, "getNumThreads", { return static_cast<int64_t>(torch::get_num_threads()); });

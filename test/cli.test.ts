@@ -44,6 +44,17 @@ describe('gumbel-torch train', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { epoch: number }[];
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2, 3]);
   });
+  test('a resumed run continues the exact random stream: epoch 2 equals an uninterrupted run', () => {
+    const whole = tmpdir();
+    const split = tmpdir();
+    const base = ['--limit', '1000', '--device', 'cpu', '--seed', '5'];
+    expect(run(['train', '--epochs', '2', '--out', whole, ...base]).code).toBe(0);
+    expect(run(['train', '--epochs', '1', '--out', split, ...base]).code).toBe(0);
+    expect(run(['train', '--epochs', '2', '--out', split, '--resume', ...base]).code).toBe(0);
+    const read = (d: string): { relaxed: number; unrelaxed: number; test: number }[] => JSON.parse(fs.readFileSync(path.join(d, 'metrics.json'), 'utf8'));
+    const [a, b] = [read(whole)[1], read(split)[1]];
+    expect([b.relaxed, b.unrelaxed, b.test]).toEqual([a.relaxed, a.unrelaxed, a.test]);
+  });
   test('sample --checkpoint writes a new grid', () => {
     const png = path.join(out, 'more.png');
     const r = run(['sample', '--checkpoint', path.join(out, 'checkpoint.pt'), '--out', png, '--count', '16', '--device', 'cpu']);

@@ -14,3 +14,15 @@ describe('seeded generators equal PyTorch on CPU', () => {
     expect(maxAbsDiff(torch.rand([4], { dtype: 'float64' }), c.rand64)).toBe(0);
   });
 });
+
+describe('generator state', () => {
+  test('setRngState(getRngState()) replays the same numbers; a bad state is a clear error', () =>
+    torch.scope(() => {
+      torch.manualSeed(11);
+      const s = torch.getRngState();
+      const a = torch.randn([4]);
+      torch.setRngState(s);
+      expect(maxAbsDiff(torch.randn([4]), a)).toBe(0);
+      expect(() => torch.setRngState(torch.zeros([3]))).toThrow(/RNG state must be a torch.ByteTensor|ByteTensor/);
+    }));
+});

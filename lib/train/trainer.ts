@@ -9,7 +9,7 @@ import { DataLoader } from '../data/dataloader';
 import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { Adam, AdamStateDict } from '../optim/adam';
-import { cuda, manualSeed, noGrad } from '../runtime';
+import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
 import { load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
@@ -109,7 +109,9 @@ export class Trainer {
         relaxedSum.fill_(ck.relaxedSum as number);
         unrelaxedSum.fill_(ck.unrelaxedSum as number);
       }
-      manualSeed(c.seed + 1 + globalStep); // fresh noise after a resume, still reproducible
+      // The generators continue exactly where the interrupted run left them.
+      if (ck.rngState instanceof Tensor) setRngState(ck.rngState);
+      if (ck.cudaRngState instanceof Tensor && device.startsWith('cuda')) setRngState(ck.cudaRngState, device);
       for (const t of Object.values(ck.model as Record<string, Tensor>)) t.dispose();
     }
     hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length });
@@ -126,6 +128,8 @@ export class Trainer {
           trainSeconds: trainSecondsSoFar,
           config: JSON.stringify(c),
           metrics: JSON.stringify(metrics),
+          rngState: getRngState(),
+          ...(device.startsWith('cuda') ? { cudaRngState: getRngState(device) } : {}),
           ...(step > 0 && order ? { order, relaxedSum: relaxedSum.item() as number, unrelaxedSum: unrelaxedSum.item() as number } : {}),
         };
         save(obj, ckptPath);
