@@ -129,12 +129,23 @@ export class Trainer {
           config: JSON.stringify(c),
           metrics: JSON.stringify(metrics),
           rngState: getRngState(),
-          ...(device.startsWith('cuda') ? { cudaRngState: getRngState(device) } : {}),
+          ...(cudaRngState() ?? {}),
           ...(step > 0 && order ? { order, relaxedSum: relaxedSum.item() as number, unrelaxedSum: unrelaxedSum.item() as number } : {}),
         };
         save(obj, ckptPath);
       });
 
+    // The CUDA generator's state, when training there; a checkpoint without it still resumes, only
+    // without the exact CUDA random stream, so a failure to read it must not cost the checkpoint.
+    const cudaRngState = (): { cudaRngState: Tensor } | undefined => {
+      if (!device.startsWith('cuda')) return undefined;
+      try {
+        return { cudaRngState: getRngState(device) };
+      } catch (e) {
+        process.emitWarning(`gumbel-torch: CUDA generator state not saved (${(e as Error).message})`);
+        return undefined;
+      }
+    };
     const keptNote = (): string =>
       fs.existsSync(ckptPath) ? `the last good checkpoint ${ckptPath} was kept (lower --lr and --resume)` : 'no checkpoint had been written yet (lower --lr)';
     const finish = (stopped: TrainResult['stopped'], message?: string): TrainResult => {
