@@ -117,6 +117,9 @@ export class Tensor {
   numel(): number {
     return opRaw('numel', this) as number;
   }
+  /** The shape, or the size of one dimension, as torch.Tensor.size. */
+  size(): number[];
+  size(dim: number): number;
   size(dim?: number): number | number[] {
     const s = this.shape;
     return dim === undefined ? s : s[checkDim(dim, s.length)];

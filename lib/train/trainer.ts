@@ -96,23 +96,25 @@ export class Trainer {
     let trainSecondsSoFar = 0;
 
     if (opts.resume && fs.existsSync(ckptPath)) {
-      const ck = load(ckptPath) as Record<string, unknown>;
-      model.loadStateDict(ck.model as Record<string, Tensor>);
-      opt.loadStateDict(ck.optimizer as unknown as AdamStateDict);
-      metrics = (JSON.parse(ck.metrics as string) as EpochMetrics[]) ?? [];
-      startEpoch = ck.epoch as number;
-      startStep = ck.step as number;
-      globalStep = ck.globalStep as number;
-      trainSecondsSoFar = (ck.trainSeconds as number) ?? 0;
-      if (startStep > 0) {
-        order = keep((ck.order as Tensor).to(device));
-        relaxedSum.fill_(ck.relaxedSum as number);
-        unrelaxedSum.fill_(ck.unrelaxedSum as number);
-      }
-      // The generators continue exactly where the interrupted run left them.
-      if (ck.rngState instanceof Tensor) setRngState(ck.rngState);
-      if (ck.cudaRngState instanceof Tensor && device.startsWith('cuda')) setRngState(ck.cudaRngState, device);
-      for (const t of Object.values(ck.model as Record<string, Tensor>)) t.dispose();
+      // Everything loaded is copied into the model, optimizer and generators; the scope frees the rest.
+      scope(() => {
+        const ck = load(ckptPath) as Record<string, unknown>;
+        model.loadStateDict(ck.model as Record<string, Tensor>);
+        opt.loadStateDict(ck.optimizer as unknown as AdamStateDict);
+        metrics = (JSON.parse(ck.metrics as string) as EpochMetrics[]) ?? [];
+        startEpoch = ck.epoch as number;
+        startStep = ck.step as number;
+        globalStep = ck.globalStep as number;
+        trainSecondsSoFar = (ck.trainSeconds as number) ?? 0;
+        if (startStep > 0) {
+          order = keep((ck.order as Tensor).to(device));
+          relaxedSum.fill_(ck.relaxedSum as number);
+          unrelaxedSum.fill_(ck.unrelaxedSum as number);
+        }
+        // The generators continue exactly where the interrupted run left them.
+        if (ck.rngState instanceof Tensor) setRngState(ck.rngState);
+        if (ck.cudaRngState instanceof Tensor && device.startsWith('cuda')) setRngState(ck.cudaRngState, device);
+      });
     }
     hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length });
 
