@@ -27,7 +27,7 @@ export async function writeLossPlot(file: string, metrics: EpochMetrics[], refer
     encoding: {
       x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1 } },
       y: { field: 'loss', type: 'quantitative', scale: { zero: false }, title: 'loss (nats)' },
-      color: { field: 'series', type: 'nominal' },
+      color: { field: 'series', type: 'nominal', legend: { labelLimit: 400 } },
     },
   }).spec;
   const svg = await new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
