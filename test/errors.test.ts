@@ -1,7 +1,15 @@
 // Every exported function fed wrong argument counts, types, shapes, dtypes, NaN/Infinity, empty and
 // disposed tensors: each fails with a clear JS error (TypeError/RangeError, or LibTorch's message
 // without a C++ backtrace) and the process survives.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as torch from '../lib';
+
+// The fuzz calls save() with path-like strings; keep whatever it writes out of the working tree.
+const cwd = process.cwd();
+beforeAll(() => process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'gt-fuzz-'))));
+afterAll(() => process.chdir(cwd));
 
 type Fn = (...args: unknown[]) => unknown;
 const api = torch as unknown as Record<string, unknown>;
