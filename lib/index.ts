@@ -15,3 +15,4 @@ export * as data from './data';
 export * as models from './models';
 export { CategoricalVAE } from './models';
 export { save, load } from './serialize';
+export * as distributed from './distributed';

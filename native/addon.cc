@@ -1,6 +1,7 @@
 // Module entry: registers each concept's functions and reports what the build found.
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
+#include "distributed.h"
 #include "tensor.h"
 
 namespace gt {
@@ -14,6 +15,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initGumbel(env, exports);
+  initDistributed(env, exports);
+  initDistributedReducer(env, exports);
   GT_DEF(exports, "buildInfo", {
     auto o = Napi::Object::New(a.env());
     o.Set("torchVersion", GT_TORCH_VERSION);

@@ -14,6 +14,8 @@ import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
+import { addDistributedOptions, LaunchOptions, runTrain } from './launch';
+import { getRank, isInitialized } from '../distributed/process-group';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -73,7 +75,9 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
-  const log = (s: string): void => void process.stdout.write(s + '\n');
+  // In a data-parallel job rank 0 alone prints and writes the outputs.
+  const primary = !isInitialized() || getRank() === 0;
+  const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
       {
@@ -81,7 +85,7 @@ async function train(opts: Record<string, unknown>): Promise<number> {
           log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, ${cfg.epochs} epochs on ${i.device}`);
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
         },
-        onProgress: (p) => progress.update(p),
+        onProgress: (p) => primary && progress.update(p),
         onEpoch: (m) => {
           progress.stop();
           // The seed's lines, plus timings.
@@ -93,14 +97,14 @@ async function train(opts: Record<string, unknown>): Promise<number> {
       { resume: Boolean(opts.resume) },
     );
     progress.stop();
-    writeMetrics(cfg.out, result.metrics);
-    if (result.metrics.length) await writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
+    if (primary) writeMetrics(cfg.out, result.metrics);
+    if (primary && result.metrics.length) await writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
     if (result.stopped === 'non-finite') {
       result.model.dispose();
       process.stderr.write(`gumbel-torch: ${result.message}\n`);
       return 1;
     }
-    writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
+    if (primary) writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
     result.model.dispose();
     const last = result.metrics[result.metrics.length - 1];
     log('');
@@ -141,8 +145,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax seed article')
     .showHelpAfterError();
   let code = 0;
-  program
-    .command('train')
+  addDistributedOptions(program.command('train'))
     .description("train the Categorical VAE on MNIST (defaults: the seed's settings)")
     .option('--epochs <n>', 'epochs', int('epochs', 1), SEED_DEFAULTS.epochs)
     .option('--batch-size <n>', 'batch size', int('batch-size', 1), SEED_DEFAULTS.batchSize)
@@ -163,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
     .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
     .action(async (o: Record<string, unknown>) => {
-      code = await train(o);
+      code = await runTrain(o as unknown as LaunchOptions, argv, () => train(o));
     });
   program
     .command('sample')
