@@ -68,38 +68,45 @@ c10::intrusive_ptr<c10d::TCPStore> connectStore(const Config& c, bool server) {
   return c10::make_intrusive<c10d::TCPStore>(c.addr, o);
 }
 
-// Counts up gt/hb/<rank> from a connection of its own until stopped.
+// Counts up gt/hb/<rank> from a connection of its own until stopped. Stopping waits briefly and
+// then lets the thread go: a store that hangs must not hang the process's exit.
 class Heartbeat {
  public:
-  explicit Heartbeat(const Config& c) : thread_([this, c] { loop(c); }) {}
+  explicit Heartbeat(Config c) : state_(std::make_shared<State>()) {
+    c.timeout = std::min(c.timeout, Ms(10000));
+    std::thread([s = state_, c] { loop(*s, c); }).detach();
+  }
   ~Heartbeat() {
-    {
-      std::lock_guard<std::mutex> lk(m_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
+    std::unique_lock<std::mutex> lk(state_->m);
+    state_->stop = true;
+    state_->cv.notify_all();
+    state_->cv.wait_for(lk, Ms(2000), [this] { return state_->done; });
   }
 
  private:
-  void loop(Config c) {
+  struct State {
+    std::mutex m;
+    std::condition_variable cv;
+    bool stop = false, done = false;
+  };
+  static void loop(State& s, const Config& c) {
     try {
       auto store = connectStore(c, false);
-      std::unique_lock<std::mutex> lk(m_);
-      while (!stop_) {
+      std::unique_lock<std::mutex> lk(s.m);
+      while (!s.stop) {
         lk.unlock();
         store->add(key("hb", c.rank), 1);
         lk.lock();
-        cv_.wait_for(lk, kHeartbeat, [this] { return stop_; });
+        s.cv.wait_for(lk, kHeartbeat, [&] { return s.stop; });
       }
     } catch (...) {
       // The store went away with rank 0: nobody is left to read the heartbeat.
     }
+    std::lock_guard<std::mutex> lk(s.m);
+    s.done = true;
+    s.cv.notify_all();
   }
-  std::mutex m_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  std::shared_ptr<State> state_;
 };
 
 struct Group {

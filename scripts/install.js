@@ -46,7 +46,8 @@ function isDebianLike() {
   }
 }
 
-const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread'];
+// libgloo-dev: gloo's headers, which torch.distributed's Gloo backend is compiled against.
+const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev'];
 
 function aptInstall(pkgs) {
   log(`installing ${pkgs.join(' ')} with apt-get (running as root on ${isDebianLike() ? 'Debian/Ubuntu' : 'Linux'})`);
@@ -93,6 +94,10 @@ function main() {
   } else if (found.startsWith('system') && isDebianLike() && !dpkgInstalled('libopenblas0-pthread')) {
     if (isRoot) aptInstall(['libopenblas0-pthread']);
     else log('warning: libopenblas0-pthread is not installed; matrix products will use the slow reference BLAS (apt-get install libopenblas0-pthread)');
+  }
+  if (found.startsWith('system') && isDebianLike() && !dpkgInstalled('libgloo-dev')) {
+    if (isRoot) aptInstall(['libgloo-dev']);
+    else log('warning: libgloo-dev is not installed; building without torch.distributed (apt-get install libgloo-dev, then rebuild)');
   }
   log(`LibTorch: ${found}`);
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');

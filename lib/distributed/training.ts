@@ -7,7 +7,7 @@ import { getRngState, manualSeed } from '../runtime';
 import { Device, Tensor } from '../tensor';
 import { DistributedDataParallel } from './ddp';
 import { allReduce, getBackend, getLocalRank, getRank, getWorldSize, isInitialized } from './process-group';
-import { DistributedSampler } from './sampler';
+import { DistributedSampler, Sampler } from './sampler';
 
 export class DataParallelRun {
   readonly rank = getRank();
@@ -41,9 +41,9 @@ export class DataParallelRun {
     return new DistributedSampler(n, { numReplicas: this.worldSize, rank: this.rank, seed, shuffle: true });
   }
 
-  /** This rank's share of an evaluation set: rows rank, rank + worldSize, ... (no padding). */
-  evalShard(n: number, device: Device): Tensor {
-    return arange(this.rank, n, this.worldSize, { dtype: 'int64', device });
+  /** This rank's share of an evaluation set: rows rank, rank + worldSize, ... (no padding, so sums are exact). */
+  evalSampler(n: number, device: Device): Sampler {
+    return { length: Math.max(0, Math.ceil((n - this.rank) / this.worldSize)), indices: () => (this.rank < n ? arange(this.rank, n, this.worldSize, { dtype: 'int64', device }) : zeros([0], { dtype: 'int64', device })) };
   }
 
   /** Sums (or maxima) of numbers over all ranks, in one collective. */

@@ -87,11 +87,12 @@ export class Trainer {
     const test = loadImages('t10k', { dir: c.data, device, limit: c.limit === undefined ? undefined : Math.max(c.batchSize, Math.floor(c.limit / 6)) });
     const sampler = par?.sampler(train.shape[0], c.seed);
     const loader = new DataLoader(train, { batchSize: c.batchSize, shuffle: !sampler, sampler });
-    const testLoader = new DataLoader(test, { batchSize: c.batchSize, shuffle: false, sampler: par && { length: Math.ceil((test.shape[0] - par.rank) / par.worldSize), indices: () => par.evalShard(test.shape[0], device) } });
+    const testLoader = new DataLoader(test, { batchSize: c.batchSize, shuffle: false, sampler: par?.evalSampler(test.shape[0], device) });
     const schedule = new TemperatureSchedule({ tau0: c.temp, rate: c.annealRate, every: c.annealEvery, tauMin: Math.min(c.tauMin, c.temp) });
     const n = train.shape[0];
     // Samples behind the sums after `step` steps of an epoch (all ranks'; a sampler pads to divide evenly).
-    const seenAfter = (step: number): number => (sampler ? par!.worldSize * Math.min(step * c.batchSize, sampler.numSamples) : Math.min(step * c.batchSize, n));
+    const seenAfter = (step: number): number => (sampler ? sampler.numReplicas * Math.min(step * c.batchSize, sampler.numSamples) : Math.min(step * c.batchSize, n));
+    const overRanks = (values: number[]): number[] => (par ? par.reduce(values) : values);
 
     let metrics: EpochMetrics[] = [];
     let startEpoch = 1;
@@ -149,8 +150,7 @@ export class Trainer {
       });
 
     const midEpochSums = (): { relaxedSum: number; unrelaxedSum: number } => {
-      const sums = [relaxedSum.item() as number, unrelaxedSum.item() as number];
-      const [r, u] = par ? par.reduce(sums) : sums;
+      const [r, u] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number]);
       return { relaxedSum: r, unrelaxedSum: u };
     };
     // The CUDA generator's state, when training there; a checkpoint without it still resumes, only
@@ -227,7 +227,7 @@ export class Trainer {
         // In a job every rank must take the same branch here: Ctrl-C is agreed at the reads.
         if (step % c.logEvery === 0 || last || (this.#stop && !par)) {
           const seen = seenAfter(step);
-          const [rSum, uSum, stop] = par ? par.reduce([relaxedSum.item() as number, unrelaxedSum.item() as number, this.#stop ? 1 : 0], 'sum') : [relaxedSum.item() as number, unrelaxedSum.item() as number, this.#stop ? 1 : 0];
+          const [rSum, uSum, stop] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number, this.#stop ? 1 : 0]);
           if (stop) this.#stop = true;
           const relaxed = rSum / seen;
           const unrelaxed = uSum / seen;
@@ -247,7 +247,7 @@ export class Trainer {
       }
       cuda.synchronize();
       const t1 = process.hrtime.bigint();
-      const [relaxedAll, unrelaxedAll] = par ? par.reduce([relaxedSum.item() as number, unrelaxedSum.item() as number]) : [relaxedSum.item() as number, unrelaxedSum.item() as number];
+      const [relaxedAll, unrelaxedAll] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number]);
       const relaxed = relaxedAll / seenAfter(steps);
       const unrelaxed = unrelaxedAll / seenAfter(steps);
       order.dispose();
@@ -264,7 +264,7 @@ export class Trainer {
           x.dispose();
         }
       });
-      const testLoss = (par ? par.reduce([testSum.item() as number])[0] : (testSum.item() as number)) / test.shape[0];
+      const testLoss = overRanks([testSum.item() as number])[0] / test.shape[0];
       testSum.dispose();
       const t2 = process.hrtime.bigint();
       const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau };
