@@ -150,15 +150,15 @@ std::runtime_error storeError(const Config& c, const std::string& cause) {
   return std::runtime_error(m.str());
 }
 
-// Every rank announces "<worldSize> <host> <pid>" and reads every other rank's, rank 0 first, so a
-// world-size mismatch or a duplicate rank is reported at once and a missing rank by number.
+// Every rank announces "<worldSize> <host> <pid>" and checks every other rank's, so a world-size
+// mismatch or a duplicate rank is reported at once and a missing rank by number. A rank above 0
+// reads rank 0's announcement before making its own: rank 0 is then still there to read theirs.
 void join(c10d::Store& s, const Config& c) {
   if (s.add(key("claim", c.rank), 1) > 1)
     throw std::runtime_error("initProcessGroup: rank " + std::to_string(c.rank) +
                              " joined twice: another process of this job already has this RANK");
-  s.set(key("rank", c.rank), bytes(std::to_string(c.size) + " " + localHost() + " " + std::to_string(getpid())));
   const auto deadline = std::chrono::steady_clock::now() + c.timeout;
-  for (int r = 0; r < c.size; ++r) {
+  auto check = [&](int r) {
     const std::string k = key("rank", r);
     auto left = std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now());
     try {
@@ -166,7 +166,7 @@ void join(c10d::Store& s, const Config& c) {
     } catch (const std::exception&) {
       std::ostringstream missing;
       for (int q = r, n = 0; q < c.size; ++q)
-        if (!s.check({key("rank", q)})) missing << (n++ ? ", " : "") << q;
+        if (q != c.rank && !s.check({key("rank", q)})) missing << (n++ ? ", " : "") << q;
       throw std::runtime_error("initProcessGroup: timed out after " + secs(c.timeout) + " waiting for rank(s) " + missing.str() +
                                " of WORLD_SIZE=" + std::to_string(c.size) + " to join; start every rank, or fix WORLD_SIZE");
     }
@@ -174,11 +174,18 @@ void join(c10d::Store& s, const Config& c) {
     int size = -1;
     std::string host, pid;
     theirs >> size >> host >> pid;
-    if (size != c.size) {
-      throw std::runtime_error("initProcessGroup: world size mismatch: this process (rank " + std::to_string(c.rank) + ") has WORLD_SIZE=" +
-                               std::to_string(c.size) + " but rank " + std::to_string(r) + " (" + host + ", pid " + pid +
-                               ") has WORLD_SIZE=" + std::to_string(size) + "; every process of a job needs the same WORLD_SIZE");
-    }
+    if (size == c.size) return std::string();
+    return "initProcessGroup: world size mismatch: this process (rank " + std::to_string(c.rank) + ") has WORLD_SIZE=" +
+           std::to_string(c.size) + " but rank " + std::to_string(r) + " (" + host + ", pid " + pid + ") has WORLD_SIZE=" +
+           std::to_string(size) + "; every process of a job needs the same WORLD_SIZE";
+  };
+  const std::string vsRank0 = c.rank == 0 ? "" : check(0);
+  s.set(key("rank", c.rank), bytes(std::to_string(c.size) + " " + localHost() + " " + std::to_string(getpid())));
+  if (!vsRank0.empty()) throw std::runtime_error(vsRank0);
+  for (int r = 1; r < c.size; ++r) {
+    if (r == c.rank) continue;
+    const std::string err = check(r);
+    if (!err.empty()) throw std::runtime_error(err);
   }
 }
 
