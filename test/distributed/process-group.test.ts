@@ -127,9 +127,9 @@ describe('bad configuration gives clear errors', () => {
   (gloo ? test : test.skip)('a rank started twice is rejected', async () => {
     const port = await freePort();
     const env = (rank: number): Record<string, string> => ({ RANK: String(rank), WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(port) });
-    const opts = JSON.stringify({ timeout: 10000 });
-    const r0 = start(0, worker('init'), [opts, '4000'], env(0));
-    const r1 = start(1, worker('init'), [opts, '4000'], env(1));
+    const opts = JSON.stringify({ timeout: 30000 });
+    const r0 = start(0, worker('init'), [opts, '20000'], env(0));
+    const r1 = start(1, worker('init'), [opts, '20000'], env(1));
     await r1.printed('"ok"');
     const again = start(1, worker('init'), [opts], env(1));
     const [a, b, dup] = await Promise.all([r0.ended, r1.ended, again.ended]);

@@ -13,7 +13,7 @@ r.avg = vals(dist.allReduce(torch.tensor([rank + 1]), { op: 'avg' }));
 r.max = vals(dist.allReduce(torch.tensor([rank, -rank]), { op: dist.ReduceOp.MAX }));
 r.min = vals(dist.allReduce(torch.tensor([rank, -rank]), { op: 'min' }));
 r.product = vals(dist.allReduce(torch.tensor([rank + 2]), { op: 'product' }));
-r.int64 = vals(dist.allReduce(torch.tensor([rank + 1], { dtype: 'int64' })).map(Number);
+r.int64 = vals(dist.allReduce(torch.tensor([rank + 1], { dtype: 'int64' })));
 const a = torch.full([2, 3], rank);
 const b = torch.full([4], rank, { dtype: 'float64' });
 dist.broadcast([a, b], world - 1);
