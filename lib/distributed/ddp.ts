@@ -43,7 +43,7 @@ export class DistributedDataParallel<M extends Module> {
     const params = module.parameters();
     if (opts.broadcastParameters ?? true) broadcast(params, 0);
     const Reducer = native.NativeReducer as NativeReducerClass;
-    this.#reducer = new Reducer(params.map((p: Tensor) => p.handle), Math.min(MiB, capMb * MiB), capMb * MiB);
+    this.#reducer = new Reducer(params.map((p: Tensor) => p.handle), Math.floor(Math.min(MiB, capMb * MiB)), Math.floor(capMb * MiB));
   }
 
   parameters(): Tensor[] {

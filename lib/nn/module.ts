@@ -53,10 +53,10 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = undefined;
   }
 
-  /** Moves parameters to a device (in place on this module, as PyTorch's module.to). */
-  to(device: Device): this {
-    checkDevice(device);
-    this.replaceParameters((p) => p.to(device));
+  /** Moves parameters to a device, or casts them to a floating dtype (in place, as PyTorch's module.to). */
+  to(target: Device | 'float32' | 'float64'): this {
+    if (target !== 'float32' && target !== 'float64') checkDevice(target);
+    this.replaceParameters((p) => p.to(target));
     return this;
   }
   private replaceParameters(f: (p: Tensor) => Tensor): void {

@@ -17,35 +17,49 @@ const ok = (e: Ended): Ended => {
 
 beforeAll(requireDist);
 
-describeGloo('2 processes with batch 50 each equal 1 process with batch 100', () => {
-  const single = tmpdir();
-  const pair = tmpdir();
-  beforeAll(async () => {
-    // Same samples (DistributedSampler, seed 7) and the same noise per sample; rank 1 starts from
-    // other weights, so the broadcast of rank 0's is part of what is checked.
-    const one = start(0, worker('train'), [single, '50', '100'], {});
-    const two = await startJob(2, worker('train'), [pair, '50', '50']);
-    await Promise.all([one.ended, ...two.map((r) => r.ended)].map((p) => p.then(ok)));
+// Same samples (DistributedSampler, seed 7) and the same noise per sample; rank 1 starts from other
+// weights, so the broadcast of rank 0's is part of what is checked.
+async function singleAndPair(dtype: string): Promise<{ losses: number[][]; weights: Record<string, torch.Tensor>[] }> {
+  const [single, pair] = [tmpdir(), tmpdir()];
+  const one = start(0, worker('train'), [single, '50', '100', '0', dtype], {});
+  const two = await startJob(2, worker('train'), [pair, '50', '50', '0', dtype]);
+  await Promise.all([one.ended, ...two.map((r) => r.ended)].map((p) => p.then(ok)));
+  return {
+    losses: [single, pair].map((d) => JSON.parse(fs.readFileSync(path.join(d, 'losses.json'), 'utf8')) as number[]),
+    weights: [single, pair].map((d) => torch.load(path.join(d, 'weights.pt')) as Record<string, torch.Tensor>),
+  };
+}
+const diffs = (a: Record<string, torch.Tensor>, b: Record<string, torch.Tensor>): number[] => {
+  expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+  return Object.keys(a).flatMap((k) => Array.from(a[k].sub(b[k]).abs().to('float64').data() as Float64Array));
+};
+
+describeGloo('2 processes with batch 50 each equal 1 process with batch 100, 50 Adam steps', () => {
+  test('float64: losses and weights within 1e-6', async () => {
+    const { losses, weights } = await singleAndPair('float64');
+    expect(losses[0]).toHaveLength(50);
+    expect(losses[1]).toHaveLength(50);
+    const lossDiff = Math.max(...losses[0].map((v, i) => Math.abs(v - losses[1][i])));
+    const weightDiff = diffs(weights[0], weights[1]).reduce((m, x) => Math.max(m, x), 0);
+    process.stdout.write(`float64: largest loss difference ${lossDiff.toExponential(2)}, largest weight difference ${weightDiff.toExponential(2)}\n`);
+    expect(lossDiff).toBeLessThan(1e-6);
+    expect(weightDiff).toBeLessThan(1e-6);
+    expect(losses[0][49]).toBeLessThan(losses[0][0] - 50); // it trained
   }, 300000);
-  test('losses of 50 steps agree to 1e-6 (relative)', () => {
-    const a = JSON.parse(fs.readFileSync(path.join(single, 'losses.json'), 'utf8')) as number[];
-    const b = JSON.parse(fs.readFileSync(path.join(pair, 'losses.json'), 'utf8')) as number[];
-    expect(a).toHaveLength(50);
-    expect(b).toHaveLength(50);
-    const worst = Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.abs(v)));
-    process.stdout.write(`largest relative loss difference over 50 steps: ${worst.toExponential(2)}\n`);
-    expect(worst).toBeLessThan(1e-6);
-    expect(a[49]).toBeLessThan(a[0] - 50); // it trained
-  });
-  test('weights after 50 steps agree to 1e-6', () => {
-    const wa = torch.load(path.join(single, 'weights.pt')) as Record<string, torch.Tensor>;
-    const wb = torch.load(path.join(pair, 'weights.pt')) as Record<string, torch.Tensor>;
-    expect(Object.keys(wb).sort()).toEqual(Object.keys(wa).sort());
-    let worst = 0;
-    for (const k of Object.keys(wa)) worst = Math.max(worst, maxAbsDiff(wb[k], wa[k]));
-    process.stdout.write(`largest weight difference after 50 steps: ${worst.toExponential(2)}\n`);
-    expect(worst).toBeLessThan(1e-6);
-  });
+  test('float32: losses within 1e-6 (relative), weights within 1e-6 but where Adam magnifies rounding', async () => {
+    const { losses, weights } = await singleAndPair('float32');
+    const lossDiff = Math.max(...losses[0].map((v, i) => Math.abs(v - losses[1][i]) / Math.abs(v)));
+    const d = diffs(weights[0], weights[1]);
+    const over = d.filter((x) => x > 1e-6).length;
+    const largest = d.reduce((m, x) => Math.max(m, x), 0);
+    process.stdout.write(`float32: largest relative loss difference ${lossDiff.toExponential(2)}; weights beyond 1e-6: ${over} of ${d.length}, largest ${largest.toExponential(2)}\n`);
+    expect(lossDiff).toBeLessThan(1e-6);
+    // Summing 2 x 50 rows instead of 100 rounds differently in float32 (~1e-7); Adam divides each
+    // gradient by its running magnitude, so where a gradient is near zero those roundings reach the
+    // weights at a fraction of a step (lr 1e-3). The float64 run above shows the algorithm is exact.
+    expect(over / d.length).toBeLessThan(1e-4);
+    expect(largest).toBeLessThan(1e-4);
+  }, 300000);
 });
 
 describeGloo('gradients', () => {

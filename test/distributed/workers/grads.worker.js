@@ -20,7 +20,7 @@ dist.initProcessGroup({ backend: 'gloo', timeout: 30000 });
 const rank = dist.getRank();
 torch.manualSeed(rank); // different weights per rank: the wrapper broadcasts rank 0's
 const net = new Net();
-const ddp = new dist.DistributedDataParallel(net, { bucketCapMb: 0.002 });
+const ddp = new dist.DistributedDataParallel(net, { bucketCapMb: 0.0001 });
 const params = net.parameters();
 const loss = (seed) => {
   torch.manualSeed(seed);

@@ -2,12 +2,13 @@
 // (else trains alone), draws each rank's batches from a DistributedSampler and takes each sample's
 // Gumbel noise from one table indexed by sample, so any split of a batch over ranks sees the same
 // samples and noise. Writes per-step losses (reduced over ranks) and rank 0's final weights.
-// usage: node train.worker.js <outDir> <steps> <batchPerRank> [printEvery]
+// usage: node train.worker.js <outDir> <steps> <batchPerRank> [printEvery] [float32|float64]
 const fs = require('node:fs');
 const path = require('node:path');
 const torch = require('../../../dist');
 
-const [out, stepsArg, batchArg, printArg] = process.argv.slice(2);
+const [out, stepsArg, batchArg, printArg, dtypeArg] = process.argv.slice(2);
+const dtype = dtypeArg ?? 'float32';
 const steps = Number(stepsArg);
 const batch = Number(batchArg);
 const printEvery = Number(printArg ?? 0);
@@ -20,13 +21,13 @@ const world = distributed ? dist.getWorldSize() : 1;
 
 // Every rank starts from different weights: the wrapper must make them rank 0's.
 torch.manualSeed(rank === 0 ? 0 : 100 + rank);
-const model = new torch.CategoricalVAE();
+const model = new torch.CategoricalVAE().to(dtype);
 const ddp = distributed ? new dist.DistributedDataParallel(model) : undefined;
 const opt = new torch.optim.Adam(model.parameters(), { lr: 1e-3 });
 const n = Math.min(steps, 50) * batch * world;
-const x = torch.data.loadImages('train', { limit: n });
+const x = torch.data.loadImages('train', { limit: n }).to(dtype);
 torch.manualSeed(1234);
-const noise = torch.sampleGumbel([n, 30, 10]);
+const noise = torch.sampleGumbel([n, 30, 10], { dtype });
 const sampler = new dist.DistributedSampler(n, { numReplicas: world, rank, seed: 7 });
 const losses = [];
 let order;
