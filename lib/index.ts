@@ -14,4 +14,5 @@ export * as optim from './optim';
 export * as data from './data';
 export * as models from './models';
 export { CategoricalVAE } from './models';
-export { save, load } from './serialize';
+export { save, load, serialize, deserialize, saveSafetensors, loadSafetensors, readSafetensors, serializeSafetensors, deserializeSafetensors } from './serialize';
+export type { Saveable, Loaded, SafetensorsFile } from './serialize';

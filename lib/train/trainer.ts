@@ -120,10 +120,9 @@ export class Trainer {
 
     const writeCheckpoint = (epoch: number, step: number): void =>
       scope(() => {
-        const sd = opt.stateDict();
         const obj: Saveable = {
           model: model.stateDict(),
-          optimizer: { lr: sd.lr, state: sd.state.map((s) => (s ? { step: s.step, expAvg: s.expAvg, expAvgSq: s.expAvgSq } : null)) },
+          optimizer: opt.stateDict() as unknown as Saveable, // PyTorch's layout: Python's Adam.load_state_dict reads it
           epoch,
           step,
           globalStep,
