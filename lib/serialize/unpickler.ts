@@ -242,9 +242,11 @@ export function unpickle(data: Buffer, hooks: UnpicklerHooks): unknown {
       case 0x5d: // EMPTY_LIST
         stack.push([]);
         break;
-      case 0x6c: // LIST
-        stack.push(popMark());
+      case 0x6c: { // LIST (popMark replaces `stack`, so it runs before the push is looked up)
+        const items = popMark();
+        stack.push(items);
         break;
+      }
       case 0x61: { // APPEND
         const v = pop();
         append(top(), [v]);
@@ -258,9 +260,11 @@ export function unpickle(data: Buffer, hooks: UnpicklerHooks): unknown {
       case 0x29: // EMPTY_TUPLE
         stack.push(tuple([]));
         break;
-      case 0x74: // TUPLE
-        stack.push(tuple(popMark()));
+      case 0x74: { // TUPLE
+        const items = popMark();
+        stack.push(tuple(items));
         break;
+      }
       case 0x85: // TUPLE1
         stack.push(tuple([pop()]));
         break;

@@ -11,7 +11,7 @@ import { CategoricalVAE } from '../models/categorical-vae';
 import { Adam, AdamStateDict } from '../optim/adam';
 import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
-import { load, save, Saveable } from '../serialize';
+import { checkWritableDir, load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
 import { EpochMetrics, TrainConfig } from './config';
 
@@ -73,7 +73,7 @@ export class Trainer {
   async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
     const c = this.config;
     const device = resolveDevice(c.device);
-    fs.mkdirSync(c.out, { recursive: true });
+    checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
