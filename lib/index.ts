@@ -15,4 +15,4 @@ export * as data from './data';
 export * as models from './models';
 export { CategoricalVAE } from './models';
 export { save, load, serialize, deserialize, saveSafetensors, loadSafetensors, readSafetensors, serializeSafetensors, deserializeSafetensors } from './serialize';
-export type { Saveable, Loaded, SafetensorsFile } from './serialize';
+export type { Saveable, Loaded, SafetensorsFile, LoadOptions, SafetensorsLoadOptions } from './serialize';

@@ -3,7 +3,7 @@
 // spaces), then the data; offsets are relative to the data, which the tensors must cover exactly,
 // without overlaps or holes. Reading checks all of it.
 import { describe } from '../check';
-import { DType, op, opRaw, Tensor } from '../tensor';
+import { Device, DType, op, opRaw, Tensor } from '../tensor';
 
 export class SafetensorsError extends Error {}
 
@@ -159,15 +159,17 @@ function duplicateKey(text: string): string | undefined {
 }
 
 /** Reads safetensors bytes into CPU tensors (every check done before any tensor is made). */
-export function safetensorsLoad(bytes: Buffer): SafetensorsFile {
+export function safetensorsLoad(bytes: Buffer, device: Device = 'cpu'): SafetensorsFile {
   const { infos, metadata, dataStart } = parseHeader(bytes);
   const tensors: Record<string, Tensor> = {};
   try {
     for (const i of infos) {
       const numel = i.shape.reduce((a, b) => a * b, 1);
-      const flat = op('storageFromBytes', bytes, dataStart + i.begin, i.dtype, numel);
+      const cpu = op('storageFromBytes', bytes, dataStart + i.begin, i.dtype, numel);
+      const flat = device === 'cpu' ? cpu : cpu.to(device);
       const t = op('viewOfStorage', flat, i.shape, contiguousStrides(i.shape), 0);
-      flat.dispose();
+      if (flat !== cpu) flat.dispose();
+      cpu.dispose();
       Object.defineProperty(tensors, i.name, { value: t, enumerable: true, writable: true, configurable: true });
     }
   } catch (e) {

@@ -1,7 +1,7 @@
 // torch.load(weights_only=True) for Node: the zip archive, the allowlist of globals PyTorch's safe
 // unpickler accepts, and tensors rebuilt from their storages with every size, stride and offset
 // checked against the storage before a view is made.
-import { DType, op, Tensor } from '../tensor';
+import { Device, DType, op, Tensor } from '../tensor';
 import { Global, isDict, isTuple, newDict, PickleError, pyType, setItem, unpickle, UnpicklerHooks } from './unpickler';
 import { ZipError, ZipReader } from './zip';
 
@@ -72,8 +72,11 @@ class TorchArchive implements UnpicklerHooks {
   readonly #storageSet = new WeakSet<Tensor>();
   readonly #made: Tensor[] = [];
 
-  constructor(zip: ZipReader) {
+  readonly #device: Device;
+
+  constructor(zip: ZipReader, device: Device) {
     this.#zip = zip;
+    this.#device = device;
     const pkl = zip.names.filter((n) => /^[^/]*\/data\.pkl$/.test(n));
     if (pkl.length !== 1) throw new LoadError(pkl.length ? 'several data.pkl records' : 'no data.pkl record (not a torch.save file)');
     this.#prefix = pkl[0].slice(0, -'data.pkl'.length);
@@ -172,8 +175,10 @@ class TorchArchive implements UnpicklerHooks {
     if (!this.#zip.has(record)) throw new LoadError(`storage record '${record}' is missing`);
     const bytes = this.#zip.read(record);
     if (numel * ELEMENT_SIZE[type.dtype] > bytes.length) throw new LoadError(`storage '${key}' holds ${bytes.length} bytes, fewer than ${numel} ${type.dtype} elements`);
-    // Tensors are loaded on the CPU (as map_location='cpu'); .to(device) moves them.
-    const tensor = op('storageFromBytes', bytes, 0, type.dtype, numel);
+    // Read on the CPU, then the whole storage moves (map_location), so views made from it still share it.
+    const cpu = op('storageFromBytes', bytes, 0, type.dtype, numel);
+    const tensor = this.#device === 'cpu' ? cpu : cpu.to(this.#device);
+    if (tensor !== cpu) cpu.dispose();
     this.#storages.set(key, { dtype: type.dtype, tensor });
     this.#storageSet.add(tensor);
     return tensor;
@@ -242,13 +247,13 @@ function checkData(root: unknown): Set<Tensor> {
 }
 
 /** Reads the bytes of a torch.save file (zip format) as torch.load(weights_only=True) would. */
-export function torchLoad(bytes: Buffer): Loaded {
+export function torchLoad(bytes: Buffer, device: Device = 'cpu'): Loaded {
   if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5)
     throw new LoadError("this is torch.save's legacy format (PyTorch < 1.6 or _use_new_zipfile_serialization=False); re-save it with torch.save in a current PyTorch");
   let archive: TorchArchive | undefined;
   let returned = new Set<Tensor>();
   try {
-    archive = new TorchArchive(new ZipReader(bytes));
+    archive = new TorchArchive(new ZipReader(bytes), device);
     const value = archive.load();
     returned = checkData(value);
     return value as Loaded;

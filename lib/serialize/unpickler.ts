@@ -52,12 +52,10 @@ function isList(v: unknown): v is unknown[] {
   return Array.isArray(v) && !tuples.has(v);
 }
 
+// Keys become property names as JS would name them (obj[1] is obj['1'], obj[true] is obj['true']).
 function keyOf(k: unknown): [string, string] {
-  if (typeof k === 'string') return [k, 'str'];
-  if (typeof k === 'number' && Number.isInteger(k)) return [String(k), 'int'];
-  if (typeof k === 'bigint') return [String(k), 'int'];
-  if (typeof k === 'boolean') return [k ? 'True' : 'False', 'bool'];
-  throw new PickleError(`dict key of type ${pyType(k)} is not supported (str, int and bool keys load)`);
+  if (typeof k === 'string' || typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return [String(k), pyType(k)];
+  throw new PickleError(`dict key of type ${pyType(k)} is not supported (str, int, float and bool keys load)`);
 }
 
 /** d[k] = v with Python's key semantics; keys of different types that print alike are an error. */
