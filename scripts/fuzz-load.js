@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Mutation fuzz of torch.load over files written by real PyTorch (test/fixtures/serialize/*.pt and
-// test/fixtures/vae_final.pt): truncations and byte flips of the whole file, and mutations of the
+// Mutation fuzz of torch.load over files written by real PyTorch (test/fixtures/serialize/*.pt, the
+// legacy-format legacy.pt included, and test/fixtures/vae_final.pt): truncations and byte flips of the whole file, and mutations of the
 // pickle itself (byte flips, opcode replacement/insertion/deletion, integer operands set to edge
 // values, truncation) and of storage records, re-zipped with valid CRCs so they reach the
 // unpickler. Every file must give a value or a JS Error; loads run in child processes so that a
@@ -117,13 +117,15 @@ function makeMutants(dir, count, seed) {
   const bases = BASES.map((f) => fs.readFileSync(f));
   const vae = path.join(root, 'test', 'fixtures', 'vae_final.pt');
   if (fs.existsSync(vae)) bases.push(fs.readFileSync(vae));
+  const legacy = fs.readFileSync(path.join(root, 'test', 'fixtures', 'serialize', 'legacy.pt')); // not a zip: raw mutations only
   const total = KINDS.reduce((a, [, w]) => a + w, 0);
   const kinds = [];
   for (let i = 0; i < count; i++) {
     let x = r() * total;
     const [kind] = KINDS.find(([, w]) => (x -= w) < 0) ?? KINDS[0];
     // The 4.9 MB VAE file only now and then, so the run stays quick.
-    const base = bases[i % 50 === 49 && bases.length > BASES.length ? bases.length - 1 : Math.floor(r() * BASES.length)];
+    const raw = kind === 'truncate' || kind === 'flip';
+    const base = raw && i % 5 === 0 ? legacy : bases[i % 50 === 49 && bases.length > BASES.length ? bases.length - 1 : Math.floor(r() * BASES.length)];
     fs.writeFileSync(path.join(dir, `${i}.pt`), mutate(base, kind, r));
     kinds.push(kind);
   }

@@ -73,6 +73,7 @@ def write(d, small=False):
         ('column', base[:, 2]),
     ])
     torch.save(tensors, os.path.join(d, 'dtypes.pt'))
+    torch.save(tensors, os.path.join(d, 'legacy.pt'), _use_new_zipfile_serialization=False)  # PyTorch < 1.6's format
     expected['dtypes'] = {k: describe(v) for k, v in tensors.items()}
 
     # 3. Containers: tuples, lists, a Parameter, nested dicts, plain values, {'model': sd}.

@@ -38,6 +38,12 @@ describe('torch.load reads files written by PyTorch', () => {
     expect(Object.keys(d)).toEqual(Object.keys(expected.dtypes));
     for (const [k, e] of Object.entries(expected.dtypes)) expectTensor(d[k], e);
   });
+  test("the legacy format (PyTorch < 1.6, _use_new_zipfile_serialization=False)", () => {
+    const d = torch.load(path.join(FIX, 'legacy.pt')) as Obj;
+    for (const [k, e] of Object.entries(expected.dtypes)) expectTensor(d[k], e);
+    (d.base as torch.Tensor).add_(1);
+    expect(values(d.row as torch.Tensor)).toEqual([5, 6, 7, 8]);
+  });
   test('views of one storage stay views of one storage, as in PyTorch', () => {
     const d = torch.load(path.join(FIX, 'dtypes.pt')) as Record<string, torch.Tensor>;
     d.base.add_(100);
@@ -310,7 +316,8 @@ describe('crafted files give a clean Error, never a crash', () => {
   });
   test('malformed containers', () => {
     expect(() => load(Buffer.from('not a zip at all, not a zip at all'))).toThrow(/end-of-central-directory/);
-    expect(() => load(Buffer.from([0x80, 2, 0x8a, 0x0a]))).toThrow(/legacy format/);
+    expect(() => load(Buffer.from([0x80, 2, 0x8a, 0x0a]))).toThrow(/pickle truncated/);
+    expect(() => load(Buffer.from([0x80, 2, 0x4b, 1, 0x2e]))).toThrow(/no legacy magic number/);
     expect(() => load(pickleFile(P([0x80, 2, 0xff, 0x2e])))).toThrow(/opcode 0xff/);
     expect(() => load(pickleFile(P([0x80, 2, 0x58, 0xff, 0xff, 0xff, 0x7f])))).toThrow(/truncated/);
     expect(() => load(pickleFile(P([0x80, 2, 0x68, 9, 0x2e])))).toThrow(/memo entry 9/);

@@ -64,28 +64,20 @@ function describeValue(v: unknown): string {
   return typeof v === 'number' || typeof v === 'bigint' ? `${pyType(v)} ${v}` : pyType(v);
 }
 
-/** Loads one torch.save archive; all tensors it makes are freed again if loading fails. */
-class TorchArchive implements UnpicklerHooks {
-  readonly #zip: ZipReader;
-  readonly #prefix: string;
+/** Where a file keeps the bytes of its storages (zip records, or after the pickles in the legacy format). */
+type StorageBytes = (key: string) => Buffer;
+
+/** The unpickler's torch side: the allowlist, storages and tensor rebuilds; frees what it made on failure. */
+class TorchUnpickler implements UnpicklerHooks {
+  readonly #bytes: StorageBytes;
+  readonly #device: Device;
   readonly #storages = new Map<string, { dtype: DType; tensor: Tensor }>();
   readonly #storageSet = new WeakSet<Tensor>();
   readonly #made: Tensor[] = [];
 
-  readonly #device: Device;
-
-  constructor(zip: ZipReader, device: Device) {
-    this.#zip = zip;
+  constructor(bytes: StorageBytes, device: Device) {
+    this.#bytes = bytes;
     this.#device = device;
-    const pkl = zip.names.filter((n) => /^[^/]*\/data\.pkl$/.test(n));
-    if (pkl.length !== 1) throw new LoadError(pkl.length ? 'several data.pkl records' : 'no data.pkl record (not a torch.save file)');
-    this.#prefix = pkl[0].slice(0, -'data.pkl'.length);
-    const order = `${this.#prefix}byteorder`;
-    if (zip.has(order) && zip.read(order).toString('latin1') !== 'little') throw new LoadError('big-endian files are not supported');
-  }
-
-  load(): unknown {
-    return unpickle(this.#zip.read(`${this.#prefix}data.pkl`), this);
   }
 
   /** Frees the storages (views keep what they use) and every tensor made but not returned. */
@@ -160,26 +152,40 @@ class TorchArchive implements UnpicklerHooks {
     throw new LoadError(`BUILD with a ${pyType(state)} on a ${pyType(obj)} is not allowed`);
   }
 
+  // ('storage', torch.XStorage, key, location, numel), and in the legacy format a sixth entry:
+  // None, or (view_key, offset, size) for a storage that is a slice of another.
   persistentLoad(pid: unknown): unknown {
-    if (!isTuple(pid) || pid.length !== 5 || pid[0] !== 'storage') throw new LoadError(`unexpected persistent id (${pyType(pid)})`);
-    const [, type, key, location, n] = pid;
+    if (!isTuple(pid) || pid.length < 5 || pid.length > 6 || pid[0] !== 'storage') throw new LoadError(`unexpected persistent id (${pyType(pid)})`);
+    const [, type, key, location, n, view] = pid;
     if (!(type instanceof StorageType)) throw new LoadError(`storage type must be a torch storage class, got ${pyType(type)}`);
     if (typeof key !== 'string' || typeof location !== 'string') throw new LoadError('storage key and location must be strings');
-    const numel = int(n, 'storage size');
+    const root = this.#storage(key, type.dtype, int(n, 'storage size'));
+    if (view === undefined || view === null) return root;
+    if (!isTuple(view) || view.length !== 3 || typeof view[0] !== 'string') throw new LoadError('storage view must be (key, offset, size)');
+    const [offset, size] = [int(view[1], 'storage view offset'), int(view[2], 'storage view size')];
+    const vkey = `${key}\u0000${view[0]}`;
+    const cached = this.#storages.get(vkey);
+    if (cached) return cached.tensor;
+    checkView(root.numel(), offset, [size], [1]);
+    const slice = op('viewOfStorage', root, [size], [1], offset);
+    this.#storages.set(vkey, { dtype: type.dtype, tensor: slice });
+    this.#storageSet.add(slice);
+    return slice;
+  }
+
+  #storage(key: string, dtype: DType, numel: number): Tensor {
     const cached = this.#storages.get(key);
     if (cached) {
-      if (cached.dtype !== type.dtype || cached.tensor.numel() !== numel) throw new LoadError(`storage '${key}' is used with two types or sizes`);
+      if (cached.dtype !== dtype || cached.tensor.numel() !== numel) throw new LoadError(`storage '${key}' is used with two types or sizes`);
       return cached.tensor;
     }
-    const record = `${this.#prefix}data/${key}`;
-    if (!this.#zip.has(record)) throw new LoadError(`storage record '${record}' is missing`);
-    const bytes = this.#zip.read(record);
-    if (numel * ELEMENT_SIZE[type.dtype] > bytes.length) throw new LoadError(`storage '${key}' holds ${bytes.length} bytes, fewer than ${numel} ${type.dtype} elements`);
+    const bytes = this.#bytes(key);
+    if (numel * ELEMENT_SIZE[dtype] > bytes.length) throw new LoadError(`storage '${key}' holds ${bytes.length} bytes, fewer than ${numel} ${dtype} elements`);
     // Read on the CPU, then the whole storage moves (map_location), so views made from it still share it.
-    const cpu = op('storageFromBytes', bytes, 0, type.dtype, numel);
+    const cpu = op('storageFromBytes', bytes, 0, dtype, numel);
     const tensor = this.#device === 'cpu' ? cpu : cpu.to(this.#device);
     if (tensor !== cpu) cpu.dispose();
-    this.#storages.set(key, { dtype: type.dtype, tensor });
+    this.#storages.set(key, { dtype, tensor });
     this.#storageSet.add(tensor);
     return tensor;
   }
@@ -246,15 +252,83 @@ function checkData(root: unknown): Set<Tensor> {
   return tensors;
 }
 
-/** Reads the bytes of a torch.save file (zip format) as torch.load(weights_only=True) would. */
+// The zip format (PyTorch >= 1.6): <prefix>/data.pkl, storages in <prefix>/data/<key>.
+function zipFormat(bytes: Buffer): { pickle: Buffer; cursor: { pos: number }; storage: StorageBytes } {
+  const zip = new ZipReader(bytes);
+  const pkl = zip.names.filter((n) => /^[^/]*\/data\.pkl$/.test(n));
+  if (pkl.length !== 1) throw new LoadError(pkl.length ? 'several data.pkl records' : 'no data.pkl record (not a torch.save file)');
+  const prefix = pkl[0].slice(0, -'data.pkl'.length);
+  if (zip.has(`${prefix}byteorder`) && zip.read(`${prefix}byteorder`).toString('latin1') !== 'little') throw new LoadError('big-endian files are not supported');
+  const storage = (key: string): Buffer => {
+    const record = `${prefix}data/${key}`;
+    if (!zip.has(record)) throw new LoadError(`storage record '${record}' is missing`);
+    return zip.read(record);
+  };
+  return { pickle: zip.read(pkl[0]), cursor: { pos: 0 }, storage };
+}
+
+const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+// Only finds where a pickle ends: globals are checked, nothing is built.
+const skim: UnpicklerHooks = {
+  findGlobal: (m, n) => new Global(m, n),
+  call: () => newDict(),
+  build: () => undefined,
+  persistentLoad: () => null,
+};
+
+// The legacy format (torch.save before 1.6, or _use_new_zipfile_serialization=False): pickles of the
+// magic number, the protocol version, sys_info, the object and the sorted storage keys, then each
+// storage as an int64 element count and its bytes. A first pass over the object finds each
+// storage's element size, without which the records cannot be told apart.
+function legacyFormat(bytes: Buffer): { pickle: Buffer; cursor: { pos: number }; storage: StorageBytes } {
+  const cursor = { pos: 0 };
+  if (unpickle(bytes, skim, cursor) !== LEGACY_MAGIC) throw new LoadError('not a torch.save file (no zip archive, no legacy magic number)');
+  if (unpickle(bytes, skim, cursor) !== 1001) throw new LoadError('unknown legacy protocol version');
+  const info = unpickle(bytes, skim, cursor);
+  if (!isDict(info) || info.little_endian !== true) throw new LoadError('big-endian or unknown legacy files are not supported');
+  const objAt = cursor.pos;
+  const sizes = new Map<string, number>();
+  const collect: UnpicklerHooks = {
+    ...skim,
+    persistentLoad: (pid) => {
+      const type = isTuple(pid) ? pid[1] : undefined;
+      if (type instanceof Global && type.module === 'torch' && Object.hasOwn(STORAGE_DTYPES, type.name) && typeof (pid as unknown[])[2] === 'string')
+        sizes.set((pid as unknown[])[2] as string, ELEMENT_SIZE[STORAGE_DTYPES[type.name]]);
+      return null;
+    },
+  };
+  unpickle(bytes, collect, cursor);
+  const keys = unpickle(bytes, skim, cursor);
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) throw new LoadError('legacy storage keys must be a list of strings');
+  const records = new Map<string, Buffer>();
+  let at = cursor.pos;
+  for (const k of keys as string[]) {
+    const size = sizes.get(k);
+    if (size === undefined) throw new LoadError(`legacy storage '${k}' is not used by the object`);
+    if (at + 8 > bytes.length) throw new LoadError('legacy storage data truncated');
+    const n = bytes.readBigInt64LE(at);
+    if (n < 0n || n * BigInt(size) > BigInt(bytes.length - at - 8)) throw new LoadError(`legacy storage '${k}' of ${n} elements exceeds the file`);
+    records.set(k, bytes.subarray(at + 8, at + 8 + Number(n) * size));
+    at += 8 + Number(n) * size;
+  }
+  const storage = (key: string): Buffer => {
+    const r = records.get(key);
+    if (!r) throw new LoadError(`storage '${key}' is not in the file`);
+    return r;
+  };
+  return { pickle: bytes, cursor: { pos: objAt }, storage };
+}
+
+/** Reads the bytes of a torch.save file (zip or legacy format) as torch.load(weights_only=True) would. */
 export function torchLoad(bytes: Buffer, device: Device = 'cpu'): Loaded {
-  if (bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5)
-    throw new LoadError("this is torch.save's legacy format (PyTorch < 1.6 or _use_new_zipfile_serialization=False); re-save it with torch.save in a current PyTorch");
-  let archive: TorchArchive | undefined;
+  let hooks: TorchUnpickler | undefined;
   let returned = new Set<Tensor>();
   try {
-    archive = new TorchArchive(new ZipReader(bytes), device);
-    const value = archive.load();
+    const isZip = bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50;
+    const isLegacy = bytes.length >= 2 && bytes[0] === 0x80 && bytes[1] <= 5;
+    const f = isLegacy && !isZip ? legacyFormat(bytes) : zipFormat(bytes);
+    hooks = new TorchUnpickler(f.storage, device);
+    const value = unpickle(f.pickle, hooks, f.cursor);
     returned = checkData(value);
     return value as Loaded;
   } catch (e) {
@@ -262,6 +336,6 @@ export function torchLoad(bytes: Buffer, device: Device = 'cpu'): Loaded {
     if (e instanceof LoadError || e instanceof PickleError || e instanceof ZipError) throw new LoadError(e.message);
     throw e;
   } finally {
-    archive?.finish(returned);
+    hooks?.finish(returned);
   }
 }

@@ -92,9 +92,12 @@ function longFromBytes(b: Buffer): number | bigint {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
-/** Reads one pickle from `data`; throws PickleError for anything malformed or not allowed. */
-export function unpickle(data: Buffer, hooks: UnpicklerHooks): unknown {
-  let pos = 0;
+/**
+ * Reads one pickle from `data` (from `cursor.pos`, which is left after its STOP, for files holding
+ * several pickles); throws PickleError for anything malformed or not allowed.
+ */
+export function unpickle(data: Buffer, hooks: UnpicklerHooks, cursor: { pos: number } = { pos: 0 }): unknown {
+  let pos = cursor.pos;
   let stack: unknown[] = [];
   const metastack: unknown[][] = [];
   const memo = new Map<number, unknown>();
@@ -183,6 +186,7 @@ export function unpickle(data: Buffer, hooks: UnpicklerHooks): unknown {
       case 0x2e: // STOP
         if (metastack.length) throw new PickleError('STOP inside an unclosed MARK');
         if (stack.length !== 1) throw new PickleError(`STOP with ${stack.length} values on the stack`);
+        cursor.pos = pos;
         return stack[0];
       case 0x28: // MARK
         metastack.push(stack);
