@@ -12,7 +12,6 @@ import { writeAll } from '../lib/serialize/atomic';
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist', 'index.js');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-atomic-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const leftovers = (dir: string): string[] => fs.readdirSync(dir).filter((n) => n.includes('.tmp-'));
 
 // A tmpfs of 1 MB, when root may mount here.
@@ -21,6 +20,7 @@ fs.mkdirSync(small);
 const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small], { stdio: 'ignore' }).status === 0;
 afterAll(() => {
   if (mounted) spawnSync('umount', [small]);
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
 const testDisk = mounted ? test : test.skip;
 if (!mounted) console.log('[skipped: the real full-disk test needs root and mount -t tmpfs; the /dev/full test still runs]');

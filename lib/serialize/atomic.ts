@@ -14,14 +14,16 @@ const MAX_LINKS = 40;
 /** The file a path finally names, following symlinks (also ones whose target does not exist yet). */
 export function resolveTarget(file: string): string {
   let p = path.resolve(file);
+  // The folder's own links resolved too, when it exists (a missing one is made later).
+  const inRealDir = (q: string): string => (fs.existsSync(path.dirname(q)) ? path.join(fs.realpathSync(path.dirname(q)), path.basename(q)) : q);
   for (let i = 0; i < MAX_LINKS; i++) {
     let st: fs.Stats;
     try {
       st = fs.lstatSync(p);
     } catch {
-      return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+      return inRealDir(p);
     }
-    if (!st.isSymbolicLink()) return path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
+    if (!st.isSymbolicLink()) return inRealDir(p);
     p = path.resolve(path.dirname(p), fs.readlinkSync(p));
   }
   throw Object.assign(new Error(`${file}: too many levels of symbolic links`), { code: 'ELOOP' });

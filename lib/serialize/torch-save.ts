@@ -133,7 +133,12 @@ class Pickler {
       if (!isWellFormed(v)) throw new TypeError(`save(): ${path} is a string with a lone UTF-16 surrogate, which UTF-8 cannot hold`);
       return this.#str(v);
     }
-    if (v instanceof Tensor) return this.#tensor(v, path);
+    if (v instanceof Tensor) {
+      // Memoized like any object, so a tensor saved twice loads as one tensor, as in Python.
+      if (this.#fromMemo(v)) return;
+      this.#tensor(v, path);
+      return this.#memoize(v);
+    }
     if (typeof v !== 'object') throw new TypeError(`save(): ${path} is a ${typeof v}; only tensors, numbers, bigints, strings, booleans, null, arrays, plain objects and Maps are saved`);
     if (this.#fromMemo(v)) return;
     if (Array.isArray(v)) return this.#list(v, path, depth);
