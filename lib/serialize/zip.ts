@@ -1,6 +1,7 @@
 // The zip container of torch.save files: a reader that treats the file as hostile (every offset and
 // size is checked against the buffer, CRCs are verified as PyTorch's miniz does) and a writer laid
 // out as PyTorch's (stored entries, data aligned to 64 bytes, zip64 when an offset or size needs it).
+import * as buffer from 'node:buffer';
 import * as zlib from 'node:zlib';
 
 export class ZipError extends Error {}
@@ -149,6 +150,8 @@ export class ZipReader {
       if (e.compressed !== e.size) throw new ZipError(`stored entry '${name}' has two sizes`);
       data = raw;
     } else if (e.method === 8) {
+      // The declared size bounds what inflating may allocate (a zip bomb ends there, with an Error).
+      if (e.size > buffer.constants.MAX_LENGTH) throw new ZipError(`entry '${name}' declares ${e.size} bytes, more than a Buffer holds`);
       try {
         data = zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, e.size) });
       } catch (err) {
