@@ -35,6 +35,6 @@ for (let i = start; i < count; i++) {
     const v = torch.load(path.join(dir, `${i}.pt`));
     say(`${i} value ${touch(v)}`);
   } catch (e) {
-    say(e instanceof Error ? `${i} error ${e.constructor.name}: ${e.message.replace(/\n/g, ' ').slice(0, 200)}` : `${i} bad ${String(e)}`);
+    say(e instanceof Error ? `${i} error ${e.constructor.name}: ${e.message.replace(/[\x00-\x1f\u2028\u2029]/g, '?').slice(0, 200)}` : `${i} bad ${String(e)}`);
   }
 }

@@ -151,7 +151,7 @@ function runFuzz(dir, count) {
     start = Math.max(start, last) + 1;
   }
   const counts = { files: count, value: 0, error: 0, bad: 0, crash: 0, missing: 0 };
-  result.forEach((x) => (x ? counts[x.outcome]++ : counts.missing++));
+  for (let i = 0; i < count; i++) counts[result[i] ? result[i].outcome : 'missing']++;
   return { counts, result };
 }
 

@@ -24,6 +24,7 @@ test('1200 mutated PyTorch checkpoints: each a value or a clean Error, no crash'
     expect(failures).toEqual([]);
     expect(counts.files).toBe(n);
     expect(counts.value + counts.error).toBe(n);
+    expect(counts.missing).toBe(0);
     expect(counts.error).toBeGreaterThan(n / 4); // the mutations really break files...
     expect(counts.value).toBeGreaterThan(20); // ...and some still load (operand changes inside bounds)
     expect(kindsSeen.size).toBe(9);

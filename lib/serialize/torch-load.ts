@@ -94,7 +94,7 @@ class TorchUnpickler implements UnpicklerHooks {
       if (Object.hasOwn(TORCH_DTYPES, name)) return TORCH_DTYPES[name];
     }
     if (CALLABLES.has(q) || MARKERS.has(q)) return new Global(module, name);
-    throw new LoadError(`refusing to load global '${q}': only tensors and plain data are loaded (as torch.load(weights_only=True)); nothing in the file is executed`);
+    throw new LoadError(`refusing to load global ${JSON.stringify(q)}: only tensors and plain data are loaded (as torch.load(weights_only=True)); nothing in the file is executed`);
   }
 
   call(fn: Global, args: unknown[]): unknown {
