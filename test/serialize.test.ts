@@ -154,6 +154,7 @@ describe('Adam state in PyTorch layout', () => {
     expect(() => opt.loadStateDict(bad((s) => (s.param_groups[0].params = [0, 1])))).toThrow(/has 2 parameters, this optimizer 4/);
     expect(() => opt.loadStateDict({} as torch.optim.AdamStateDict)).toThrow(TypeError);
     expect(opt.stateDict().state).toEqual({}); // nothing was applied
+    expect(() => (opt.lr = -1)).toThrow(/lr must be >= 0, got -1/);
   });
 
   describePy('Python and gumbel-torch read each other', () => {

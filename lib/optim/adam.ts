@@ -88,7 +88,8 @@ export class Adam {
     return this.#lr;
   }
   set lr(v: number) {
-    this.#native.setLr(checkNumber(v, 'lr', { finite: true }));
+    if (checkNumber(v, 'lr', { finite: true }) < 0) throw new RangeError(`lr must be >= 0, got ${v}`);
+    this.#native.setLr(v);
     this.#lr = v;
   }
   step(): void {
