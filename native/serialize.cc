@@ -1,6 +1,6 @@
 // Checkpoints in torch.save's format (torch::pickle_save), so that Python's torch.load reads them,
 // and torch::pickle_load, so that files written by Python load here.
-#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/serialize.h>  // torch::pickle_save / pickle_load
 #include "tensor.h"
 
 namespace gt {
