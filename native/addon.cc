@@ -17,6 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initGumbel(env, exports);
   initDistributed(env, exports);
   initDistributedReducer(env, exports);
+  initFastLinear(env, exports);
   GT_DEF(exports, "buildInfo", {
     auto o = Napi::Object::New(a.env());
     o.Set("torchVersion", GT_TORCH_VERSION);

@@ -1,6 +1,7 @@
 // torch.distributed: one process group per process (as PyTorch's default group) over a TCPStore
 // rendezvous, collectives on our tensors, and failure reports that name the rank that died.
 #include "distributed.h"
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
 #include <unistd.h>
 #include <chrono>

@@ -3,7 +3,7 @@
 // gradient reducer behind DistributedDataParallel) runs its collectives through it.
 #pragma once
 #include <napi.h>
-#include <torch/torch.h>
+#include <ATen/ATen.h>
 #include <functional>
 #include <string>
 
