@@ -92,7 +92,7 @@ async function main() {
   const rows = [];
   const add = (label, nproc, perRank, r) => {
     const sps = r.steps / r.seconds;
-    rows.push([label, nproc, perRank, perRank * nproc, sps, sps * perRank * nproc, r.allReduceMs ? r.allReduceMs : '-']);
+    rows.push([label, String(nproc), String(perRank), String(perRank * nproc), sps, sps * perRank * nproc, r.allReduceMs ? r.allReduceMs : '-']);
   };
   add('alone (no process group)', 1, batch, await job(1, batch, steps, false));
   add('DDP, 1 process', 1, batch, await job(1, batch, steps, true));
