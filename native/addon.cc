@@ -6,6 +6,8 @@
 namespace gt {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  initAllocator();
+  initWarnings(env);
   TensorWrap::Init(env, exports);
   initTensorConversions(env, exports);
   initOps(env, exports);
@@ -14,6 +16,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initGumbel(env, exports);
+  // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
+  GT_DEF(exports, "_throwForTest", {
+    auto kind = a.str(0);
+    if (kind == "index") TORCH_CHECK_INDEX(false, "test index error");
+    if (kind == "value") TORCH_CHECK_VALUE(false, "test value error");
+    if (kind == "type") TORCH_CHECK_TYPE(false, "test type error");
+    if (kind == "error") TORCH_CHECK(false, "test error");
+    throw std::runtime_error("test std error");
+  });
   GT_DEF(exports, "buildInfo", {
     auto o = Napi::Object::New(a.env());
     o.Set("torchVersion", GT_TORCH_VERSION);

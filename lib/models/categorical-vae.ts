@@ -6,6 +6,7 @@ import { binaryCrossEntropy } from '../functional';
 import { gumbelSoftmax, oneHotCategorical } from '../gumbel';
 import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
+import { scope } from '../scope';
 import { Tensor } from '../tensor';
 
 export interface CategoricalVAEOptions {
@@ -67,21 +68,27 @@ export class CategoricalVAE extends Module {
 
   /** Returns the reconstruction and q(y|x) = softmax(logits) flattened, as the original's forward. */
   forward(x: Tensor, temp: number, opts: ForwardOptions = {}): { recon: Tensor; qy: Tensor } {
-    const q = this.encode(x.view(-1, 784));
-    const qy = q.view(q.shape[0], this.latents, this.categories);
-    const z = opts.evaluate
-      ? oneHotCategorical(qy, { method: opts.evaluateMethod })
-      : gumbelSoftmax(qy, { tau: temp, hard: opts.hard ?? false, noise: opts.noise });
-    const recon = this.decode(z.view(-1, this.latents * this.categories));
-    return { recon, qy: qy.softmax(-1).reshape(...q.shape) };
+    // Only the outputs outlive the call, so a loop that disposes them leaves nothing behind.
+    return scope(() => {
+      const q = this.encode(x.view(-1, 784));
+      const qy = q.view(q.shape[0], this.latents, this.categories);
+      const z = opts.evaluate
+        ? oneHotCategorical(qy, { method: opts.evaluateMethod })
+        : gumbelSoftmax(qy, { tau: temp, hard: opts.hard ?? false, noise: opts.noise });
+      const recon = this.decode(z.view(-1, this.latents * this.categories));
+      return { recon, qy: qy.softmax(-1).reshape(...q.shape) };
+    });
   }
 
   /** BCE summed over pixels / batch + KL(q(y|x) || uniform), as the original's loss_function. */
   loss(recon: Tensor, x: Tensor, qy: Tensor): Tensor {
-    const bce = binaryCrossEntropy(recon, x.view(-1, 784), { reduction: 'sum' }).div(x.shape[0]);
-    const logRatio = qy.mul(this.categories).add(1e-20).log();
-    const kld = qy.mul(logRatio).sum(-1).mean();
-    return bce.add(kld);
+    // A scope of its own: the intermediates are freed now even when the caller runs no scope.
+    return scope(() => {
+      const bce = binaryCrossEntropy(recon, x.view(-1, 784), { reduction: 'sum' }).div(x.shape[0]);
+      const logRatio = qy.mul(this.categories).add(1e-20).log();
+      const kld = qy.mul(logRatio).sum(-1).mean();
+      return bce.add(kld);
+    });
   }
 
   /** Decodes latent one-hot codes drawn uniformly from the prior: the seed's generation step. */
