@@ -194,6 +194,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-relu-logits', "drop the original's ReLU on the encoder logits")
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
     .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>) => {
       code = await train(o);
     });

@@ -13,6 +13,7 @@ import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
 import { checkWritableDir, load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
+import { setFastLinear } from '../fast-linear';
 import { EpochMetrics, TrainConfig } from './config';
 
 export interface StepProgress {
@@ -76,6 +77,7 @@ export class Trainer {
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
+    if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     model.to(device);
     const opt = new Adam(model.parameters(), { lr: c.lr });
