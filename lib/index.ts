@@ -9,6 +9,8 @@ export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';
+export * as estimators from './estimators';
+export * as distributions from './distributions';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
