@@ -36,7 +36,9 @@ def reinmax(logits, d, tau):
     # Liu et al. 2023, Algorithm 2.
     pi0 = logits.softmax(-1)
     pi1 = (d + (logits / tau).softmax(-1)) / 2
-    pi1 = ((pi1.log() - logits).detach() + logits).softmax(-1)
+    # The detached shift is 0 at masked (-inf) logits, which stay -inf (log 0 - (-inf) is NaN).
+    shift = torch.where(torch.isfinite(logits), pi1.log() - logits, torch.zeros_like(logits))
+    pi1 = (shift.detach() + logits).softmax(-1)
     pi2 = 2 * pi1 - 0.5 * pi0
     return pi2 - pi2.detach() + d
 
@@ -68,7 +70,8 @@ def conditional_gumbel_logits(logits, d, e):
 
 def gumbel_rao(logits, d, e, tau):
     # Paulus et al. 2021: the ST Gumbel-Softmax gradient averaged over K conditional perturbations.
-    g = conditional_gumbel_logits(logits, d, e) - logits.detach()
+    l = logits.detach()
+    g = torch.where(torch.isfinite(l), conditional_gumbel_logits(logits, d, e) - l, torch.zeros_like(l))
     return straight_through(d, ((logits + g) / tau).softmax(-1).mean(0))
 
 
