@@ -3,7 +3,10 @@
 // rloo and exact return surrogates of E[f(z)] whose gradients are unbiased and exact respectively.
 // Category dimension: `dim` for the straight-through family, the last one for rloo and exact.
 #pragma once
-#include <torch/torch.h>
+#include <ATen/ATen.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+#include <vector>
 
 namespace gt::estimators {
 

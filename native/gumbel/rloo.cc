@@ -4,6 +4,7 @@
 //        = sum_s (f_s - mean f) / (S - 1) * (z_s - softmax(logits))      (per latent variable),
 // unbiased. The loss f needs the sample, so this is a surrogate: its forward value is mean_s f_s, its
 // gradient for the logits the estimator above and for the values (f's own parameters) the mean's.
+#include <torch/csrc/autograd/custom_function.h>
 #include "estimators.h"
 
 namespace gt::estimators {

@@ -1,5 +1,6 @@
 // The backward rule shared by the straight-through estimators: the forward value is the one-hot
 // sample, the gradient a weighted sum of softmax Jacobians at surrogate probabilities.
+#include <torch/csrc/autograd/custom_function.h>
 #include "estimators.h"
 
 namespace gt::estimators {
