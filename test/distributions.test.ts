@@ -108,6 +108,10 @@ describe('bad input', () => {
       expect(() => new D.RelaxedOneHotCategorical(0, { logits: l })).toThrow(RangeError);
       expect(() => new D.RelaxedBernoulli(-1, { logits: l })).toThrow(RangeError);
       expect(() => new D.OneHotCategorical({ logits: l }).sample([-1])).toThrow(RangeError);
+      expect(() => new D.OneHotCategorical({ probs: torch.tensor([[-1, 2]]) })).toThrow(RangeError);
+      expect(() => new D.OneHotCategorical({ probs: torch.tensor([[0, 0]]) })).toThrow(RangeError);
+      expect(() => new D.Bernoulli({ probs: torch.tensor([1.5]) })).toThrow(RangeError);
+      expect(() => new D.OneHotCategorical({ logits: l }).logProb(torch.zeros([2, 4]))).toThrow(RangeError);
       expect(() => D.klDivergence(new D.OneHotCategorical({ logits: l }), new D.Bernoulli({ logits: l }))).toThrow(/no closed form/);
     }));
   test('dispose frees what the distribution made, not the caller\'s tensor', () => {

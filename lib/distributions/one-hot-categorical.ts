@@ -21,6 +21,8 @@ export class OneHotCategorical extends CategoricalFamily {
   /** log p(value) for one-hot values (the category of each value's 1). */
   logProb(value: Tensor): Tensor {
     const v = checkTensor(value, 'value');
+    const c = this.logits.shape[this.logits.ndim - 1];
+    if (v.ndim < 1 || v.shape[v.ndim - 1] !== c) throw new RangeError(`value must be one-hot over ${c} categories (last dimension ${c}), got shape [${v.shape}]`);
     const idx = v.argmax(-1, true);
     const shape = v.shape.slice(0, -1).concat(this.logits.shape.slice(-1));
     return this.logits.expand(...shape).gather(-1, idx).squeeze(-1);

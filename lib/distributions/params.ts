@@ -40,6 +40,9 @@ function categoricalFrom(p: ProbsOrLogits, who: string): { logits: Tensor; probs
   }
   const pr = p.probs!;
   if (pr.ndim < 1) throw new RangeError(`${who}: probs must have at least one dimension`);
+  // As torch.distributions' argument validation: a silently wrong distribution is worse than an error.
+  if (pr.ge(0).mul(pr.isfinite()).all().item() !== true) throw new RangeError(`${who}: probs must be finite and >= 0`);
+  if (pr.sum(-1).gt(0).all().item() !== true) throw new RangeError(`${who}: probs must not sum to 0 along the last dimension`);
   const probs = pr.div(pr.sum(-1, true));
   return { logits: clampProbs(probs).log(), probs };
 }
@@ -49,6 +52,7 @@ export function binaryParams(params: ProbsOrLogits, who: string): { logits: Tens
   const p = exactlyOne(params, who);
   return scope(() => {
     if (p.logits) return { logits: p.logits.add(0), probs: p.logits.sigmoid() };
+    if (p.probs!.ge(0).mul(p.probs!.le(1)).all().item() !== true) throw new RangeError(`${who}: probs must lie in [0, 1]`);
     const c = clampProbs(p.probs!);
     return { logits: c.log().sub(c.neg().log1p()), probs: p.probs!.add(0) };
   });
