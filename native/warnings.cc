@@ -6,6 +6,7 @@
 #include <torch/version.h>
 #include <string>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 #include "error.h"
 
