@@ -1,6 +1,7 @@
 // The public surface of gumbel-torch.
 export { Tensor } from './tensor';
-export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray } from './tensor';
+export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray, DataArrays, ItemOf, FloatDType, FloatOf, SumOf, ArithOf, SameArithOf, MaxMin } from './tensor';
+export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
@@ -15,3 +16,5 @@ export * as data from './data';
 export * as models from './models';
 export { CategoricalVAE } from './models';
 export { save, load } from './serialize';
+export * as train from './train';
+export { Trainer, trainInWorker } from './train';

@@ -22,13 +22,15 @@ function fromNative(v: unknown): Loaded {
   return v as Loaded;
 }
 
+// Public signatures say Uint8Array (a Buffer is one) so that the types need no @types/node.
 /** Serialises to bytes in torch.save's zip format (tensors are saved from the CPU). */
-export function serialize(obj: Saveable): Buffer {
+export function serialize(obj: Saveable): Uint8Array {
   return opRaw('pickleSave', toNative(obj)) as Buffer;
 }
-export function deserialize(bytes: Buffer): Loaded {
-  if (!Buffer.isBuffer(bytes)) throw new TypeError(`expected a Buffer, got ${describeValue(bytes)}`);
-  return fromNative(opRaw('pickleLoad', bytes));
+export function deserialize(bytes: Uint8Array): Loaded {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`expected a Uint8Array or Buffer, got ${describeValue(bytes)}`);
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return fromNative(opRaw('pickleLoad', buf));
 }
 
 /** Writes atomically: a temporary file in the same folder, fsync, then rename over the target. */
