@@ -18,3 +18,4 @@ export { CategoricalVAE } from './models';
 export { save, load } from './serialize';
 export * as train from './train';
 export { Trainer, trainInWorker } from './train';
+export type { TrainConfig, EpochMetrics, StepProgress, TrainHooks, TrainResult, TrainEvent, TrainEvents, TrainStartInfo, WorkerTrainResult } from './train';
