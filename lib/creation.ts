@@ -29,9 +29,10 @@ export const randn = make('randn');
 
 export function full<T extends DType = 'float32'>(shape: Shape, value: number, o?: TensorOptions<T>): Tensor<T>;
 export function full<T extends DType = 'bool'>(shape: Shape, value: boolean, o?: TensorOptions<T>): Tensor<T>;
+/** As torch.full: a boolean fill makes a bool tensor unless a dtype is given. */
 export function full(shape: Shape, value: number | boolean, o?: TensorOptions): Tensor {
   if (typeof value !== 'boolean') checkNumber(value, 'value');
-  return finish(op('full', checkShape(shape), value, ...opts(o)), o);
+  return finish(op('full', checkShape(shape), value, ...opts(o, typeof value === 'boolean' ? 'bool' : undefined)), o);
 }
 
 export function randint<T extends DType = 'int64'>(low: number, high: number, shape: Shape, o?: TensorOptions<T>): Tensor<T> {
@@ -121,8 +122,7 @@ export function tensor(data: NestedArray | AnyTypedArray, o?: TensorOptions): Te
 }
 
 /** A 0-d tensor, as torch.scalar_tensor. */
-export function scalarTensor<T extends DType = 'float32'>(value: number, o?: TensorOptions<T>): Tensor<T>;
-export function scalarTensor<T extends DType = 'bool'>(value: boolean, o?: TensorOptions<T>): Tensor<T>;
-export function scalarTensor(value: number | boolean, o?: TensorOptions): Tensor {
+/** As torch.scalar_tensor: float32 unless a dtype is given, for booleans too. */
+export function scalarTensor<T extends DType = 'float32'>(value: number | boolean, o?: TensorOptions<T>): Tensor<T> {
   return finish(op('scalarTensor', value, ...opts(o)), o);
 }

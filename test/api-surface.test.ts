@@ -3,6 +3,8 @@
 import * as torch from '../lib';
 
 const flat = (t: torch.Tensor): number[] => Array.from(t.data(), Number);
+// Typed arrays made by the addon belong to another realm than jest's globals: compare by tag.
+const kind = (a: object): string => Object.prototype.toString.call(a).slice(8, -1);
 
 describe('shapes as PyTorch takes them', () => {
   test('view/reshape/permute/expand take numbers or one array, and reject both at once', () =>
@@ -41,7 +43,7 @@ describe('shapes as PyTorch takes them', () => {
 
 describe('free functions', () => {
   const unary = ['exp', 'log1p', 'sqrt', 'abs', 'neg', 'sigmoid', 'tanh', 'relu', 'isnan', 'isfinite', 'clone'] as const;
-  test.each(unary)('torch.%s(x) equals x.%s()', (name) =>
+  test.each(unary)('torch.%s(x) equals the method', (name) =>
     torch.scope(() => {
       const x = torch.rand([5]).add(0.1);
       const free = (torch[name] as (t: torch.Tensor) => torch.Tensor)(x);
@@ -102,11 +104,12 @@ describe('results follow the dtype at run time as the types say', () => {
       const x = torch.randn([4]);
       expect(typeof x.sum().item()).toBe('number');
       expect(typeof x.gt(0).any().item()).toBe('boolean');
-      expect(x.argmax().data()).toBeInstanceOf(BigInt64Array);
-      expect(x.double().data()).toBeInstanceOf(Float64Array);
+      expect(kind(x.argmax().data())).toBe('BigInt64Array');
+      expect(kind(x.double().data())).toBe('Float64Array');
       expect(torch.tensor([1, 2], { dtype: 'int32' }).div(2).dtype).toBe('float32');
       expect(torch.full([2], true).dtype).toBe('bool');
-      expect(torch.scalarTensor(false).dtype).toBe('bool');
+      expect(torch.scalarTensor(false).dtype).toBe('float32');
+      expect(torch.full([2], true, { dtype: 'int32' }).dtype).toBe('int32');
       expect(torch.ones([2], { dtype: 'int32' }).sum().dtype).toBe('int64');
       expect(torch.ones([2], { dtype: 'int32' }).exp().dtype).toBe('float32');
       expect(torch.fromTypedArray(new Int16Array([1])).dtype).toBe('int16');

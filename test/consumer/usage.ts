@@ -1,9 +1,8 @@
 // A consumer of the packed gumbel-torch, compiled by test/package.test.ts as CommonJS and as an ES
 // module, by TypeScript 5 and 7, under their `tsc --init` defaults and a lenient config, with no
 // @types/node. The type assertions make tsc fail if the public types regress; run, it prints values.
-import * as torch from 'gumbel-torch';
-import { Tensor } from 'gumbel-torch';
-import type { DType, TrainConfig, TrainEvent } from 'gumbel-torch';
+import * as torch from 'gumbel-torch'; // CommonJS consumers get: import torch = require('gumbel-torch');
+import type { DType, Tensor, TrainConfig, TrainEvent } from 'gumbel-torch';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(ok: T): T {
