@@ -80,7 +80,8 @@ function load(): NativeBinding {
     throw new Error(
       [
         'gumbel-torch: the native addon has not been built (no build/Release/gumbel_torch.node).',
-        '  Build it with: npm run build:native',
+        '  Build it with: npm run build:native (in this repository) or npm rebuild gumbel-torch (as a dependency;',
+        '  npm 11 runs a dependency\'s build only after: npm install-scripts approve gumbel-torch).',
         '  It needs LibTorch: on Debian/Ubuntu apt-get install libtorch-dev libopenblas0-pthread,',
         '  or set LIBTORCH to a LibTorch folder, or Torch_DIR to the folder holding TorchConfig.cmake.',
       ].join('\n'),
