@@ -138,6 +138,7 @@ export class Tensor<D extends DType = DType> {
   }
   /** The number of dimensions, as torch.Tensor.dim(). */
   dim(): number {
+    if (arguments.length) throw new TypeError('dim() takes no arguments (the size of one dimension is size(dim))');
     return this.ndim;
   }
   get dtype(): D {

@@ -24,6 +24,7 @@ describe('shapes as PyTorch takes them', () => {
       const m = torch.arange(6, undefined, 1, { dtype: 'float32' }).view([2, 3]);
       expect(m.dim()).toBe(2);
       expect(torch.tensor(1).dim()).toBe(0);
+      expect(() => (m.dim as (d: number) => number)(1)).toThrow(/dim\(\) takes no arguments/);
       expect(m.T.shape).toEqual([3, 2]);
       expect(m.T.toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
       expect(m.t().toArray()).toEqual(m.T.toArray());
