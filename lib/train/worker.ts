@@ -32,8 +32,12 @@ export type WorkerMessage = TrainEvent | { type: 'error'; name: string; message:
 /** Each option's JS type (what crosses to the worker must be plain data of the right kind). */
 const KINDS: Record<string, string> = { ...Object.fromEntries(Object.entries(SEED_DEFAULTS).map(([k, v]) => [k, typeof v])), data: 'string', limit: 'number' };
 
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+}
+
 function checkConfig(config: unknown): Partial<TrainConfig> {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new TypeError('trainInWorker(config): config must be an object');
+  if (!isPlainObject(config)) throw new TypeError('trainInWorker(config): config must be a plain object of training options');
   const unknown = Object.keys(config).filter((k) => !(k in KINDS));
   if (unknown.length) throw new TypeError(`trainInWorker(config): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${Object.keys(KINDS).join(', ')})`);
   for (const [k, v] of Object.entries(config))
@@ -138,8 +142,10 @@ export class TrainJob implements AsyncIterable<TrainEvent> {
 
 /**
  * Trains the Categorical VAE on a worker thread, as `new Trainer(config).run()` would on this one;
- * config is merged over the defaults (those of `gumbel-torch train`).
+ * config is merged over the defaults (those of `gumbel-torch train`, `train.TRAIN_DEFAULTS`): `{}` trains them.
  */
-export function trainInWorker(config: Partial<TrainConfig> = {}, opts: { resume?: boolean } = {}): TrainJob {
+export function trainInWorker(config: Partial<TrainConfig>, opts: { resume?: boolean } = {}): TrainJob {
+  if (!isPlainObject(opts) || Object.keys(opts).some((k) => k !== 'resume')) throw new TypeError('trainInWorker(config, opts): opts must be { resume?: boolean }');
+  if (opts.resume !== undefined && typeof opts.resume !== 'boolean') throw new TypeError('trainInWorker(config, opts): resume must be a boolean');
   return new TrainJob(checkConfig(config), opts);
 }

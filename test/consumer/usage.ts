@@ -57,7 +57,7 @@ const fromScope = torch.scope(() => torch.ones([2]).mul(3));
 // training APIs are exported and typed
 const config: Partial<TrainConfig> = { epochs: 1, limit: 100, device: 'cpu' };
 const trainer: torch.Trainer = new torch.Trainer({ ...torch.train.TRAIN_DEFAULTS, ...config });
-const startWorker: (c?: Partial<TrainConfig>) => torch.train.TrainJob = torch.trainInWorker;
+const startWorker: (c: Partial<TrainConfig>) => torch.train.TrainJob = torch.trainInWorker;
 const describeEvent = (e: TrainEvent): string => (e.type === 'progress' ? `step ${e.step}` : e.type);
 
 const out = {
