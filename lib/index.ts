@@ -1,6 +1,7 @@
 // The public surface of gumbel-torch.
 export { Tensor } from './tensor';
-export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray } from './tensor';
+export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray, DataArrays, ItemOf, FloatDType, FloatOf, SumOf, ArithOf, SameArithOf, MaxMin } from './tensor';
+export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
@@ -19,3 +20,6 @@ export * as models from './models';
 export { CategoricalVAE } from './models';
 export { save, load, serialize, deserialize, saveSafetensors, loadSafetensors, readSafetensors, serializeSafetensors, deserializeSafetensors } from './serialize';
 export type { Saveable, Loaded, SafetensorsFile, LoadOptions, SafetensorsLoadOptions } from './serialize';
+export * as train from './train';
+export { Trainer, trainInWorker } from './train';
+export type { TrainConfig, EpochMetrics, StepProgress, TrainHooks, TrainResult, TrainEvent, TrainEvents, TrainStartInfo, WorkerTrainResult } from './train';

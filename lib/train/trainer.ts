@@ -21,6 +21,9 @@ export interface StepProgress {
   epoch: number;
   step: number;
   stepsPerEpoch: number;
+  /** Training images seen this epoch, and steps since the run's start (for per-step logs). */
+  seen: number;
+  globalStep: number;
   relaxed: number;
   unrelaxed: number;
   tau: number;
@@ -216,7 +219,7 @@ export class Trainer {
             batchIter.return(undefined);
             return finish('non-finite', `the loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped; ${keptNote()}`);
           }
-          hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, relaxed, unrelaxed, tau });
+          hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, seen, globalStep, relaxed, unrelaxed, tau });
           await turn(); // lets Ctrl-C and finalizers run
           if (this.#stop && !last) {
             trainSecondsSoFar += Number(process.hrtime.bigint() - t0) / 1e9;
