@@ -29,9 +29,10 @@ function table(headers, rows) {
   return [line(cells[0]), '|' + w.map((x) => '-'.repeat(x + 2)).join('|') + '|', ...cells.slice(1).map(line)].join('\n');
 }
 
-/** The PyTorch reference programs: ../shared/reference, or a copy carried in .device/reference. */
+/** The PyTorch reference programs: GT_REFERENCE_DIR, ../shared/reference, or a copy carried in .device/reference. */
 function referenceDir() {
-  for (const d of [path.join(root, '..', 'shared', 'reference'), path.join(root, '.device', 'reference')]) if (fs.existsSync(path.join(d, 'tuned_vae.py'))) return d;
+  const dirs = [process.env.GT_REFERENCE_DIR, path.join(root, '..', 'shared', 'reference'), path.join(root, '.device', 'reference')];
+  for (const d of dirs) if (d && fs.existsSync(path.join(d, 'tuned_vae.py'))) return d;
   return undefined;
 }
 

@@ -14,7 +14,11 @@ const { table, referenceDir, mnistWorkdir, python, root } = require('./common');
 
 const epochs = Number(process.argv[2] || 3);
 const device = process.argv[3] || (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+};
 
 async function ours(fusedAdam) {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-bench-vae-'));

@@ -2,18 +2,23 @@
 import { checkInt, checkNumber, checkShape, describe } from './check';
 import { checkDevice, checkDtype, DType, NestedArray, op, Shape, Tensor, TensorOptions } from './tensor';
 
+/** The dtype a TypedArray converts to by default. */
+export type DTypeOfArray<A> = A extends Float64Array ? 'float64' : A extends BigInt64Array ? 'int64' : A extends Int32Array ? 'int32' : A extends Int16Array ? 'int16' : A extends Int8Array ? 'int8' : A extends Uint8Array | Uint8ClampedArray ? 'uint8' : 'float32';
+/** Nested arrays of booleans only (a bool tensor). */
+export type NestedBool = boolean | readonly NestedBool[];
+
 function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, string | undefined] {
   if (o === undefined) return [dflt, undefined];
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
   return [o.dtype === undefined ? dflt : checkDtype(o.dtype), o.device === undefined ? undefined : checkDevice(o.device)];
 }
 
-function finish(t: Tensor, o: TensorOptions | undefined): Tensor {
+function finish<T extends DType>(t: Tensor<T>, o: TensorOptions | undefined): Tensor<T> {
   if (o?.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
-const make = (name: string) => (shape: Shape, o?: TensorOptions): Tensor => finish(op(name, checkShape(shape), ...opts(o)), o);
+const make = (name: string) => <T extends DType = 'float32'>(shape: Shape, o?: TensorOptions<T>): Tensor<T> => finish(op<T>(name, checkShape(shape), ...opts(o)), o);
 export const zeros = make('zeros');
 export const ones = make('ones');
 export const empty = make('empty');
@@ -22,24 +27,27 @@ export const rand = make('rand');
 /** Standard normal from LibTorch's generator. */
 export const randn = make('randn');
 
+export function full<T extends DType = 'float32'>(shape: Shape, value: number, o?: TensorOptions<T>): Tensor<T>;
+export function full<T extends DType = 'bool'>(shape: Shape, value: boolean, o?: TensorOptions<T>): Tensor<T>;
+/** As torch.full: a boolean fill makes a bool tensor unless a dtype is given. */
 export function full(shape: Shape, value: number | boolean, o?: TensorOptions): Tensor {
   if (typeof value !== 'boolean') checkNumber(value, 'value');
-  return finish(op('full', checkShape(shape), value, ...opts(o)), o);
+  return finish(op('full', checkShape(shape), value, ...opts(o, typeof value === 'boolean' ? 'bool' : undefined)), o);
 }
 
-export function randint(low: number, high: number, shape: Shape, o?: TensorOptions): Tensor {
+export function randint<T extends DType = 'int64'>(low: number, high: number, shape: Shape, o?: TensorOptions<T>): Tensor<T> {
   checkInt(low, 'low');
   checkInt(high, 'high');
   if (high <= low) throw new RangeError(`randint: high (${high}) must be greater than low (${low})`);
   return op('randint', low, high, checkShape(shape), ...opts(o, 'int64'));
 }
 
-export function randperm(n: number, o?: TensorOptions): Tensor {
+export function randperm<T extends DType = 'int64'>(n: number, o?: TensorOptions<T>): Tensor<T> {
   return op('randperm', checkInt(n, 'n', 0), ...opts(o, 'int64'));
 }
 
 /** arange(end) or arange(start, end, step?), as torch.arange (int64 for integral bounds). */
-export function arange(start: number, end?: number, step = 1, o?: TensorOptions): Tensor {
+export function arange<T extends DType = 'int64' | 'float32'>(start: number, end?: number, step = 1, o?: TensorOptions<T>): Tensor<T> {
   if (end === undefined) [start, end] = [0, start];
   checkNumber(start, 'start', { finite: true });
   checkNumber(end, 'end', { finite: true });
@@ -49,20 +57,20 @@ export function arange(start: number, end?: number, step = 1, o?: TensorOptions)
   return finish(op('arange', start, end, step, dtype, device), o);
 }
 
-export function eye(n: number, o?: TensorOptions): Tensor {
+export function eye<T extends DType = 'float32'>(n: number, o?: TensorOptions<T>): Tensor<T> {
   return op('eye', checkInt(n, 'n', 0), ...opts(o));
 }
 
-export function zerosLike(t: Tensor): Tensor {
+export function zerosLike<T extends DType>(t: Tensor<T>): Tensor<T> {
   return op('zerosLike', t);
 }
-export function onesLike(t: Tensor): Tensor {
+export function onesLike<T extends DType>(t: Tensor<T>): Tensor<T> {
   return op('onesLike', t);
 }
-export function randLike(t: Tensor): Tensor {
+export function randLike<T extends DType>(t: Tensor<T>): Tensor<T> {
   return op('randLike', t);
 }
-export function randnLike(t: Tensor): Tensor {
+export function randnLike<T extends DType>(t: Tensor<T>): Tensor<T> {
   return op('randnLike', t);
 }
 
@@ -70,7 +78,7 @@ type AnyTypedArray = Float32Array | Float64Array | Int32Array | Int16Array | Int
 const TYPED = [Float32Array, Float64Array, Int32Array, Int16Array, Int8Array, Uint8Array, Uint8ClampedArray, BigInt64Array];
 
 /** A tensor holding a copy of a TypedArray; dtype defaults to the array's (Float32Array -> float32, ...). */
-export function fromTypedArray(array: AnyTypedArray, shape?: Shape, o?: TensorOptions): Tensor {
+export function fromTypedArray<A extends AnyTypedArray, T extends DType = DTypeOfArray<A>>(array: A, shape?: Shape, o?: TensorOptions<T>): Tensor<T> {
   if (!TYPED.some((C) => array instanceof C)) throw new TypeError(`fromTypedArray: expected a TypedArray, got ${describe(array)}`);
   const s = shape === undefined ? [array.length] : checkShape(shape);
   const n = s.reduce((a, b) => a * b, 1);
@@ -89,6 +97,9 @@ function inferShape(data: NestedArray, path = 'data'): number[] {
  * A tensor from a number, a boolean or nested arrays, as torch.tensor. Numbers default to float32
  * (JS does not tell 1 from 1.0); booleans to bool; pass { dtype } for anything else.
  */
+export function tensor<T extends DType = 'bool'>(data: NestedBool, o?: TensorOptions<T>): Tensor<T>;
+export function tensor<T extends DType = 'float32'>(data: NestedArray, o?: TensorOptions<T>): Tensor<T>;
+export function tensor<A extends AnyTypedArray, T extends DType = DTypeOfArray<A>>(data: A, o?: TensorOptions<T>): Tensor<T>;
 export function tensor(data: NestedArray | AnyTypedArray, o?: TensorOptions): Tensor {
   if (TYPED.some((C) => data instanceof C)) return fromTypedArray(data as AnyTypedArray, undefined, o);
   const shape = inferShape(data as NestedArray);
@@ -111,6 +122,7 @@ export function tensor(data: NestedArray | AnyTypedArray, o?: TensorOptions): Te
 }
 
 /** A 0-d tensor, as torch.scalar_tensor. */
-export function scalarTensor(value: number | boolean, o?: TensorOptions): Tensor {
+/** As torch.scalar_tensor: float32 unless a dtype is given, for booleans too. */
+export function scalarTensor<T extends DType = 'float32'>(value: number | boolean, o?: TensorOptions<T>): Tensor<T> {
   return finish(op('scalarTensor', value, ...opts(o)), o);
 }

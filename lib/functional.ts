@@ -1,6 +1,10 @@
-// Free-function forms of ops that take several tensors (torch.cat, torch.where, F.linear, ...).
+// Free-function forms of ops: those that take several tensors (torch.cat, torch.where, F.linear, ...),
+// and torch.exp(x), torch.sum(x, dim), ... for every Tensor method a PyTorch user calls that way.
 import { checkDim, checkInt, describe } from './check';
-import { checkTensor, op, Reduction, Tensor, TensorLike } from './tensor';
+import { ArithOf, checkTensor, DType, FloatOf, MaxMin, op, Reduction, SameArithOf, Shape, SumOf, Tensor, TensorLike } from './tensor';
+
+/** The input tensor, checked, with its dtype kept for the result type. */
+const input = <D extends DType>(x: Tensor<D>): Tensor<D> => checkTensor(x, 'input') as Tensor<D>;
 
 function tensorList(ts: unknown, name: string): Tensor[] {
   if (!Array.isArray(ts) || ts.length === 0) throw new TypeError(`${name} must be a non-empty array of tensors, got ${describe(ts)}`);
@@ -21,8 +25,8 @@ export function where(condition: Tensor, input: TensorLike, other: TensorLike): 
     if (typeof v !== 'number' && typeof v !== 'boolean') checkTensor(v, n);
   return op('where', condition, input, other);
 }
-export function matmul(a: Tensor, b: Tensor): Tensor {
-  return checkTensor(a, 'input').matmul(b);
+export function matmul<D extends DType>(a: Tensor<D>, b: Tensor): Tensor<D> {
+  return input(a).matmul(b);
 }
 /** beta * input + alpha * (mat1 @ mat2) */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
@@ -43,8 +47,89 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
   return op('binaryCrossEntropy', checkTensor(input, 'input'), checkTensor(target, 'target'),
     opts.weight === undefined ? undefined : checkTensor(opts.weight, 'weight'), reduction);
 }
-export const relu = (x: Tensor): Tensor => checkTensor(x, 'input').relu();
-export const sigmoid = (x: Tensor): Tensor => checkTensor(x, 'input').sigmoid();
-export const tanh = (x: Tensor): Tensor => checkTensor(x, 'input').tanh();
-export const softmax = (x: Tensor, dim: number): Tensor => checkTensor(x, 'input').softmax(dim);
-export const logSoftmax = (x: Tensor, dim: number): Tensor => checkTensor(x, 'input').logSoftmax(dim);
+
+// ---- elementwise
+export const relu = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).relu();
+export const abs = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).abs();
+export const neg = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).neg();
+export const clamp = <D extends DType>(x: Tensor<D>, min?: number | null, max?: number | null): Tensor<D> => input(x).clamp(min, max);
+export const sigmoid = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).sigmoid();
+export const tanh = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).tanh();
+export const exp = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).exp();
+export const log = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).log();
+export const log1p = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).log1p();
+export const sqrt = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).sqrt();
+export const softmax = <D extends DType>(x: Tensor<D>, dim: number): Tensor<FloatOf<D>> => input(x).softmax(dim);
+export const logSoftmax = <D extends DType>(x: Tensor<D>, dim: number): Tensor<FloatOf<D>> => input(x).logSoftmax(dim);
+export const isnan = (x: Tensor): Tensor<'bool'> => input(x).isnan();
+export const isfinite = (x: Tensor): Tensor<'bool'> => input(x).isfinite();
+
+// ---- arithmetic and comparisons (input is a tensor, other a tensor or a number)
+export function add<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
+export function add<D extends DType>(x: Tensor<D>, other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
+export function add(x: Tensor, other: TensorLike, alpha = 1): Tensor {
+  return input(x).add(other, alpha);
+}
+export function sub<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
+export function sub<D extends DType>(x: Tensor<D>, other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
+export function sub(x: Tensor, other: TensorLike, alpha = 1): Tensor {
+  return input(x).sub(other, alpha);
+}
+export function mul<D extends DType>(x: Tensor<D>, other: number | Tensor<D>): Tensor<SameArithOf<D>>;
+export function mul<D extends DType>(x: Tensor<D>, other: TensorLike): Tensor<ArithOf<D>>;
+export function mul(x: Tensor, other: TensorLike): Tensor {
+  return input(x).mul(other);
+}
+export function div<D extends DType>(x: Tensor<D>, other: number | Tensor<D>): Tensor<FloatOf<D>>;
+export function div<D extends DType>(x: Tensor<D>, other: TensorLike): Tensor<ArithOf<D>>;
+export function div(x: Tensor, other: TensorLike): Tensor {
+  return input(x).div(other);
+}
+export function pow<D extends DType>(x: Tensor<D>, exponent: number | Tensor<D>): Tensor<SameArithOf<D>>;
+export function pow<D extends DType>(x: Tensor<D>, exponent: TensorLike): Tensor<ArithOf<D>>;
+export function pow(x: Tensor, exponent: TensorLike): Tensor {
+  return input(x).pow(exponent);
+}
+export const eq = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).eq(other);
+export const ne = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).ne(other);
+export const lt = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).lt(other);
+export const le = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).le(other);
+export const gt = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).gt(other);
+export const ge = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).ge(other);
+
+// ---- reductions
+export function sum<D extends DType>(x: Tensor<D>, dim?: number | number[], keepdim?: boolean): Tensor<SumOf<D>>;
+export function sum<T extends DType>(x: Tensor, dim: number | number[] | undefined, keepdim: boolean, opts: { dtype: T }): Tensor<T>;
+export function sum(x: Tensor, dim?: number | number[], keepdim = false, opts?: { dtype: DType }): Tensor {
+  return opts === undefined ? input(x).sum(dim, keepdim) : input(x).sum(dim, keepdim, opts);
+}
+export const mean = <D extends DType>(x: Tensor<D>, dim?: number | number[], keepdim = false): Tensor<FloatOf<D>> => input(x).mean(dim, keepdim);
+export const logsumexp = <D extends DType>(x: Tensor<D>, dim: number | number[], keepdim = false): Tensor<FloatOf<D>> => input(x).logsumexp(dim, keepdim);
+export function max<D extends DType>(x: Tensor<D>): Tensor<D>;
+export function max<D extends DType>(x: Tensor<D>, dim: number, keepdim?: boolean): MaxMin<D>;
+export function max<D extends DType>(x: Tensor<D>, dim?: number, keepdim = false): Tensor<D> | MaxMin<D> {
+  return dim === undefined ? input(x).max() : input(x).max(dim, keepdim);
+}
+export function min<D extends DType>(x: Tensor<D>): Tensor<D>;
+export function min<D extends DType>(x: Tensor<D>, dim: number, keepdim?: boolean): MaxMin<D>;
+export function min<D extends DType>(x: Tensor<D>, dim?: number, keepdim = false): Tensor<D> | MaxMin<D> {
+  return dim === undefined ? input(x).min() : input(x).min(dim, keepdim);
+}
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor<'int64'> => input(x).argmax(dim, keepdim);
+export const any = (x: Tensor): Tensor<'bool'> => input(x).any();
+export const all = (x: Tensor): Tensor<'bool'> => input(x).all();
+export const numel = (x: Tensor): number => input(x).numel();
+
+// ---- shape
+export const reshape = <D extends DType>(x: Tensor<D>, shape: Shape): Tensor<D> => input(x).reshape(shape);
+export const flatten = <D extends DType>(x: Tensor<D>, startDim = 0, endDim = -1): Tensor<D> => input(x).flatten(startDim, endDim);
+export const permute = <D extends DType>(x: Tensor<D>, dims: Shape): Tensor<D> => input(x).permute(dims);
+export const transpose = <D extends DType>(x: Tensor<D>, dim0: number, dim1: number): Tensor<D> => input(x).transpose(dim0, dim1);
+export const t = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).t();
+export const squeeze = <D extends DType>(x: Tensor<D>, dim?: number): Tensor<D> => input(x).squeeze(dim);
+export const unsqueeze = <D extends DType>(x: Tensor<D>, dim: number): Tensor<D> => input(x).unsqueeze(dim);
+export const narrow = <D extends DType>(x: Tensor<D>, dim: number, start: number, length: number): Tensor<D> => input(x).narrow(dim, start, length);
+export const select = <D extends DType>(x: Tensor<D>, dim: number, index: number): Tensor<D> => input(x).select(dim, index);
+export const indexSelect = <D extends DType>(x: Tensor<D>, dim: number, index: Tensor): Tensor<D> => input(x).indexSelect(dim, index);
+export const gather = <D extends DType>(x: Tensor<D>, dim: number, index: Tensor): Tensor<D> => input(x).gather(dim, index);
+export const clone = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).clone();

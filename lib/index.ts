@@ -1,6 +1,7 @@
 // The public surface of gumbel-torch.
 export { Tensor } from './tensor';
-export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray } from './tensor';
+export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray, DataArrays, ItemOf, FloatDType, FloatOf, SumOf, ArithOf, SameArithOf, MaxMin } from './tensor';
+export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
@@ -10,6 +11,8 @@ export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';
+export * as estimators from './estimators';
+export * as distributions from './distributions';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';
@@ -17,4 +20,7 @@ export * as models from './models';
 export { CategoricalVAE } from './models';
 export { save, load, serialize, deserialize, saveSafetensors, loadSafetensors, readSafetensors, serializeSafetensors, deserializeSafetensors } from './serialize';
 export type { Saveable, Loaded, SafetensorsFile, LoadOptions, SafetensorsLoadOptions } from './serialize';
+export * as train from './train';
+export { Trainer, trainInWorker } from './train';
+export type { TrainConfig, EpochMetrics, StepProgress, TrainHooks, TrainResult, TrainEvent, TrainEvents, TrainStartInfo, WorkerTrainResult } from './train';
 export * as distributed from './distributed';

@@ -6,7 +6,12 @@ import { checkDevice, checkTensor, Device, Tensor } from './tensor';
 
 const opRawNative = (name: string, ...args: unknown[]): unknown => callNative(name, args);
 
-/** Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. */
+/**
+ * Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. The generators belong to the
+ * process: worker threads share them with the main thread (unlike PyTorch's processes, which each
+ * have their own), so workers drawing random numbers at the same time interleave one stream. For
+ * reproducible results draw in one thread, or seed and draw in turn.
+ */
 export function manualSeed(seed: number): void {
   opRawNative('manualSeed', checkInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER));
 }

@@ -1,5 +1,5 @@
+/// <reference lib="esnext.disposable" preserve="true" />
 // The Tensor class: a typed, disposable handle on a real LibTorch tensor, with PyTorch's API shape.
-import * as util from 'node:util';
 import { callNative, NativeTensor } from './native';
 import { checkBool, checkDim, checkInt, checkNumber, describe } from './check';
 import { formatTensor } from './format';
@@ -12,13 +12,41 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 export type Scalar = number | boolean;
 export type TensorLike = Tensor | Scalar;
 export type Reduction = 'none' | 'mean' | 'sum';
-export interface TensorOptions {
-  dtype?: DType;
+/** max(dim)/min(dim): the values and their int64 indices, as torch.return_types.max. */
+export interface MaxMin<D extends DType = DType> {
+  values: Tensor<D>;
+  indices: Tensor<'int64'>;
+}
+export interface TensorOptions<T extends DType = DType> {
+  dtype?: T;
   device?: Device;
   requiresGrad?: boolean;
 }
 /** The TypedArray that `data()` returns for each dtype (float16/bfloat16 widen to float32, bool to uint8). */
-export type DataArray = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+export interface DataArrays {
+  float32: Float32Array;
+  float64: Float64Array;
+  float16: Float32Array;
+  bfloat16: Float32Array;
+  int64: BigInt64Array;
+  int32: Int32Array;
+  int16: Int16Array;
+  int8: Int8Array;
+  uint8: Uint8Array;
+  bool: Uint8Array;
+}
+export type DataArray<D extends DType = DType> = DataArrays[D];
+/** What `item()` gives: a boolean for bool tensors, a number otherwise. */
+export type ItemOf<D extends DType> = D extends 'bool' ? boolean : number;
+export type FloatDType = 'float32' | 'float64' | 'float16' | 'bfloat16';
+/** The dtype of exp/log/softmax/... results: floats keep theirs, integers and bool become float32. */
+export type FloatOf<D extends DType> = D extends FloatDType ? D : 'float32';
+/** The dtype of sum(): floats keep theirs, integers and bool sum as int64. */
+export type SumOf<D extends DType> = D extends FloatDType ? D : 'int64';
+/** Arithmetic results: the same dtype, or (integers with a float operand, int division) a float; never bool unless both are. */
+export type ArithOf<D extends DType> = [D] extends ['bool'] ? DType : Exclude<DType, 'bool'>;
+/** Arithmetic with a number or a tensor of the same dtype: floats keep their dtype. */
+export type SameArithOf<D extends DType> = D extends FloatDType ? D : ArithOf<D>;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
 const FLOATS = new Set<DType>(['float32', 'float64', 'float16', 'bfloat16']);
@@ -55,14 +83,14 @@ function unwrapArg(v: unknown): unknown {
 }
 
 /** Calls a native op; Tensor arguments become handles, a tensor result becomes a Tensor. */
-export function op(name: string, ...args: unknown[]): Tensor {
-  return Tensor.fromHandle(callNative(name, args.map(unwrapArg)) as NativeTensor);
+export function op<T extends DType = DType>(name: string, ...args: unknown[]): Tensor<T> {
+  return Tensor.fromHandle<T>(callNative(name, args.map(unwrapArg)) as NativeTensor);
 }
 export function opRaw(name: string, ...args: unknown[]): unknown {
   return callNative(name, args.map(unwrapArg));
 }
 
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   #h: NativeTensor | null;
 
   /** @internal Use the factories (tensor, zeros, rand, ...) instead. */
@@ -72,8 +100,8 @@ export class Tensor {
   }
 
   /** @internal */
-  static fromHandle(h: NativeTensor): Tensor {
-    return new Tensor(h);
+  static fromHandle<T extends DType = DType>(h: NativeTensor): Tensor<T> {
+    return new Tensor<T>(h);
   }
 
   /** @internal The native handle; throws if the tensor was disposed. */
@@ -108,8 +136,13 @@ export class Tensor {
     this.#shape ??= opRaw('shape', this) as number[];
     return this.#shape.length;
   }
-  get dtype(): DType {
-    return opRaw('dtype', this) as DType;
+  /** The number of dimensions, as torch.Tensor.dim(). */
+  dim(): number {
+    if (arguments.length) throw new TypeError('dim() takes no arguments (the size of one dimension is size(dim))');
+    return this.ndim;
+  }
+  get dtype(): D {
+    return opRaw('dtype', this) as D;
   }
   get device(): Device {
     return opRaw('device', this) as Device;
@@ -133,17 +166,17 @@ export class Tensor {
 
   // ---- data out
   /** A copy of the values as the matching TypedArray (row-major). */
-  data(): DataArray {
-    return opRaw('data', this) as DataArray;
+  data(): DataArray<D> {
+    return opRaw('data', this) as DataArray<D>;
   }
   /** The value of a one-element tensor as a JS number (boolean for bool tensors). */
-  item(): number | boolean {
-    return opRaw('item', this) as number | boolean;
+  item(): ItemOf<D> {
+    return opRaw('item', this) as ItemOf<D>;
   }
   /** Values as nested JS arrays. */
   toArray(): NestedArray {
     const shape = this.shape;
-    const d = this.data();
+    const d: DataArray = this.data();
     const isBool = this.dtype === 'bool';
     const val = (i: number): number | boolean => (isBool ? d[i] !== 0 : Number(d[i]));
     if (shape.length === 0) return val(0);
@@ -161,11 +194,11 @@ export class Tensor {
     if (this.requiresGrad) suffixes.push('requires_grad=True');
     return formatTensor(this.shape, this.data(), dt, suffixes);
   }
-  [util.inspect.custom](): string {
-    return this.toString();
-  }
 
   // ---- conversion
+  to<T extends DType>(dtype: T): Tensor<T>;
+  to(device: Device): Tensor<D>;
+  to<T extends DType = D>(options: { dtype?: T; device?: Device; nonBlocking?: boolean }): Tensor<T>;
   to(target: Device | DType | { dtype?: DType; device?: Device; nonBlocking?: boolean }): Tensor {
     let dtype: DType | undefined;
     let device: Device | undefined;
@@ -182,52 +215,63 @@ export class Tensor {
     }
     return op('to', this, dtype, device, nonBlocking);
   }
-  cpu(): Tensor {
+  cpu(): Tensor<D> {
     return this.to('cpu');
   }
-  cuda(index = 0): Tensor {
+  cuda(index = 0): Tensor<D> {
     return this.to(`cuda:${checkInt(index, 'index', 0)}`);
   }
-  float(): Tensor {
+  float(): Tensor<'float32'> {
     return this.to('float32');
   }
-  double(): Tensor {
+  double(): Tensor<'float64'> {
     return this.to('float64');
   }
-  long(): Tensor {
+  long(): Tensor<'int64'> {
     return this.to('int64');
   }
-  contiguous(): Tensor {
+  contiguous(): Tensor<D> {
     return op('contiguous', this);
   }
-  clone(): Tensor {
+  clone(): Tensor<D> {
     return op('clone', this);
   }
-  detach(): Tensor {
+  detach(): Tensor<D> {
     return op('detach', this);
   }
 
   // ---- arithmetic
+  add(other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
+  add(other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
   add(other: TensorLike, alpha: number = 1): Tensor {
     return op('add', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
   }
+  sub(other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
+  sub(other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
   sub(other: TensorLike, alpha: number = 1): Tensor {
     return op('sub', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
   }
+  mul(other: number | Tensor<D>): Tensor<SameArithOf<D>>;
+  mul(other: TensorLike): Tensor<ArithOf<D>>;
   mul(other: TensorLike): Tensor {
     return op('mul', this, checkTensorLike(other, 'other'));
   }
+  /** True division: integer tensors divide to float32. */
+  div(other: number | Tensor<D>): Tensor<FloatOf<D>>;
+  div(other: TensorLike): Tensor<ArithOf<D>>;
   div(other: TensorLike): Tensor {
     return op('div', this, checkTensorLike(other, 'other'));
   }
+  pow(exponent: number | Tensor<D>): Tensor<SameArithOf<D>>;
+  pow(exponent: TensorLike): Tensor<ArithOf<D>>;
   pow(exponent: TensorLike): Tensor {
     return op('pow', this, checkTensorLike(exponent, 'exponent'));
   }
   /** other - this, for a number `other`. */
-  rsub(other: number): Tensor {
+  rsub(other: number): Tensor<SameArithOf<D>> {
     return op('rsub', this, checkNumber(other, 'other'));
   }
-  neg(): Tensor {
+  neg(): Tensor<D> {
     return op('neg', this);
   }
   add_(other: TensorLike, alpha: number = 1): this {
@@ -261,153 +305,169 @@ export class Tensor {
     op(name, this, ...args).dispose(); // the native result is a second handle on this same tensor
     return this;
   }
-  matmul(other: Tensor): Tensor {
+  /** Both operands must have the same dtype (as in PyTorch), so the result has this one's. */
+  matmul(other: Tensor): Tensor<D> {
     return op('matmul', this, checkTensor(other, 'other'));
   }
 
   // ---- elementwise
-  exp(): Tensor {
+  exp(): Tensor<FloatOf<D>> {
     return op('exp', this);
   }
-  log(): Tensor {
+  log(): Tensor<FloatOf<D>> {
     return op('log', this);
   }
-  log1p(): Tensor {
+  log1p(): Tensor<FloatOf<D>> {
     return op('log1p', this);
   }
-  sqrt(): Tensor {
+  sqrt(): Tensor<FloatOf<D>> {
     return op('sqrt', this);
   }
-  abs(): Tensor {
+  abs(): Tensor<D> {
     return op('abs', this);
   }
-  clamp(min?: number | null, max?: number | null): Tensor {
+  clamp(min?: number | null, max?: number | null): Tensor<D> {
     if (min != null) checkNumber(min, 'min');
     if (max != null) checkNumber(max, 'max');
     if (min == null && max == null) throw new TypeError('clamp(): at least one of min and max must be given');
     return op('clamp', this, min ?? undefined, max ?? undefined);
   }
-  relu(): Tensor {
+  relu(): Tensor<D> {
     return op('relu', this);
   }
-  sigmoid(): Tensor {
+  sigmoid(): Tensor<FloatOf<D>> {
     return op('sigmoid', this);
   }
-  tanh(): Tensor {
+  tanh(): Tensor<FloatOf<D>> {
     return op('tanh', this);
   }
-  softmax(dim: number): Tensor {
-    return op('softmax', this, this.dim(dim));
+  softmax(dim: number): Tensor<FloatOf<D>> {
+    return op('softmax', this, this.axis(dim));
   }
-  logSoftmax(dim: number): Tensor {
-    return op('logSoftmax', this, this.dim(dim));
+  logSoftmax(dim: number): Tensor<FloatOf<D>> {
+    return op('logSoftmax', this, this.axis(dim));
   }
-  isnan(): Tensor {
+  isnan(): Tensor<'bool'> {
     return op('isnan', this);
   }
-  isfinite(): Tensor {
+  isfinite(): Tensor<'bool'> {
     return op('isfinite', this);
   }
 
   // ---- reductions
+  sum(dim?: number | number[], keepdim?: boolean): Tensor<SumOf<D>>;
+  sum<T extends DType>(dim: number | number[] | undefined, keepdim: boolean, opts: { dtype: T }): Tensor<T>;
   sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
     return op('sum', this, this.dims(dim), checkBool(keepdim, 'keepdim'), opts.dtype && checkDtype(opts.dtype));
   }
-  mean(dim?: number | number[], keepdim = false): Tensor {
+  mean(dim?: number | number[], keepdim = false): Tensor<FloatOf<D>> {
     return op('mean', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
   }
-  logsumexp(dim: number | number[], keepdim = false): Tensor {
+  logsumexp(dim: number | number[], keepdim = false): Tensor<FloatOf<D>> {
     return op('logsumexp', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
   }
-  max(): Tensor;
-  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  max(): Tensor<D>;
+  max(dim: number, keepdim?: boolean): MaxMin<D>;
+  max(dim?: number, keepdim = false): Tensor<D> | MaxMin<D> {
     return this.extreme('max', dim, keepdim);
   }
-  min(): Tensor;
-  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
-  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+  min(): Tensor<D>;
+  min(dim: number, keepdim?: boolean): MaxMin<D>;
+  min(dim?: number, keepdim = false): Tensor<D> | MaxMin<D> {
     return this.extreme('min', dim, keepdim);
   }
-  private extreme(kind: 'max' | 'min', dim: number | undefined, keepdim: boolean): Tensor | { values: Tensor; indices: Tensor } {
+  private extreme(kind: 'max' | 'min', dim: number | undefined, keepdim: boolean): Tensor<D> | MaxMin<D> {
     if (dim === undefined) return op(`${kind}All`, this);
-    const [values, indices] = (opRaw(`${kind}Dim`, this, this.dim(dim), checkBool(keepdim, 'keepdim')) as NativeTensor[]).map((h) => Tensor.fromHandle(h));
-    return { values, indices };
+    const [values, indices] = opRaw(`${kind}Dim`, this, this.axis(dim), checkBool(keepdim, 'keepdim')) as NativeTensor[];
+    return { values: Tensor.fromHandle<D>(values), indices: Tensor.fromHandle<'int64'>(indices) };
   }
-  argmax(dim?: number, keepdim = false): Tensor {
-    return op('argmax', this, dim === undefined ? undefined : this.dim(dim), checkBool(keepdim, 'keepdim'));
+  argmax(dim?: number, keepdim = false): Tensor<'int64'> {
+    return op('argmax', this, dim === undefined ? undefined : this.axis(dim), checkBool(keepdim, 'keepdim'));
   }
-  any(): Tensor {
+  any(): Tensor<'bool'> {
     return op('any', this);
   }
-  all(): Tensor {
+  all(): Tensor<'bool'> {
     return op('all', this);
   }
 
   // ---- comparisons
-  eq(other: TensorLike): Tensor {
+  eq(other: TensorLike): Tensor<'bool'> {
     return op('eq', this, checkTensorLike(other, 'other'));
   }
-  ne(other: TensorLike): Tensor {
+  ne(other: TensorLike): Tensor<'bool'> {
     return op('ne', this, checkTensorLike(other, 'other'));
   }
-  lt(other: TensorLike): Tensor {
+  lt(other: TensorLike): Tensor<'bool'> {
     return op('lt', this, checkTensorLike(other, 'other'));
   }
-  le(other: TensorLike): Tensor {
+  le(other: TensorLike): Tensor<'bool'> {
     return op('le', this, checkTensorLike(other, 'other'));
   }
-  gt(other: TensorLike): Tensor {
+  gt(other: TensorLike): Tensor<'bool'> {
     return op('gt', this, checkTensorLike(other, 'other'));
   }
-  ge(other: TensorLike): Tensor {
+  ge(other: TensorLike): Tensor<'bool'> {
     return op('ge', this, checkTensorLike(other, 'other'));
   }
 
   // ---- shape
-  view(...shape: number[]): Tensor {
+  /** A view with another shape (one entry may be -1): view(2, 3) or view([2, 3]), as in PyTorch. */
+  view(shape: Shape): Tensor<D>;
+  view(...shape: number[]): Tensor<D>;
+  view(...shape: (number | Shape)[]): Tensor<D> {
     return op('view', this, shapeArg(shape));
   }
-  reshape(...shape: number[]): Tensor {
+  reshape(shape: Shape): Tensor<D>;
+  reshape(...shape: number[]): Tensor<D>;
+  reshape(...shape: (number | Shape)[]): Tensor<D> {
     return op('reshape', this, shapeArg(shape));
   }
-  flatten(startDim = 0, endDim = -1): Tensor {
-    return op('flatten', this, this.dim(startDim, 'startDim'), this.dim(endDim, 'endDim'));
+  flatten(startDim = 0, endDim = -1): Tensor<D> {
+    return op('flatten', this, this.axis(startDim, 'startDim'), this.axis(endDim, 'endDim'));
   }
-  permute(...dims: number[]): Tensor {
-    const d = Array.isArray(dims[0]) ? (dims[0] as unknown as number[]) : dims;
-    return op('permute', this, d.map((x, i) => this.dim(x, `dims[${i}]`)));
+  permute(dims: Shape): Tensor<D>;
+  permute(...dims: number[]): Tensor<D>;
+  permute(...dims: (number | Shape)[]): Tensor<D> {
+    return op('permute', this, intsArg(dims, 'dims').map((x, i) => this.axis(x, `dims[${i}]`)));
   }
-  transpose(dim0: number, dim1: number): Tensor {
-    return op('transpose', this, this.dim(dim0, 'dim0'), this.dim(dim1, 'dim1'));
+  transpose(dim0: number, dim1: number): Tensor<D> {
+    return op('transpose', this, this.axis(dim0, 'dim0'), this.axis(dim1, 'dim1'));
   }
-  /** Shorthand for transpose(0, 1) of a 2-d tensor. */
-  t(): Tensor {
-    return this.transpose(0, 1);
+  /** transpose(0, 1) of a 2-d tensor; 0-d and 1-d tensors come back as they are (a new handle), as torch.t. */
+  t(): Tensor<D> {
+    if (this.ndim > 2) throw new RangeError(`t() expects a tensor with <= 2 dimensions, but it has ${this.ndim}; use transpose(dim0, dim1) or .T`);
+    return this.T;
   }
-  unsqueeze(dim: number): Tensor {
+  /** The dimensions reversed (the transpose of a matrix), as torch.Tensor.T. */
+  get T(): Tensor<D> {
+    return this.permute(Array.from({ length: this.ndim }, (_, i) => this.ndim - 1 - i));
+  }
+  unsqueeze(dim: number): Tensor<D> {
     return op('unsqueeze', this, checkDim(dim, this.ndim + 1));
   }
-  squeeze(dim?: number): Tensor {
-    return op('squeeze', this, dim === undefined ? undefined : this.dim(dim));
+  squeeze(dim?: number): Tensor<D> {
+    return op('squeeze', this, dim === undefined ? undefined : this.axis(dim));
   }
-  expand(...shape: number[]): Tensor {
+  expand(shape: Shape): Tensor<D>;
+  expand(...shape: number[]): Tensor<D>;
+  expand(...shape: (number | Shape)[]): Tensor<D> {
     return op('expand', this, intsArg(shape, 'shape'));
   }
-  select(dim: number, index: number): Tensor {
-    return op('select', this, this.dim(dim), checkInt(index, 'index'));
+  select(dim: number, index: number): Tensor<D> {
+    return op('select', this, this.axis(dim), checkInt(index, 'index'));
   }
-  narrow(dim: number, start: number, length: number): Tensor {
-    return op('narrow', this, this.dim(dim), checkInt(start, 'start'), checkInt(length, 'length', 0));
+  narrow(dim: number, start: number, length: number): Tensor<D> {
+    return op('narrow', this, this.axis(dim), checkInt(start, 'start'), checkInt(length, 'length', 0));
   }
-  indexSelect(dim: number, index: Tensor): Tensor {
-    return op('indexSelect', this, this.dim(dim), checkTensor(index, 'index'));
+  indexSelect(dim: number, index: Tensor): Tensor<D> {
+    return op('indexSelect', this, this.axis(dim), checkTensor(index, 'index'));
   }
-  gather(dim: number, index: Tensor): Tensor {
-    return op('gather', this, this.dim(dim), checkTensor(index, 'index'));
+  gather(dim: number, index: Tensor): Tensor<D> {
+    return op('gather', this, this.axis(dim), checkTensor(index, 'index'));
   }
-  scatter(dim: number, index: Tensor, src: TensorLike): Tensor {
-    return op('scatter', this, this.dim(dim), checkTensor(index, 'index'), checkTensorLike(src, 'src'));
+  scatter(dim: number, index: Tensor, src: TensorLike): Tensor<D> {
+    return op('scatter', this, this.axis(dim), checkTensor(index, 'index'), checkTensorLike(src, 'src'));
   }
 
   // ---- autograd
@@ -422,9 +482,9 @@ export class Tensor {
     return this;
   }
   /** The accumulated gradient (a new handle on it), or undefined. */
-  get grad(): Tensor | undefined {
+  get grad(): Tensor<D> | undefined {
     const h = opRaw('grad', this) as NativeTensor | undefined;
-    return h === undefined ? undefined : Tensor.fromHandle(h);
+    return h === undefined ? undefined : Tensor.fromHandle<D>(h);
   }
   set grad(g: Tensor | undefined) {
     opRaw('setGrad', this, g === undefined ? undefined : checkTensor(g, 'grad'));
@@ -438,7 +498,7 @@ export class Tensor {
   }
 
   /** Normalises a dim against this tensor's rank (RangeError when out of range). */
-  private dim(d: number, name = 'dim'): number {
+  private axis(d: number, name = 'dim'): number {
     return checkDim(d, this.ndim, name);
   }
   private dims(d: number | number[] | undefined): number[] | undefined {
@@ -448,9 +508,19 @@ export class Tensor {
   }
 }
 registerTensorClass(Tensor);
+// console.log / util.inspect print like PyTorch. Installed by its registered symbol, so that the
+// public types do not depend on node:util.
+Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: Tensor): string {
+    return this.toString();
+  },
+});
 
-function intsArg(shape: unknown[], name: string): number[] {
-  const s = Array.isArray(shape[0]) ? (shape[0] as unknown[]) : shape;
+/** Integers given as separate arguments, f(2, 3), or as one array, f([2, 3]); never both. */
+function intsArg(args: unknown[], name: string): number[] {
+  const asArray = Array.isArray(args[0]);
+  if (asArray && args.length > 1) throw new TypeError(`${name}: pass the sizes as separate numbers or as one array, not both`);
+  const s = asArray ? (args[0] as unknown[]) : args;
   return s.map((v, i) => checkInt(v, `${name}[${i}]`));
 }
 function shapeArg(shape: unknown[]): number[] {

@@ -7,6 +7,8 @@
 namespace gt {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  initAllocator();
+  initWarnings(env);
   TensorWrap::Init(env, exports);
   initTensorConversions(env, exports);
   initOps(env, exports);
@@ -18,6 +20,15 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initDistributed(env, exports);
   initDistributedReducer(env, exports);
   initFastLinear(env, exports);
+  // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
+  GT_DEF(exports, "_throwForTest", {
+    auto kind = a.str(0);
+    if (kind == "index") TORCH_CHECK_INDEX(false, "test index error");
+    if (kind == "value") TORCH_CHECK_VALUE(false, "test value error");
+    if (kind == "type") TORCH_CHECK_TYPE(false, "test type error");
+    if (kind == "error") TORCH_CHECK(false, "test error");
+    throw std::runtime_error("test std error");
+  });
   GT_DEF(exports, "buildInfo", {
     auto o = Napi::Object::New(a.env());
     o.Set("torchVersion", GT_TORCH_VERSION);

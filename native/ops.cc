@@ -50,6 +50,7 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "onesLike", { return torch::ones_like(a.tensor(0)); });
   GT_DEF(x, "randLike", { return torch::rand_like(a.tensor(0)); });
   GT_DEF(x, "randnLike", { return torch::randn_like(a.tensor(0)); });
+  GT_DEF(x, "bernoulli", { return torch::bernoulli(a.tensor(0)); });
 
   // In-place fills and random fills (used by initialisers).
   GT_DEF(x, "uniform_", { return a.tensor(0).uniform_(a.f64(1), a.f64(2)); });

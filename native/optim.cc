@@ -38,7 +38,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
   // new NativeAdam(params, lr, beta1, beta2, eps, weightDecay, amsgrad)
   explicit OptimizerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OptimizerWrap>(info) {
-    guard(info.Env(), [&]() -> Napi::Value {
+    guard(info.Env(), "Adam", [&]() -> Napi::Value {
       Args a(info);
       params_ = a.tensors(0);
       auto opts = torch::optim::AdamOptions(a.f64(1))
@@ -69,7 +69,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
  private:
   Napi::Value Step(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Adam.step", [&]() -> Napi::Value {
 #ifdef GT_HAS_FUSED_ADAM
       if (fused_) {
         std::vector<at::Tensor> p, g, m, v, vmax, st;
@@ -92,13 +92,13 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
     });
   }
   Napi::Value ZeroGrad(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Adam.zeroGrad", [&]() -> Napi::Value {
       for (auto& p : params_) p.mutable_grad() = at::Tensor();
       return info.Env().Undefined();
     });
   }
   Napi::Value SetLr(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Adam.setLr", [&]() -> Napi::Value {
       Args a(info);
       for (auto& g : adam_->param_groups()) static_cast<torch::optim::AdamOptions&>(g.options()).lr(a.f64(0));
       lr_ = a.f64(0);
@@ -107,7 +107,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   }
   // State per parameter, in parameter order: [step, expAvg, expAvgSq, maxExpAvgSq?] or null.
   Napi::Value GetState(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Adam.getState", [&]() -> Napi::Value {
       Napi::Env env = info.Env();
       auto out = Napi::Array::New(env, params_.size());
       if (fused_) {
@@ -146,10 +146,10 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   }
   // setState(index, step, expAvg, expAvgSq, maxExpAvgSq?)
   Napi::Value SetState(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Adam.setState", [&]() -> Napi::Value {
       Args a(info);
       int64_t i = a.i64(0);
-      if (i < 0 || i >= static_cast<int64_t>(params_.size())) throw ArgError("parameter index out of range");
+      if (i < 0 || i >= static_cast<int64_t>(params_.size())) throw RangeArgError("parameter index out of range");
       if (fused_) {
         torch::NoGradGuard noGrad;
         steps_[i].fill_(static_cast<double>(a.i64(1)));

@@ -52,9 +52,11 @@ at::Device parseDevice(const std::string& name) {
 // TensorWrap
 
 void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(env, "NativeTensor",
-                                    {InstanceMethod<&TensorWrap::Dispose>("dispose"),
-                                     InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
+  Napi::Function ctor = DefineClass(env, "NativeTensor", {});
+  // Plain functions rather than InstanceMethods: those throw on a handle whose wrap dispose() removed.
+  auto proto = ctor.Get("prototype").As<Napi::Object>();
+  proto.Set("dispose", Napi::Function::New<&TensorWrap::Dispose>(env, "dispose"));
+  proto.Set("isDisposed", Napi::Function::New<&TensorWrap::IsDisposed>(env, "isDisposed"));
   auto* d = new AddonData();
   d->tensorCtor = Napi::Persistent(ctor);
   env.SetInstanceData<AddonData>(d);
@@ -70,6 +72,20 @@ bool TensorWrap::IsTensor(Napi::Env env, const Napi::Value& v) {
   return v.IsObject() && v.As<Napi::Object>().InstanceOf(data(env).tensorCtor.Value());
 }
 
+TensorWrap* TensorWrap::Find(Napi::Env env, const Napi::Value& v) {
+  if (!IsTensor(env, v)) return nullptr;
+  void* p = nullptr;
+  // Fails (without a JS exception) once dispose() has removed the wrap.
+  if (napi_unwrap(env, v, &p) != napi_ok) return nullptr;
+  return static_cast<TensorWrap*>(p);
+}
+
+TensorWrap* TensorWrap::Unwrap(const Napi::Object& o) {
+  TensorWrap* w = Find(o.Env(), o);
+  if (!w) throw ArgError("tensor has been disposed");
+  return w;
+}
+
 TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
   if (info.Length() != 1 || !info[0].IsExternal())
     throw Napi::TypeError::New(info.Env(), "NativeTensor cannot be constructed from JavaScript; use the tensor factories");
@@ -78,27 +94,24 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
   trackAlloc(info.Env(), bytes_);
 }
 
-TensorWrap::~TensorWrap() { release(); }
-
-void TensorWrap::release() {
+// Runs from dispose() or from the GC finalizer (possibly while the environment shuts down): no throws.
+TensorWrap::~TensorWrap() {
   if (!tensor_.defined()) return;
   tensor_ = at::Tensor();
   trackFree(Env(), bytes_);
-  bytes_ = 0;
-}
-
-const at::Tensor& TensorWrap::tensor() const {
-  if (!tensor_.defined()) throw ArgError("tensor has been disposed");
-  return tensor_;
 }
 
 Napi::Value TensorWrap::Dispose(const Napi::CallbackInfo& info) {
-  release();
-  return info.Env().Undefined();
+  Napi::Env env = info.Env();
+  if (TensorWrap* w = Find(env, info.This())) {
+    // Detach first: the GC will then never call the finalizer, and ~ObjectWrap deletes the reference.
+    if (napi_remove_wrap(env, info.This(), nullptr) == napi_ok) delete w;
+  }
+  return env.Undefined();
 }
 
 Napi::Value TensorWrap::IsDisposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !tensor_.defined());
+  return Napi::Boolean::New(info.Env(), Find(info.Env(), info.This()) == nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,8 +124,9 @@ void Args::need(size_t i, const char* what) const {
 
 at::Tensor Args::tensor(size_t i) const {
   need(i, "a tensor");
-  if (!TensorWrap::IsTensor(env(), info_[i])) throw ArgError("argument " + std::to_string(i) + ": expected a tensor");
-  return TensorWrap::Unwrap(info_[i].As<Napi::Object>())->tensor();
+  if (TensorWrap* w = TensorWrap::Find(env(), info_[i])) return w->tensor();
+  if (TensorWrap::IsTensor(env(), info_[i])) throw ArgError("argument " + std::to_string(i) + ": tensor has been disposed");
+  throw ArgError("argument " + std::to_string(i) + ": expected a tensor");
 }
 
 std::optional<at::Tensor> Args::optTensor(size_t i) const {
@@ -128,8 +142,9 @@ std::vector<at::Tensor> Args::tensors(size_t i) const {
   out.reserve(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     Napi::Value v = arr.Get(k);
-    if (!TensorWrap::IsTensor(env(), v)) throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected a tensor");
-    out.push_back(TensorWrap::Unwrap(v.As<Napi::Object>())->tensor());
+    TensorWrap* w = TensorWrap::Find(env(), v);
+    if (!w) throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected a live tensor");
+    out.push_back(w->tensor());
   }
   return out;
 }

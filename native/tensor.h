@@ -13,28 +13,37 @@
 
 namespace gt {
 
+// Lifetime: dispose() frees the tensor and this C++ object at once and detaches it from its JS object
+// (napi_remove_wrap), so a disposed handle is a plain JS object with no finalizer. Node-API runs GC
+// finalizers only when the event loop turns; a synchronous loop that left one per tensor would pile
+// them up (and the malloc chunks they pin) until it yields. The GC finalizer remains for handles
+// nobody disposed.
 class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
   static Napi::Object Make(Napi::Env env, at::Tensor t);
   static bool IsTensor(Napi::Env env, const Napi::Value& v);
+  // The live wrapper of a handle, or nullptr once it has been disposed. Never throws.
+  static TensorWrap* Find(Napi::Env env, const Napi::Value& v);
+  // Hides ObjectWrap::Unwrap, which would throw a bare "Invalid argument" for a disposed handle.
+  static TensorWrap* Unwrap(const Napi::Object& o);
 
   explicit TensorWrap(const Napi::CallbackInfo& info);
   ~TensorWrap() override;
 
-  const at::Tensor& tensor() const;
-  void release();
+  const at::Tensor& tensor() const { return tensor_; }
 
  private:
-  Napi::Value Dispose(const Napi::CallbackInfo& info);
-  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  static Napi::Value Dispose(const Napi::CallbackInfo& info);
+  static Napi::Value IsDisposed(const Napi::CallbackInfo& info);
   at::Tensor tensor_;
   int64_t bytes_ = 0;
 };
 
-// Live-tensor accounting (memory.cc).
+// Live-tensor accounting (memory.cc). trackFree runs in finalizers, also while an environment is
+// torn down, so it never throws.
 void trackAlloc(Napi::Env env, int64_t bytes);
-void trackFree(Napi::Env env, int64_t bytes);
+void trackFree(napi_env env, int64_t bytes) noexcept;
 
 at::ScalarType parseDtype(const std::string& name);
 std::string dtypeName(at::ScalarType t);
@@ -108,9 +117,9 @@ template <typename F>
 Napi::Function makeFn(Napi::Env env, const char* name, F fn) {
   return Napi::Function::New(
       env,
-      [fn](const Napi::CallbackInfo& info) -> Napi::Value {
+      [fn, name](const Napi::CallbackInfo& info) -> Napi::Value {
         Napi::Env env = info.Env();
-        return guard(env, [&]() -> Napi::Value {
+        return guard(env, name, [&]() -> Napi::Value {
           Args a(info);
           if constexpr (std::is_void_v<decltype(fn(a))>) {
             fn(a);
@@ -133,6 +142,8 @@ void initMemory(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initGumbel(Napi::Env env, Napi::Object exports);
+// Process-wide allocator settings, applied once by the first environment that loads the addon (memory.cc).
+void initAllocator();
 void initFastLinear(Napi::Env env, Napi::Object exports);
 
 // F.linear: ATen's, or oneDNN's sgemm when setFastLinear(true) (fast_linear.cc).

@@ -81,9 +81,20 @@ function cmakeJs(args, onLine) {
 
 const logTail = (n) => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-n) : []);
 
-function configure() {
+/**
+ * Unity batches (least CPU, one batch per job) for an installed package, which is built once; file by
+ * file with a precompiled header in a git checkout, where a touched file must rebuild alone.
+ * GUMBEL_TORCH_UNITY=1/0 overrides.
+ */
+function unityBuild() {
+  const v = process.env.GUMBEL_TORCH_UNITY;
+  return v !== undefined && v !== '' ? v !== '0' : !fs.existsSync(path.join(root, '.git'));
+}
+
+function configure(jobs) {
+  const mode = [`--CDGT_UNITY=${unityBuild() ? 'ON' : 'OFF'}`, `--CDGT_JOBS=${jobs}`];
   // CMake's own "-- gumbel-torch: ..." lines say what the search found and how the build is set up.
-  return cmakeJs(['configure', '--out', 'build'], (l) => {
+  return cmakeJs(['configure', '--out', 'build', ...mode], (l) => {
     const m = /^-- gumbel-torch: (.*)$/.exec(l);
     if (m) say(m[1]);
   });
@@ -179,16 +190,17 @@ async function main() {
   say(`building the native addon; full log in ${path.relative(process.cwd(), logFile) || logFile}`);
   // A configured build folder is reused (its build step reruns CMake when CMake files change) unless
   // the variables that steer the LibTorch search changed since.
-  const searchEnv = JSON.stringify(['LIBTORCH', 'Torch_DIR', 'CMAKE_PREFIX_PATH'].map((k) => process.env[k] ?? null));
+  const searchEnv = JSON.stringify([...['LIBTORCH', 'Torch_DIR', 'CMAKE_PREFIX_PATH', 'GUMBEL_TORCH_UNITY'].map((k) => process.env[k] ?? null), unityBuild()]);
   const envFile = path.join(buildDir, 'search-env.json');
   const reuse = readJson('torch-info.json') && fs.existsSync(path.join(buildDir, 'CMakeCache.txt')) && fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8') === searchEnv;
-  let ok = reuse || (await configure());
+  const jobs = jobCount();
+  let ok = reuse || (await configure(jobs));
   const missing = readJson('torch-missing.json');
   if (!ok && missing) {
     say(`no LibTorch found (tried: ${missing.tried.join(', ')})`);
     if (isDebianLike() && isRoot) {
       if (!aptInstall(APT_PACKAGES)) fail([`apt-get install --no-install-recommends ${APT_PACKAGES.join(' ')} failed (see above).`]);
-      ok = await configure();
+      ok = await configure(jobs);
     } else {
       fail([
         'No LibTorch was found. Do one of:',
@@ -209,7 +221,6 @@ async function main() {
     if (isRoot) aptInstall(['libopenblas0-pthread']);
     else say('warning: libopenblas0-pthread is not installed; matrix products will use the slow reference BLAS (apt-get install libopenblas0-pthread)');
   }
-  const jobs = jobCount();
   say(`[${seconds()}] configured; compiling with ${jobs} parallel job${jobs > 1 ? 's' : ''}`);
   if (!(await build(jobs))) fail(['the compile failed:', ...logTail(40), `Full log: ${logFile}`, 'Rebuild with: npm rebuild gumbel-torch']);
   say(`[${seconds()}] built build/Release/gumbel_torch.node (LibTorch ${info.version}, ${info.via})`);

@@ -1,5 +1,5 @@
 // The opt-in oneDNN Linear (torch.setFastLinear): its values and gradients against float64, and the
-// drift of 50 VAE training steps against the same steps in float64, beside the default float32 path.
+// drift of 30 VAE training steps against the same steps in float64, beside the default float32 path.
 import * as torch from '../lib';
 import { fixture, maxAbsDiff } from './helpers';
 
@@ -10,9 +10,18 @@ afterEach(() => {
   if (available) torch.setFastLinear(false);
 });
 
-test('setFastLinear checks its argument and is off by default', () => {
-  expect(torch.fastLinear()).toBe(false);
+// The switch is process-wide, and other test files (the API fuzz) may have flipped it: set, then read.
+test('setFastLinear checks its argument and reads back', () => {
   expect(() => torch.setFastLinear(1 as unknown as boolean)).toThrow(TypeError);
+  torch.setFastLinear(false);
+  expect(torch.fastLinear()).toBe(false);
+  if (available) {
+    torch.setFastLinear(true);
+    expect(torch.fastLinear()).toBe(true);
+    torch.setFastLinear(false);
+  } else {
+    expect(() => torch.setFastLinear(true)).toThrow(/oneDNN/);
+  }
 });
 
 maybe('fast Linear', () => {
@@ -62,8 +71,9 @@ maybe('fast Linear', () => {
   });
 
   interface Traj { batches: number[][]; noiseSeedBase: number; initSeed: number }
+  const STEPS = 30;
 
-  // 50 steps of the seed's VAE on the trajectory fixture's batches and noise; returns the losses.
+  // STEPS steps of the seed's VAE on the trajectory fixture's batches and noise; returns the losses.
   function trajectory(dtype: 'float32' | 'float64', fast: boolean): number[] {
     const fx = fixture<Traj>('vae_trajectory.json');
     const images = torch.data.loadImages('train');
@@ -74,7 +84,7 @@ maybe('fast Linear', () => {
     const opt = new torch.optim.Adam(params, { lr: 1e-3 });
     const lin = (x: torch.Tensor, i: number): torch.Tensor => torch.linear(x, params[2 * i], params[2 * i + 1]);
     torch.setFastLinear(fast);
-    const losses = fx.batches.map((idx, i) =>
+    const losses = fx.batches.slice(0, STEPS).map((idx, i) =>
       torch.scope(() => {
         const x = images.indexSelect(0, torch.tensor(idx, { dtype: 'int64' })).to(dtype);
         torch.manualSeed(fx.noiseSeedBase + i);
@@ -96,12 +106,16 @@ maybe('fast Linear', () => {
     return losses;
   }
 
-  test('50 VAE steps: fast float32 stays within 1e-5 (relative) of float64, as the default float32 path does', () => {
+  test('30 VAE steps: fast float32 stays within 1e-5 (relative) of float64, as the default float32 path does', () => {
     const ref = trajectory('float64', false);
     const drift = (ls: number[]): number => Math.max(...ls.map((l, i) => Math.abs(l - ref[i]) / Math.abs(ref[i])));
-    const plain = drift(trajectory('float32', false));
-    const fast = drift(trajectory('float32', true));
-    process.stdout.write(`max relative loss drift from float64 over 50 steps: default float32 ${plain.toExponential(2)}, fast ${fast.toExponential(2)}\n`);
+    const plainLosses = trajectory('float32', false);
+    const fastLosses = trajectory('float32', true);
+    // The switch must route through oneDNN: its rounding differs, so the losses are not bit-identical.
+    expect(fastLosses).not.toEqual(plainLosses);
+    const plain = drift(plainLosses);
+    const fast = drift(fastLosses);
+    process.stdout.write(`max relative loss drift from float64 over ${STEPS} steps: default float32 ${plain.toExponential(2)}, fast ${fast.toExponential(2)}\n`);
     expect(fast).toBeLessThan(1e-5);
     expect(plain).toBeLessThan(1e-5);
   });

@@ -243,7 +243,7 @@ describe('safetensors', () => {
       len.writeBigUInt64LE(BigInt(j.length));
       return Buffer.concat([len, j, Buffer.alloc(data)]);
     };
-    const cases: [Buffer, RegExp][] = [
+    const cases: [Uint8Array, RegExp][] = [
       [good.subarray(0, 5), /shorter than its 8-byte header/],
       [good.subarray(0, good.length - 1), /exceed the file/],
       [Buffer.concat([good, Buffer.from([0])]), /1 bytes after the last tensor/],

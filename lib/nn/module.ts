@@ -55,8 +55,8 @@ export abstract class Module {
 
   /** Moves parameters to a device, or casts them to a floating dtype (in place, as PyTorch's module.to). */
   to(target: Device | 'float32' | 'float64'): this {
-    if (target !== 'float32' && target !== 'float64') checkDevice(target);
-    this.replaceParameters((p) => p.to(target));
+    if (target === 'float32' || target === 'float64') this.replaceParameters((p) => p.to(target));
+    else this.replaceParameters((p) => p.to(checkDevice(target)));
     return this;
   }
   private replaceParameters(f: (p: Tensor) => Tensor): void {

@@ -57,7 +57,8 @@ function named<T>(file: string, what: string, f: () => T): T {
 }
 
 /** Serialises to bytes in torch.save's format (tensors are saved from the CPU, detached). */
-export function serialize(obj: Saveable): Buffer {
+// Public signatures say Uint8Array (a Buffer is one) so that the types need no @types/node.
+export function serialize(obj: Saveable): Uint8Array {
   return Buffer.concat(torchSaveChunks(obj));
 }
 /** Reads torch.save bytes as torch.load(weights_only=True) does. */
@@ -103,7 +104,7 @@ export function readSafetensors(file: string, opts?: SafetensorsLoadOptions): Sa
   return named(file, 'safetensors', () => safetensorsLoad(bytes, device));
 }
 /** safetensors.torch.save: bytes of a safetensors file. */
-export function serializeSafetensors(tensors: Record<string, Tensor>, opts?: { metadata?: Record<string, string> }): Buffer {
+export function serializeSafetensors(tensors: Record<string, Tensor>, opts?: { metadata?: Record<string, string> }): Uint8Array {
   const o = checkOptions<{ metadata?: Record<string, string> }>(opts, 'serializeSafetensors', ['metadata']);
   return Buffer.concat(safetensorsChunks(tensors, o.metadata));
 }

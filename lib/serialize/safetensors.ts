@@ -21,7 +21,7 @@ export interface SafetensorsFile {
 }
 
 /** The chunks of a safetensors file holding the tensors (contiguous CPU copies). */
-export function safetensorsChunks(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer[] {
+export function safetensorsChunks(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Uint8Array[] {
   if (typeof tensors !== 'object' || tensors === null || Array.isArray(tensors) || tensors instanceof Map)
     throw new TypeError(`saveSafetensors: tensors must be an object of named tensors, got ${describe(tensors)}`);
   const header: Record<string, unknown> = {};
@@ -159,7 +159,9 @@ function duplicateKey(text: string): string | undefined {
 }
 
 /** Reads safetensors bytes into CPU tensors (every check done before any tensor is made). */
-export function safetensorsLoad(bytes: Buffer, device: Device = 'cpu'): SafetensorsFile {
+// Takes a Uint8Array so that index.d.ts, which imports this module, needs no @types/node.
+export function safetensorsLoad(input: Uint8Array, device: Device = 'cpu'): SafetensorsFile {
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const { infos, metadata, dataStart } = parseHeader(bytes);
   const tensors: Record<string, Tensor> = {};
   try {

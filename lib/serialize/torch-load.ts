@@ -320,7 +320,9 @@ function legacyFormat(bytes: Buffer): { pickle: Buffer; cursor: { pos: number };
 }
 
 /** Reads the bytes of a torch.save file (zip or legacy format) as torch.load(weights_only=True) would. */
-export function torchLoad(bytes: Buffer, device: Device = 'cpu'): Loaded {
+// Takes a Uint8Array so that index.d.ts, which imports this module, needs no @types/node.
+export function torchLoad(input: Uint8Array, device: Device = 'cpu'): Loaded {
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   let hooks: TorchUnpickler | undefined;
   let returned = new Set<Tensor>();
   try {

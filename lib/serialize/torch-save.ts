@@ -226,7 +226,7 @@ function isWellFormed(s: string): boolean {
 }
 
 /** The chunks of a torch.save file holding `obj` (records as PyTorch orders them). */
-export function torchSaveChunks(obj: Saveable): Buffer[] {
+export function torchSaveChunks(obj: Saveable): Uint8Array[] {
   const p = new Pickler();
   p.start();
   p.value(obj, 'obj', 0);

@@ -1,4 +1,5 @@
 // Training settings; the defaults are the seed article's.
+import type { EstimatorName } from '../estimators';
 import { Device } from '../tensor';
 
 export interface TrainConfig {
@@ -14,6 +15,10 @@ export interface TrainConfig {
   tauMin: number;
   /** Straight-through (hard) samples in training. */
   hard: boolean;
+  /** Gradient estimator for the latents (default the seed's relaxed Gumbel-Softmax). */
+  estimator: EstimatorName;
+  /** K for gumbel-rao, S for rloo (undefined: the estimator's default). */
+  samples?: number;
   lr: number;
   seed: number;
   device: Device | 'auto';
@@ -40,6 +45,7 @@ export const SEED_DEFAULTS: TrainConfig = {
   annealEvery: 500,
   tauMin: 0.5,
   hard: false,
+  estimator: 'gumbel-softmax',
   lr: 1e-3,
   seed: 0,
   device: 'auto',
@@ -56,4 +62,6 @@ export interface EpochMetrics {
   trainSeconds: number;
   testSeconds: number;
   tau: number;
+  /** The gradient estimator that trained this epoch. */
+  estimator?: string;
 }

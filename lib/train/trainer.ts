@@ -8,6 +8,7 @@ import { TemperatureSchedule } from '../gumbel';
 import { DataLoader } from '../data/dataloader';
 import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
+import { estimatorStepLoss, trainingEstimator } from './estimator-step';
 import { Adam, AdamStateDict } from '../optim/adam';
 import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
@@ -21,6 +22,9 @@ export interface StepProgress {
   epoch: number;
   step: number;
   stepsPerEpoch: number;
+  /** Training images seen this epoch, and steps since the run's start (for per-step logs). */
+  seen: number;
+  globalStep: number;
   relaxed: number;
   unrelaxed: number;
   tau: number;
@@ -77,6 +81,7 @@ export class Trainer {
     // Inside a data-parallel job (a process group is initialised): see DataParallelRun.
     const par = DataParallelRun.current();
     const device = par ? par.device(resolveDevice(c.device)) : resolveDevice(c.device);
+    const estimator = trainingEstimator(c);
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
@@ -201,8 +206,7 @@ export class Trainer {
           scope(() => {
           const b = x.shape[0];
           opt.zeroGrad();
-          const { recon, qy } = model.forward(x, tau, { hard: c.hard });
-          const loss = model.loss(recon, x, qy);
+          const loss = estimatorStepLoss(model, x, tau, estimator);
           loss.backward();
           opt.step();
           relaxedSum.add_(loss.detach().to('float64').mul(b));
@@ -236,7 +240,7 @@ export class Trainer {
             batchIter.return(undefined);
             return finish('non-finite', `the loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped; ${keptNote()}`);
           }
-          hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, relaxed, unrelaxed, tau });
+          hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, seen, globalStep, relaxed, unrelaxed, tau });
           await turn(); // lets Ctrl-C and finalizers run
           if ((par ? stop > 0 : this.#stop) && !last) {
             trainSecondsSoFar += Number(process.hrtime.bigint() - t0) / 1e9;
@@ -268,7 +272,7 @@ export class Trainer {
       const testLoss = overRanks([testSum.item() as number])[0] / test.shape[0];
       testSum.dispose();
       const t2 = process.hrtime.bigint();
-      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau };
+      const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau, estimator: estimator.name };
       trainSecondsSoFar = 0;
       metrics.push(m);
       hooks.onEpoch?.(m);

@@ -1,5 +1,6 @@
 // JS entry points of the Gumbel family (one GT_DEF each, like ops.cc).
 #include "../tensor.h"
+#include "estimators.h"
 #include "gumbel.h"
 
 namespace gt {
@@ -19,6 +20,20 @@ void initGumbel(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "expRelaxedCategoricalLogProb", { return expRelaxedCategoricalLogProb(a.tensor(0), a.f64(1), a.tensor(2), a.i64(3)); });
   GT_DEF(x, "relaxedOneHotCategoricalLogProb", { return relaxedOneHotCategoricalLogProb(a.tensor(0), a.f64(1), a.tensor(2), a.i64(3)); });
   GT_DEF(x, "relaxedBernoulliLogProb", { return relaxedBernoulliLogProb(a.tensor(0), a.f64(1), a.tensor(2)); });
+
+  // Gradient estimators (estimators.h): (logits, sample?, ...) with the category dim last argument.
+  GT_DEF(x, "estimatorSt", { return estimators::st(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.i64(3)); });
+  GT_DEF(x, "estimatorReinmax", { return estimators::reinmax(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.i64(3)); });
+  GT_DEF(x, "estimatorGst", { return estimators::gst(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.f64(3), a.i64(4)); });
+  // gumbelRao(logits, sample?, exponentials?, K, tau, dim)
+  GT_DEF(x, "estimatorGumbelRao", {
+    return estimators::gumbelRao(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.optTensor(2).value_or(at::Tensor()), a.i64(3), a.f64(4), a.i64(5));
+  });
+  GT_DEF(x, "conditionalGumbelLogits", { return estimators::conditionalGumbelLogits(a.tensor(0), a.tensor(1), a.tensor(2)); });
+  GT_DEF(x, "estimatorRloo", { return estimators::rloo(a.tensor(0), a.tensor(1), a.tensor(2)); });
+  // enumerateConfigurations(latents, categories, maxConfigurations, dtype, device)
+  GT_DEF(x, "enumerateConfigurations", { return estimators::enumerateConfigurations(a.i64(0), a.i64(1), a.i64(2), a.options(3, 4)); });
+  GT_DEF(x, "estimatorExact", { return estimators::exactExpectation(a.tensor(0), a.tensor(1), a.tensor(2)); });
 }
 
 }  // namespace gt

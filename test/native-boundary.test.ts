@@ -1,0 +1,85 @@
+// The native boundary: LibTorch's exception kinds become the matching JS error classes, every native
+// error names its op, and LibTorch's warnings arrive through process.emitWarning (once per C++ site)
+// instead of raw stderr.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as torch from '../lib';
+import { callNative } from '../lib/native';
+
+// Native errors are made in Node's realm, not jest's sandbox: compare by name, not instanceof.
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('LibTorch exceptions map to JS error classes and name the op', () => {
+  test('c10::IndexError (index or dim out of range) is a RangeError', () => {
+    torch.scope(() => {
+      const t = torch.ones([2, 3]);
+      const e = thrown(() => callNative('select', [t.handle, 0, 5]));
+      expect(e.name).toBe('RangeError');
+      expect(e.message).toMatch(/^select(: |\(\): )index 5 out of range/);
+      const d = thrown(() => callNative('sum', [t.handle, [4], false]));
+      expect(d.name).toBe('RangeError');
+      expect(d.message).toMatch(/^sum: Dimension out of range/);
+    });
+  });
+
+  test.each([
+    ['index', 'RangeError'],
+    ['value', 'RangeError'],
+    ['type', 'TypeError'],
+    ['error', 'Error'],
+    ['std', 'Error'],
+  ])('c10 %s exception -> %s (through the one error path)', (kind, name) => {
+    const e = thrown(() => callNative('_throwForTest', [kind]));
+    expect(e.name).toBe(name);
+    expect(e.message).toMatch(/^_throwForTest: test /);
+    expect(e.message).not.toMatch(/Exception raised from|frame #/);
+  });
+
+  test('other LibTorch errors keep their message, named after the op, without backtrace', () => {
+    torch.scope(() => {
+      const e = thrown(() => callNative('matmul', [torch.ones([2, 3]).handle, torch.ones([2, 3]).handle]));
+      expect(e.name).toBe('Error');
+      expect(e.message).toMatch(/^matmul: mat1 and mat2 shapes cannot be multiplied/);
+      expect(e.message).not.toMatch(/Exception raised from|frame #/);
+    });
+  });
+
+  test('argument errors found natively are TypeErrors naming the op and argument', () => {
+    const e = thrown(() => callNative('neg', ['x']));
+    expect(e.name).toBe('TypeError');
+    expect(e.message).toBe('neg: argument 0: expected a tensor');
+  });
+});
+
+// Warnings go to Node's real process object, which jest's sandbox does not share: run in a child.
+describe('LibTorch warnings reach process.emitWarning', () => {
+  const dist = path.resolve(__dirname, '..', 'dist');
+  const script = `
+    const torch = require(${JSON.stringify(dist)});
+    const seen = [];
+    process.on('warning', (w) => seen.push({ name: w.name, code: w.code, message: w.message }));
+    const leaf = torch.ones([3]).requiresGrad_();
+    const nonLeaf = leaf.mul(2);
+    for (let i = 0; i < 3; i++) nonLeaf.grad; // the same C++ site three times
+    setImmediate(() => console.log(JSON.stringify(seen)));
+  `;
+  test("reading .grad of a non-leaf: one UserWarning, nothing on stderr", () => {
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const seen = JSON.parse(r.stdout.trim().split('\n').pop()!) as { name: string; code: string; message: string }[];
+    expect(seen).toHaveLength(1);
+    expect(seen[0].name).toBe('UserWarning');
+    expect(seen[0].code).toBe('LIBTORCH');
+    expect(seen[0].message).toMatch(/\.grad attribute of a Tensor that is not a leaf Tensor is being accessed/);
+    // Node prints the warning itself ("(node:PID) UserWarning: ..."); LibTorch/glog must not.
+    expect(r.stderr).not.toMatch(/Logging before InitGoogleLogging|^\[W |^W\d{4}/m);
+    expect(r.stderr.match(/UserWarning/g) ?? []).toHaveLength(1);
+  });
+});
