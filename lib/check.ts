@@ -65,6 +65,10 @@ export function suggestKey(key: string, allowed: readonly string[]): string | un
     const hit = k === undefined ? undefined : allowed.find((a) => lower(a) === lower(k));
     if (hit) return hit;
   }
+  // A shared stem of 4+ letters ('reduce' -> 'reduction', 'device_id' -> 'device').
+  const stem = (a: string): number => [...lower(a)].findIndex((c, i) => c !== lower(key)[i]) >>> 0;
+  const byStem = allowed.filter((a) => Math.min(stem(a), a.length, key.length) >= 4).sort((a, b) => stem(b) - stem(a))[0];
+  if (byStem) return byStem;
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const a of allowed) {

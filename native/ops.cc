@@ -137,10 +137,13 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "le", { return a.tensor(0).le(a.operand(1)); });
   GT_DEF(x, "gt", { return a.tensor(0).gt(a.operand(1)); });
   GT_DEF(x, "ge", { return a.tensor(0).ge(a.operand(1)); });
-  // where's number operands live on the condition's device, as PyTorch's where.ScalarOther.
+  // where's number operands, as PyTorch's where.Scalar*: the result dtype follows the wrapped-number
+  // rules, and a number is converted to it on the condition's device, checked for overflow.
   GT_DEF(x, "where", {
     auto c = a.tensor(0);
-    return torch::where(c, a.operand(1, c.device()), a.operand(2, c.device()));
+    auto dtype = at::result_type(a.operand(1), a.operand(2));
+    auto side = [&](size_t i) { return a.isTensor(i) ? a.tensor(i) : at::scalar_tensor(a.scalar(i), at::device(c.device()).dtype(dtype)); };
+    return torch::where(c, side(1), side(2));
   });
 
   // Shape and indexing.

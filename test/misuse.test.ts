@@ -25,7 +25,7 @@ describe('options: PyTorch habits work, unknown keys are rejected with a suggest
       const r = torch.relaxedBernoulli(l, 0.3);
       torch.manualSeed(2);
       expect(r.sub(torch.relaxedBernoulli(l, { tau: 0.3 })).abs().max().item()).toBe(0);
-      expect(() => torch.gumbelSoftmax(l, 0.5, true, 1e-10, -1)).toThrow(TypeError);
+      expect(() => (torch.gumbelSoftmax as (...a: unknown[]) => unknown)(l, 0.5, true, 1e-10, -1)).toThrow(TypeError);
       expect(() => torch.gumbelSoftmax(l, 0.5, 'yes' as unknown as boolean)).toThrow(/hard must be a boolean/);
     }));
 

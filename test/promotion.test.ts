@@ -27,7 +27,7 @@ const table: Record<string, (t: torch.Tensor, s: S) => torch.Tensor> = {
 const { cases } = fixture<{ cases: PCase[] }>('promotion.json');
 
 function expectValues(out: torch.Tensor, want: (S | string)[]): void {
-  const got = Array.from(out.data(), (v) => (out.dtype === 'bool' ? v !== 0 : Number(v)));
+  const got = Array.from(out.data() as ArrayLike<number | bigint>, (v) => (out.dtype === 'bool' ? v !== 0 : Number(v)));
   const exp = want.map((v) => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v));
   expect(got.length).toBe(exp.length);
   got.forEach((g, i) => {

@@ -25,9 +25,9 @@ export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, ex
   const refused: string[] = [];
   const changes: string[] = [];
   for (const [k, was] of Object.entries(saved)) {
-    if (k === 'resume') continue; // a CLI flag that an older checkpoint may hold, not a setting
+    if (k === 'resume' || k === 'out') continue; // a CLI flag, and where the checkpoint is: not settings
     if (!explicit.has(k)) {
-      if (k !== 'out') config[k] = was; // continue with the saved setting
+      config[k] = was; // continue with the saved setting
       continue;
     }
     const now = config[k];
@@ -35,7 +35,7 @@ export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, ex
     (CHANGEABLE.has(k) ? changes : refused).push(`${k} ${show(was)} -> ${show(now)}`);
   }
   // A setting the saved run did not have (an older checkpoint) keeps its current value.
-  for (const k of Object.keys(current)) if (!(k in saved) && k !== 'resume' && explicit.has(k) && !CHANGEABLE.has(k) && current[k as keyof TrainConfig] !== undefined) {
+  for (const k of Object.keys(current)) if (!(k in saved) && k !== 'resume' && k !== 'out' && explicit.has(k) && !CHANGEABLE.has(k) && current[k as keyof TrainConfig] !== undefined) {
     refused.push(`${k} (not recorded) -> ${show(current[k as keyof TrainConfig])}`);
   }
   if (refused.length)
