@@ -12,6 +12,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
+// GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
+const UNDER_TEST = process.env.GT_UNDER_TEST ? path.resolve(process.env.GT_UNDER_TEST) : ROOT;
 
 // ---- the cases: { name, run(torch) -> value, expect: 'error' | (value, torch) => boolean }
 // `expect: 'error'` means only an error is right; a predicate judges a returned value (false = silently wrong).
@@ -185,7 +187,7 @@ function buildCases() {
 
 // ---- resume cases through the CLI (each its own process anyway)
 function resumeCases() {
-  const cli = path.join(ROOT, 'dist', 'cli', 'main.js');
+  const cli = path.join(UNDER_TEST, 'dist', 'cli', 'main.js');
   const base = ['train', '--epochs', '1', '--limit', '200', '--batch-size', '100', '--device', 'cpu', '--log-every', '1'];
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-misuse-resume-'));
   const first = spawnSync(process.execPath, [cli, ...base, '--out', out], { encoding: 'utf8' });
@@ -205,7 +207,7 @@ function resumeCases() {
 
 // ---- child: runs cases by index, reports each before the next
 function child() {
-  const torch = require(path.join(ROOT, 'dist'));
+  const torch = require(path.join(UNDER_TEST, 'dist'));
   const cases = buildCases();
   process.on('message', (i) => {
     const c = cases[i];
@@ -262,7 +264,7 @@ async function parent() {
   const count = (o) => all.filter((r) => r.outcome === o).length;
   const table = { tried: all.length, 'clean error': count('clean error'), 'correct result (as PyTorch)': count('correct result'), crash: count('crash'), 'silently wrong': count('silently wrong'), 'unclear error': count('unclear error') };
   for (const r of all) if (verbose || ['crash', 'silently wrong', 'unclear error'].includes(r.outcome)) console.log(`${r.outcome.padEnd(16)} ${r.name}  ${r.detail ?? ''}`);
-  console.log(`\nmisuse harness on ${os.cpus()[0].model}, node ${process.version}`);
+  console.log(`\nmisuse harness: ${UNDER_TEST} on ${os.cpus()[0].model}, node ${process.version}`);
   console.table(table);
   process.exitCode = table.crash + table['silently wrong'] + table['unclear error'] === 0 ? 0 : 1;
 }
