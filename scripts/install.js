@@ -1,62 +1,148 @@
 #!/usr/bin/env node
-// npm install step: finds LibTorch (LIBTORCH, Torch_DIR/CMAKE_PREFIX_PATH, Python torch, system),
-// installs Debian's libtorch-dev with apt when none is found and we run as root, then builds the addon.
+// npm install step: builds the native addon with cmake-js. The LibTorch search lives in one place,
+// cmake/FindLibTorch.cmake; this script runs CMake, reports what it found, and when CMake found no
+// LibTorch and we run as root on Debian/Ubuntu, installs libtorch-dev with apt and configures again.
 // It never downloads anything except through the system's package manager.
+// GUMBEL_TORCH_SKIP_BUILD=1 skips the build (e.g. to install the package for its types only).
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const log = (m) => console.error(`gumbel-torch: ${m}`);
+const buildDir = path.join(root, 'build');
+const logFile = path.join(buildDir, 'build.log');
+const started = Date.now();
+const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread'];
 
-function pythonTorchPrefix() {
-  for (const py of ['python3', 'python']) {
-    const r = spawnSync(py, ['-c', 'import torch,sys;sys.stdout.write(torch.utils.cmake_prefix_path)'], { encoding: 'utf8' });
-    if (r.status === 0 && fs.existsSync(path.join(r.stdout, 'Torch', 'TorchConfig.cmake'))) return r.stdout;
+// npm hides a dependency's install output until it fails, so a long build looks hung; progress
+// lines also go to the terminal when there is one and stderr is not it.
+let tty;
+if (!process.stderr.isTTY) {
+  try {
+    tty = fs.openSync('/dev/tty', 'w');
+  } catch {
+    tty = undefined;
   }
-  return undefined;
+}
+function say(m) {
+  const line = `gumbel-torch: ${m}\n`;
+  process.stderr.write(line);
+  if (tty !== undefined) {
+    try {
+      fs.writeSync(tty, line);
+    } catch {
+      tty = undefined;
+    }
+  }
+}
+const seconds = () => `${((Date.now() - started) / 1000).toFixed(0)}s`;
+
+function fail(lines) {
+  console.error(['', 'gumbel-torch: cannot build the native addon.', ...lines.map((l) => `  ${l}`), ''].join('\n'));
+  process.exit(1);
 }
 
-function systemTorch() {
-  const dirs = ['/usr/lib/x86_64-linux-gnu/cmake/Torch', '/usr/lib/aarch64-linux-gnu/cmake/Torch', '/usr/lib/cmake/Torch', '/usr/local/share/cmake/Torch', '/usr/share/cmake/Torch'];
-  return dirs.find((d) => fs.existsSync(path.join(d, 'TorchConfig.cmake')));
+/** Parallel compiles: one per core, but ~1.5 GB of memory each (a LibTorch translation unit). */
+function jobCount() {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, Math.floor(os.totalmem() / 1.5e9)));
 }
 
-function findTorch() {
-  const env = process.env;
-  if (env.LIBTORCH) return `LIBTORCH=${env.LIBTORCH}`;
-  if (env.Torch_DIR) return `Torch_DIR=${env.Torch_DIR}`;
-  if (env.CMAKE_PREFIX_PATH && env.CMAKE_PREFIX_PATH.split(':').some((p) => fs.existsSync(path.join(p, 'Torch', 'TorchConfig.cmake')) || fs.existsSync(path.join(p, 'share', 'cmake', 'Torch', 'TorchConfig.cmake'))))
-    return `CMAKE_PREFIX_PATH=${env.CMAKE_PREFIX_PATH}`;
-  const py = pythonTorchPrefix();
-  if (py) return `python torch (${py})`;
-  const sys = systemTorch();
-  if (sys) return `system (${sys})`;
-  return undefined;
+/** Runs cmake-js, keeping its whole output in build/build.log and passing each line to onLine. */
+function cmakeJs(args, onLine) {
+  fs.mkdirSync(buildDir, { recursive: true });
+  const log = fs.createWriteStream(logFile, { flags: 'a' });
+  log.write(`\n$ cmake-js ${args.join(' ')}\n`);
+  const child = spawn(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let pending = '';
+  const feed = (chunk) => {
+    log.write(chunk);
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop();
+    for (const l of lines) onLine(l);
+  };
+  child.stdout.on('data', feed);
+  child.stderr.on('data', feed);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      if (pending) onLine(pending);
+      log.end(() => resolve(code === 0));
+    });
+    child.on('error', (e) => {
+      log.write(String(e));
+      log.end(() => resolve(false));
+    });
+  });
+}
+
+const logTail = (n) => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-n) : []);
+
+function configure() {
+  // CMake's own "-- gumbel-torch: ..." lines say what the search found and how the build is set up.
+  return cmakeJs(['configure', '--out', 'build'], (l) => {
+    const m = /^-- gumbel-torch: (.*)$/.exec(l);
+    if (m) say(m[1]);
+  });
+}
+
+/** Ninja prints [N/M] as each step ends, Make [ P%]; either becomes "done N of M: file". */
+async function build(jobs) {
+  let last = Date.now();
+  let done = '';
+  // A file can take a minute on a busy machine: say so rather than look hung.
+  const beat = setInterval(() => {
+    if (Date.now() - last >= 20000) {
+      say(`[${seconds()}] still compiling${done ? ` (${done} done)` : ''}`);
+      last = Date.now();
+    }
+  }, 5000);
+  const ok = await cmakeJs(['build', '--out', 'build', '--parallel', String(jobs)], (l) => {
+    const m = /^\[\s*(\d+)(%|\/\d+)\] (Building \w+ object|Linking \w+ shared \w+) (.*)$/.exec(l);
+    if (m) {
+      last = Date.now();
+      done = m[2] === '%' ? `${m[1]}%` : `${m[1]} of ${m[2].slice(1)}`;
+      return say(`[${seconds()}] ${m[3].startsWith('Linking') ? 'linked' : 'compiled'} ${done}: ${shortName(m[4])}`);
+    }
+    if (/error:|Error \d|FAILED:/.test(l)) process.stderr.write(l + '\n');
+  });
+  clearInterval(beat);
+  return ok;
+}
+
+function shortName(target) {
+  const m = /gumbel_torch\.dir\/(.*?)(\.o|\.gch)?$/.exec(target);
+  if (!m) return target;
+  return m[1].includes('cmake_pch') ? 'precompiled header (native/pch.h)' : m[1];
+}
+
+/** Build tools absent from PATH, as Debian package names. */
+function missingTools() {
+  const have = (cmd) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
+  const out = [];
+  if (!have('cmake')) out.push('cmake');
+  if (!have('c++') && !have('g++')) out.push('g++');
+  if (!have('ninja') && !have('make')) out.push('ninja-build');
+  return out;
 }
 
 function isDebianLike() {
   try {
-    const rel = fs.readFileSync('/etc/os-release', 'utf8');
-    return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(rel);
+    return /^(ID|ID_LIKE)=.*\b(debian|ubuntu)\b/m.test(fs.readFileSync('/etc/os-release', 'utf8'));
   } catch {
     return false;
   }
 }
 
-const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread'];
-
 function aptInstall(pkgs) {
-  log(`installing ${pkgs.join(' ')} with apt-get (running as root on ${isDebianLike() ? 'Debian/Ubuntu' : 'Linux'})`);
-  const envv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  let r = spawnSync('apt-get', ['install', '-y', '-q', ...pkgs], { stdio: 'inherit', env: envv });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env: envv });
-    r = spawnSync('apt-get', ['install', '-y', '-q', ...pkgs], { stdio: 'inherit', env: envv });
-  }
-  return r.status === 0;
+  say(`installing ${pkgs.join(' ')} with apt-get --no-install-recommends (running as root)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env }).status === 0;
+  if (install()) return true;
+  spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+  return install();
 }
 
 function dpkgInstalled(pkg) {
@@ -64,41 +150,63 @@ function dpkgInstalled(pkg) {
   return r.status === 0 && /install ok installed/.test(r.stdout);
 }
 
-function fail(lines) {
-  console.error(['', 'gumbel-torch: cannot build the native addon.', ...lines.map((l) => `  ${l}`), ''].join('\n'));
-  process.exit(1);
+function readJson(name) {
+  const f = path.join(buildDir, name);
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : undefined;
 }
 
-function main() {
+async function main() {
   if (process.env.GUMBEL_TORCH_SKIP_BUILD) {
-    log('GUMBEL_TORCH_SKIP_BUILD is set: not building the addon');
+    say('GUMBEL_TORCH_SKIP_BUILD is set: not building the addon (build it later with: npm rebuild gumbel-torch)');
     return;
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  let found = findTorch();
-  if (!found) {
+  fs.rmSync(logFile, { force: true });
+  const tools = missingTools();
+  if (tools.length) {
     if (isDebianLike() && isRoot) {
-      if (!aptInstall(APT_PACKAGES)) fail(['apt-get install ' + APT_PACKAGES.join(' ') + ' failed (see above).']);
-      found = findTorch();
+      if (!aptInstall(tools)) fail([`apt-get install --no-install-recommends ${tools.join(' ')} failed (see above).`]);
+    } else {
+      fail([`The build needs ${tools.join(', ')} (a C++ compiler, CMake and make or ninja); install them, then: npm rebuild gumbel-torch`]);
     }
-    if (!found) {
+  }
+  say(`building the native addon; full log in ${path.relative(process.cwd(), logFile) || logFile}`);
+  // A configured build folder is reused (its build step reruns CMake when CMake files change) unless
+  // the variables that steer the LibTorch search changed since.
+  const searchEnv = JSON.stringify(['LIBTORCH', 'Torch_DIR', 'CMAKE_PREFIX_PATH'].map((k) => process.env[k] ?? null));
+  const envFile = path.join(buildDir, 'search-env.json');
+  const reuse = readJson('torch-info.json') && fs.existsSync(path.join(buildDir, 'CMakeCache.txt')) && fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8') === searchEnv;
+  let ok = reuse || (await configure());
+  const missing = readJson('torch-missing.json');
+  if (!ok && missing) {
+    say(`no LibTorch found (tried: ${missing.tried.join(', ')})`);
+    if (isDebianLike() && isRoot) {
+      if (!aptInstall(APT_PACKAGES)) fail([`apt-get install --no-install-recommends ${APT_PACKAGES.join(' ')} failed (see above).`]);
+      ok = await configure();
+    } else {
       fail([
         'No LibTorch was found. Do one of:',
-        isDebianLike() ? `  sudo apt-get install ${APT_PACKAGES.join(' ')}    (then npm install again)` : '  install LibTorch with your system package manager',
+        isDebianLike()
+          ? `  sudo apt-get install --no-install-recommends ${APT_PACKAGES.join(' ')}    (then npm rebuild gumbel-torch)`
+          : '  install LibTorch with your system package manager',
         '  export LIBTORCH=/path/to/libtorch               (a LibTorch folder)',
         '  export Torch_DIR=/path/to/share/cmake/Torch      (the folder holding TorchConfig.cmake)',
         '  or make a Python with torch importable as python3',
       ]);
     }
-  } else if (found.startsWith('system') && isDebianLike() && !dpkgInstalled('libopenblas0-pthread')) {
-    if (isRoot) aptInstall(['libopenblas0-pthread']);
-    else log('warning: libopenblas0-pthread is not installed; matrix products will use the slow reference BLAS (apt-get install libopenblas0-pthread)');
   }
-  log(`LibTorch: ${found}`);
-  const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
-  const jobs = String(Math.max(1, Math.min(os.cpus().length, 8)));
-  const r = spawnSync(process.execPath, [cmakeJs, 'compile', '--out', 'build', '-p', jobs], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) fail(['cmake-js compile failed (see the messages above).', 'Diagnose with: npx cmake-js compile --out build --debug']);
+  if (!ok) fail(['CMake could not configure the build:', ...logTail(40), `Full log: ${logFile}`]);
+  fs.writeFileSync(envFile, searchEnv);
+  const info = readJson('torch-info.json') ?? {};
+  if (reuse) say(`LibTorch ${info.version} from ${info.via} (${info.dir}) (configured before; delete build/ to search again)`);
+  if (info.via === 'system' && isDebianLike() && !dpkgInstalled('libopenblas0-pthread')) {
+    if (isRoot) aptInstall(['libopenblas0-pthread']);
+    else say('warning: libopenblas0-pthread is not installed; matrix products will use the slow reference BLAS (apt-get install libopenblas0-pthread)');
+  }
+  const jobs = jobCount();
+  say(`[${seconds()}] configured; compiling with ${jobs} parallel job${jobs > 1 ? 's' : ''}`);
+  if (!(await build(jobs))) fail(['the compile failed:', ...logTail(40), `Full log: ${logFile}`, 'Rebuild with: npm rebuild gumbel-torch']);
+  say(`[${seconds()}] built build/Release/gumbel_torch.node (LibTorch ${info.version}, ${info.via})`);
 }
 
 main();

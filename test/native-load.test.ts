@@ -11,7 +11,7 @@ test('a missing CUDA runtime names CUDA', () => {
   expect(explainLoadError(new Error('libcudart.so.13: cannot open shared object file'), f)).toMatch(/links CUDA LibTorch/);
 });
 test('an ABI or version mismatch says to rebuild against the LibTorch in use', () => {
-  expect(explainLoadError(new Error('undefined symbol: _ZN3c1010TensorImpl'), f)).toMatch(/different LibTorch \(or a different C\+\+11 ABI\).*\n.*npm run build:native/);
+  expect(explainLoadError(new Error('undefined symbol: _ZN3c1010TensorImpl'), f)).toMatch(/different LibTorch \(or a different C\+\+11 ABI\).*\n.*npm rebuild gumbel-torch/);
 });
 test('another Node.js says to rebuild', () => {
   expect(explainLoadError(new Error('was compiled against a different Node.js version using NODE_MODULE_VERSION 115'), f)).toMatch(/npm rebuild/);

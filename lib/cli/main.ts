@@ -118,14 +118,21 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
   }
 }
 
-function sample(opts: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }): number {
-  const ck = load(opts.checkpoint) as Record<string, unknown>;
-  if (!ck || typeof ck !== 'object' || !ck.model) throw new Error(`${opts.checkpoint}: not a gumbel-torch checkpoint (no 'model' entry)`);
-  const cfg = JSON.parse((ck.config as string) ?? '{}') as Partial<TrainConfig>;
+type SampleOptions = { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto'; latents?: number; categories?: number };
+
+function sample(opts: SampleOptions): number {
+  const { weights, config } = modelWeights(load(opts.checkpoint), opts.checkpoint);
+  // Decoder-only: fc4's input width is latents x categories; a bare state_dict does not say how it
+  // splits, so that comes from the checkpoint's config, the flags, or the seed's 30 x 10.
+  const z = (weights['fc4.weight'] as Tensor).shape[1];
+  const latents = opts.latents ?? config.latents ?? (opts.categories ? z / opts.categories : z === 300 ? 30 : undefined);
+  const categories = opts.categories ?? config.categories ?? (latents ? z / latents : undefined);
+  if (!latents || !categories || !Number.isInteger(latents) || !Number.isInteger(categories) || latents * categories !== z)
+    throw new Error(`${opts.checkpoint}: the latent code has ${z} units; pass --latents and --categories with latents x categories = ${z}`);
   const dev = resolveDevice(opts.device);
   if (opts.seed !== undefined) manualSeed(opts.seed);
-  const model = new CategoricalVAE({ latents: cfg.latents ?? 30, categories: cfg.categories ?? 10, reluLogits: cfg.reluLogits ?? true });
-  model.loadStateDict(ck.model as Record<string, Tensor>);
+  const model = new CategoricalVAE({ latents, categories, reluLogits: config.reluLogits ?? true });
+  model.loadStateDict(weights);
   model.to(dev);
   scope(() =>
     noGrad(() => {
@@ -133,8 +140,33 @@ function sample(opts: { checkpoint: string; out: string; count: number; seed?: n
       writeImageGrid(opts.out, px, opts.count, Math.ceil(Math.sqrt(opts.count)));
     }),
   );
+  model.dispose();
   process.stdout.write(`wrote ${opts.count} samples to ${opts.out}\n`);
   return 0;
+}
+
+/**
+ * The model weights in a file: our checkpoint ({model, config, ...}), {'model': state_dict} or
+ * {'state_dict': ...} as PyTorch scripts save them, or a bare state_dict (keys fc1.weight, ...,
+ * optionally prefixed 'module.' by DataParallel).
+ */
+function modelWeights(ck: unknown, file: string): { weights: Record<string, Tensor>; config: Partial<TrainConfig> } {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
+  if (!isObj(ck)) throw new Error(`${file}: holds no model weights (not a dict)`);
+  let config: Partial<TrainConfig> = {};
+  if (typeof ck.config === 'string') {
+    try {
+      config = JSON.parse(ck.config) as Partial<TrainConfig>;
+    } catch {
+      throw new Error(`${file}: its 'config' entry is not JSON`);
+    }
+  }
+  const inner = isObj(ck.model) ? ck.model : isObj(ck.state_dict) ? ck.state_dict : ck;
+  const weights: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(inner)) if (v instanceof Tensor) weights[k.replace(/^module\./, '')] = v;
+  if (!(weights['fc4.weight'] instanceof Tensor) || weights['fc4.weight'].shape.length !== 2)
+    throw new Error(`${file}: no Categorical VAE weights (expected keys fc1.weight ... fc6.bias, found ${Object.keys(inner).slice(0, 6).join(', ') || 'none'})`);
+  return { weights, config };
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -164,6 +196,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-relu-logits', "drop the original's ReLU on the encoder logits")
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
     .option('--log-every <n>', 'steps between progress reads from the device', int('log-every', 1), SEED_DEFAULTS.logEvery)
+    .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       // The flags given on the command line; on --resume the others come from the checkpoint.
       code = await train(o, new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli')));
@@ -171,12 +204,14 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('sample')
     .description('decode samples from the uniform prior of a trained model into a PNG grid')
-    .requiredOption('--checkpoint <file>', 'a checkpoint.pt written by train')
+    .requiredOption('--checkpoint <file>', "a checkpoint.pt written by train, or a PyTorch state_dict of the seed's model (torch.save(model.state_dict()))")
     .option('--out <file>', 'PNG to write', 'samples.png')
     .option('--count <n>', 'number of samples', int('count', 1), 64)
     .option('--seed <n>', 'random seed', int('seed'))
     .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
-    .action((o: { checkpoint: string; out: string; count: number; seed?: number; device: Device | 'auto' }) => {
+    .option('--latents <n>', 'latent variables, for a bare state_dict (default: from the checkpoint, else 30)', int('latents', 1))
+    .option('--categories <n>', 'categories per latent, for a bare state_dict (default: from the checkpoint, else 10)', int('categories', 2))
+    .action((o: SampleOptions) => {
       code = sample(o);
     });
   program

@@ -1,7 +1,10 @@
 // optim.Adam: LibTorch's own Adam (the arithmetic of PyTorch's), over a module's parameters.
 import { checkBool, checkNumber, checkOptions } from '../check';
 import { native, NativeAdam } from '../native';
+import { full } from '../creation';
+import { scope } from '../scope';
 import { Tensor } from '../tensor';
+import { parseAdamState } from './adam-state';
 
 export interface AdamOptions {
   lr?: number;
@@ -17,20 +20,40 @@ export interface AdamOptions {
   fused?: boolean | 'auto';
 }
 
+/** One parameter's state, as PyTorch's Adam keeps it (step is a float32 scalar tensor there). */
 export interface AdamParamState {
-  step: number;
-  expAvg: Tensor;
-  expAvgSq: Tensor;
-  maxExpAvgSq?: Tensor;
+  step: number | Tensor;
+  exp_avg: Tensor;
+  exp_avg_sq: Tensor;
+  max_exp_avg_sq?: Tensor;
 }
-export interface AdamStateDict {
-  state: (AdamParamState | null)[];
+/** A parameter group as PyTorch's Adam.state_dict() writes it; params are indices into the parameters. */
+export interface AdamParamGroup {
   lr: number;
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  amsgrad: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  capturable?: boolean;
+  differentiable?: boolean;
+  fused?: boolean | null;
+  params: number[];
+}
+/**
+ * PyTorch's optimizer state_dict layout: `state` keyed by parameter index (saved as int keys, so
+ * Python's optimizer.load_state_dict accepts it), `param_groups` with the hyperparameters.
+ */
+export interface AdamStateDict {
+  state: Record<number, AdamParamState> | Map<number, AdamParamState>;
+  param_groups: AdamParamGroup[];
 }
 
 export class Adam {
   #native: NativeAdam;
   #lr: number;
+  readonly #hyper: { betas: [number, number]; eps: number; weight_decay: number; amsgrad: boolean };
   readonly params: Tensor[];
   /** Whether the fused multi-tensor kernel is in use. */
   readonly fused: boolean;
@@ -52,16 +75,22 @@ export class Adam {
     if (f !== 'auto' && typeof f !== 'boolean') throw new TypeError("fused must be true, false or 'auto'");
     if (f === true && !native.fusedAdamAvailable) throw new Error('fused Adam needs LibTorch 2 or later');
     this.fused = f === 'auto' ? native.fusedAdamAvailable && params.every((p) => p.device.startsWith('cuda')) : f;
-    this.#native = new native.NativeAdam(params.map((p) => p.handle), lr, b1, b2,
-      checkNumber(opts.eps ?? 1e-8, 'eps', { finite: true }), checkNumber(opts.weightDecay ?? 0, 'weightDecay', { finite: true }),
-      checkBool(opts.amsgrad ?? false, 'amsgrad'), this.fused);
+    this.#hyper = {
+      betas: [b1, b2],
+      eps: checkNumber(opts.eps ?? 1e-8, 'eps', { finite: true }),
+      weight_decay: checkNumber(opts.weightDecay ?? 0, 'weightDecay', { finite: true }),
+      amsgrad: checkBool(opts.amsgrad ?? false, 'amsgrad'),
+    };
+    const h = this.#hyper;
+    this.#native = new native.NativeAdam(params.map((p) => p.handle), lr, b1, b2, h.eps, h.weight_decay, h.amsgrad, this.fused);
   }
 
   get lr(): number {
     return this.#lr;
   }
   set lr(v: number) {
-    this.#native.setLr(checkNumber(v, 'lr', { finite: true }));
+    if (checkNumber(v, 'lr', { finite: true }) < 0) throw new RangeError(`lr must be >= 0, got ${v}`);
+    this.#native.setLr(v);
     this.#lr = v;
   }
   step(): void {
@@ -70,24 +99,49 @@ export class Adam {
   zeroGrad(): void {
     this.#native.zeroGrad();
   }
-  /** Copies of the optimizer state, in parameter order (null before a parameter's first step). */
+  /** Copies of the state in PyTorch's layout (a parameter has no entry before its first step). */
   stateDict(): AdamStateDict {
-    const state = this.#native.getState().map((s) =>
-      s === null ? null : {
-        step: s.step,
-        expAvg: Tensor.fromHandle(s.expAvg),
-        expAvgSq: Tensor.fromHandle(s.expAvgSq),
-        ...(s.maxExpAvgSq ? { maxExpAvgSq: Tensor.fromHandle(s.maxExpAvgSq) } : {}),
-      },
-    );
-    return { state, lr: this.#lr };
-  }
-  loadStateDict(sd: AdamStateDict): void {
-    if (!sd || !Array.isArray(sd.state) || sd.state.length !== this.params.length)
-      throw new RangeError(`Adam.loadStateDict: expected state for ${this.params.length} parameters`);
-    sd.state.forEach((s, i) => {
-      if (s) this.#native.setState(i, s.step, s.expAvg.to(this.params[i].device).handle, s.expAvgSq.to(this.params[i].device).handle, s.maxExpAvgSq?.to(this.params[i].device).handle);
+    const state: Record<number, AdamParamState> = {};
+    this.#native.getState().forEach((s, i) => {
+      if (s === null) return;
+      state[i] = {
+        step: full([], s.step, { dtype: 'float32' }),
+        exp_avg: Tensor.fromHandle(s.expAvg),
+        exp_avg_sq: Tensor.fromHandle(s.expAvgSq),
+        ...(s.maxExpAvgSq ? { max_exp_avg_sq: Tensor.fromHandle(s.maxExpAvgSq) } : {}),
+      };
     });
-    this.lr = sd.lr;
+    const group: AdamParamGroup = {
+      lr: this.#lr,
+      ...this.#hyper,
+      betas: [...this.#hyper.betas],
+      maximize: false,
+      foreach: null,
+      capturable: false,
+      differentiable: false,
+      fused: null,
+      params: this.params.map((_, i) => i),
+    };
+    return { state, param_groups: [group] };
+  }
+
+  /**
+   * Loads a state_dict of this layout, ours or PyTorch's (torch.load of optimizer.state_dict()).
+   * Everything is checked before anything changes; the saved lr is adopted, as in PyTorch, while
+   * other hyperparameters must equal this optimizer's.
+   */
+  loadStateDict(sd: AdamStateDict): void {
+    const { lr, entries } = parseAdamState(sd, this.params, this.#hyper);
+    const current = this.#native.getState();
+    for (const s of current) if (s) for (const t of [s.expAvg, s.expAvgSq, s.maxExpAvgSq]) t?.dispose();
+    const lost = current.findIndex((s, i) => s !== null && !entries[i]);
+    if (lost >= 0) throw new Error(`Adam.loadStateDict: the state_dict has no state for parameter ${lost}, which this optimizer has already stepped`);
+    entries.forEach((e, i) => {
+      if (!e) return;
+      const dev = this.params[i].device;
+      const dt = this.params[i].dtype;
+      scope(() => this.#native.setState(i, e.step, e.expAvg.to({ device: dev, dtype: dt }).handle, e.expAvgSq.to({ device: dev, dtype: dt }).handle, e.maxExpAvgSq?.to({ device: dev, dtype: dt }).handle));
+    });
+    this.lr = lr;
   }
 }

@@ -1,2 +1,2 @@
 export { Adam } from './adam';
-export type { AdamOptions, AdamStateDict, AdamParamState } from './adam';
+export type { AdamOptions, AdamStateDict, AdamParamState, AdamParamGroup } from './adam';

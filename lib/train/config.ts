@@ -26,6 +26,8 @@ export interface TrainConfig {
   limit?: number;
   /** Read progress back from the device every N steps. */
   logEvery: number;
+  /** float32 CPU Linear layers on oneDNN (torch.setFastLinear): faster, not bit-for-bit PyTorch's. */
+  fastLinear?: boolean;
 }
 
 export const SEED_DEFAULTS: TrainConfig = {

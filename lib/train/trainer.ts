@@ -11,8 +11,9 @@ import { CategoricalVAE } from '../models/categorical-vae';
 import { Adam, AdamStateDict } from '../optim/adam';
 import { cuda, getRngState, manualSeed, noGrad, setRngState } from '../runtime';
 import { keep, scope } from '../scope';
-import { load, save, Saveable } from '../serialize';
+import { checkWritableDir, load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
+import { setFastLinear } from '../fast-linear';
 import { EpochMetrics, TrainConfig } from './config';
 import { planResume } from './resume';
 
@@ -96,8 +97,9 @@ export class Trainer {
       this.#config = c;
     }
     const device = resolveDevice(c.device);
-    fs.mkdirSync(c.out, { recursive: true });
+    checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     manualSeed(c.seed);
+    if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     model.to(device);
     const opt = new Adam(model.parameters(), { lr: c.lr });
@@ -143,10 +145,9 @@ export class Trainer {
 
     const writeCheckpoint = (epoch: number, step: number): void =>
       scope(() => {
-        const sd = opt.stateDict();
         const obj: Saveable = {
           model: model.stateDict(),
-          optimizer: { lr: sd.lr, state: sd.state.map((s) => (s ? { step: s.step, expAvg: s.expAvg, expAvgSq: s.expAvgSq } : null)) },
+          optimizer: opt.stateDict() as unknown as Saveable, // PyTorch's layout: Python's Adam.load_state_dict reads it
           epoch,
           step,
           globalStep,

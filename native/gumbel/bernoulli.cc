@@ -1,5 +1,6 @@
 // Relaxed Bernoulli (binary Concrete) and its straight-through form.
 #include <limits>
+#include <torch/csrc/autograd/custom_function.h>
 #include "gumbel.h"
 
 namespace gt::gumbel {

@@ -1,6 +1,8 @@
 // The Gumbel family: noise, relaxed samplers (custom autograd functions) and densities.
 #pragma once
-#include <torch/torch.h>
+#include <ATen/ATen.h>
+#include <torch/types.h>
+#include <torch/utils.h>
 #include <tuple>
 
 namespace gt::gumbel {

@@ -1,4 +1,5 @@
 // Gumbel-Softmax and its straight-through form as one custom autograd function.
+#include <torch/csrc/autograd/custom_function.h>
 #include "gumbel.h"
 
 namespace gt::gumbel {

@@ -1,0 +1,20 @@
+// Opt-in speed for float32 on the CPU: Linear layers on oneDNN's sgemm, which uses the widest vector
+// units the CPU has, instead of the BLAS LibTorch was built with. The rounding differs from PyTorch's,
+// so results are no longer bit-for-bit PyTorch's; the drift against float64 is bounded in
+// test/fast-linear.test.ts. Process-wide, like torch.backends.* switches.
+import { checkBool } from './check';
+import { callNative } from './native';
+
+/** Whether oneDNN's sgemm is reachable in this LibTorch (Debian's: yes; pip's links it privately). */
+export function fastLinearAvailable(): boolean {
+  return callNative('fastLinearAvailable', []) as boolean;
+}
+
+/** Routes float32 CPU Linear layers (2-D inputs) through oneDNN; throws if it is unavailable. */
+export function setFastLinear(on: boolean): void {
+  callNative('setFastLinear', [checkBool(on, 'on')]);
+}
+
+export function fastLinear(): boolean {
+  return callNative('fastLinear', []) as boolean;
+}
