@@ -9,7 +9,16 @@ import * as torch from '../lib';
 // The fuzz calls save() with path-like strings; keep whatever it writes out of the working tree.
 const cwd = process.cwd();
 beforeAll(() => process.chdir(fs.mkdtempSync(path.join(os.tmpdir(), 'gt-fuzz-'))));
-afterAll(() => process.chdir(cwd));
+// The fuzz also calls the global switches with `true` and numbers: put them back for the test files
+// that run after this one in the same process (the addon's state is process-wide).
+const threads = torch.getNumThreads();
+afterAll(() => {
+  process.chdir(cwd);
+  const api = torch as unknown as Record<string, ((on: boolean) => void) | undefined>;
+  api.setFastLinear?.(false);
+  torch.setFusedKernels(true);
+  torch.setNumThreads(threads);
+});
 
 type Fn = (...args: unknown[]) => unknown;
 const api = torch as unknown as Record<string, unknown>;
