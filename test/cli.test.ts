@@ -44,6 +44,18 @@ describe('gumbel-torch train', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { epoch: number }[];
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2, 3]);
   });
+  test('--resume refuses settings that change the model or the data order, and applies --lr, saying so', () => {
+    const common = ['train', '--epochs', '3', '--out', out, '--device', 'cpu', '--resume'];
+    const refused = run([...common, '--batch-size', '50', '--latents', '20']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot resume from .*checkpoint\.pt: .*batchSize 100 -> 50; latents 30 -> 20/);
+    const lr = run([...common, '--lr', '0.0005']);
+    expect(lr.code).toBe(0);
+    expect(lr.stdout).toMatch(/changed on resume \(applied from here on\): lr 0\.001 -> 0\.0005/);
+    const none = run(['train', '--out', tmpdir(), '--device', 'cpu', '--resume']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/nothing to resume: no checkpoint at/);
+  });
   test('a resumed run continues the exact random stream: epoch 2 equals an uninterrupted run', () => {
     const whole = tmpdir();
     const split = tmpdir();
