@@ -42,3 +42,54 @@ export function describe(v: unknown): string {
   if (typeof v === 'string') return `string '${v.length > 20 ? v.slice(0, 20) + '…' : v}'`;
   return `${typeof v} ${String(v)}`;
 }
+
+// Names PyTorch users reach for, mapped to ours (snake_case is camelised separately).
+const ALIASES: Record<string, string> = { temperature: 'tau', temp: 'tau', keepDim: 'keepdim', learningRate: 'lr', retainVariables: 'retainGraph' };
+
+function camel(s: string): string {
+  return s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** The allowed key a misspelt or PyTorch-named option most likely meant, if any. */
+export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lower = (s: string): string => s.toLowerCase();
+  for (const k of [key, camel(key), ALIASES[key], ALIASES[camel(key)]]) {
+    const hit = k === undefined ? undefined : allowed.find((a) => lower(a) === lower(k));
+    if (hit) return hit;
+  }
+  // A shared stem of 4+ letters ('reduce' -> 'reduction', 'device_id' -> 'device').
+  const stem = (a: string): number => [...lower(a)].findIndex((c, i) => c !== lower(key)[i]) >>> 0;
+  const byStem = allowed.filter((a) => Math.min(stem(a), a.length, key.length) >= 4).sort((a, b) => stem(b) - stem(a))[0];
+  if (byStem) return byStem;
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const a of allowed) {
+    const dist = editDistance(lower(key), lower(a));
+    if (dist < bestD) [best, bestD] = [a, dist];
+  }
+  return best;
+}
+
+/**
+ * Checks an options argument: undefined (none given) or a plain object whose keys are all allowed.
+ * A misspelt or PyTorch-named key throws a TypeError naming the key it most likely meant, so an
+ * option is never silently ignored.
+ */
+export function checkOptions<T extends object>(o: T | undefined, name: string, allowed: readonly (keyof T & string)[]): T {
+  if (o === undefined) return {} as T;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new TypeError(`${name} must be an options object, got ${describe(o)}`);
+  for (const k of Object.keys(o)) {
+    if ((allowed as readonly string[]).includes(k)) continue;
+    const s = suggestKey(k, allowed);
+    throw new TypeError(`${name}: unknown option '${k}'${s ? ` (did you mean '${s}'?)` : ''}; allowed: ${allowed.join(', ') || 'none'}`);
+  }
+  return o;
+}

@@ -1,5 +1,5 @@
 // Tensor factories, as torch.zeros / torch.rand / torch.tensor / ...
-import { checkInt, checkNumber, checkShape, describe } from './check';
+import { checkBool, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
 import { checkDevice, checkDtype, DType, NestedArray, op, Shape, Tensor, TensorOptions } from './tensor';
 
 /** The dtype a TypedArray converts to by default. */
@@ -9,7 +9,8 @@ export type NestedBool = boolean | readonly NestedBool[];
 
 function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, string | undefined] {
   if (o === undefined) return [dflt, undefined];
-  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${describe(o)}`);
+  checkOptions(o, 'options', ['dtype', 'device', 'requiresGrad']);
+  if (o.requiresGrad !== undefined) checkBool(o.requiresGrad, 'requiresGrad');
   return [o.dtype === undefined ? dflt : checkDtype(o.dtype), o.device === undefined ? undefined : checkDevice(o.device)];
 }
 
@@ -121,8 +122,15 @@ export function tensor(data: NestedArray | AnyTypedArray, o?: TensorOptions): Te
   return finish(op('fromTypedArray', src, shape, dtype, device), o);
 }
 
-/** A 0-d tensor, as torch.scalar_tensor. */
-/** As torch.scalar_tensor: float32 unless a dtype is given, for booleans too. */
-export function scalarTensor<T extends DType = 'float32'>(value: number | boolean, o?: TensorOptions<T>): Tensor<T> {
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** As torch.scalar_tensor: float32 unless a dtype is given, for booleans too; a bigint must fit in int64. */
+export function scalarTensor<T extends DType = 'float32'>(value: number | boolean | bigint, o?: TensorOptions<T>): Tensor<T> {
+  if (typeof value === 'bigint') {
+    if (value < INT64_MIN || value > INT64_MAX) throw new RangeError(`value ${value} does not fit in int64`);
+  } else if (typeof value !== 'boolean' && typeof value !== 'number') {
+    throw new TypeError(`value must be a number, a boolean or a bigint, got ${describe(value)}`);
+  }
   return finish(op('scalarTensor', value, ...opts(o)), o);
 }

@@ -43,7 +43,7 @@ export function formatTensor(
     const idxs = summarize && n > 2 * EDGE ? [...Array(EDGE).keys(), ...Array.from({ length: EDGE }, (_, k) => n - EDGE + k)] : [...Array(n).keys()];
     for (const i of idxs) visit(d + 1, [...prefix, i], f);
   };
-  visit(0, [], (flat) => shown.push(flat));
+  if (numel > 0) visit(0, [], (flat) => shown.push(flat)); // an empty tensor may still have a 2**31 dim
   const fmtFloat = isFloat ? floatFormatter(shown.map((i) => Number(data[i]))) : undefined;
   const fmt = (v: Cell): string => (isBool ? (v ? 'True' : 'False') : fmtFloat ? fmtFloat(Number(v)) : String(v));
   const width = Math.max(1, ...shown.map((i) => fmt(data[i]).length));

@@ -1,6 +1,6 @@
 // Free-function forms of ops: those that take several tensors (torch.cat, torch.where, F.linear, ...),
 // and torch.exp(x), torch.sum(x, dim), ... for every Tensor method a PyTorch user calls that way.
-import { checkDim, checkInt, describe } from './check';
+import { checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { ArithOf, checkTensor, DType, FloatOf, MaxMin, op, Reduction, SameArithOf, Shape, SumOf, Tensor, TensorLike } from './tensor';
 
 /** The input tensor, checked, with its dtype kept for the result type. */
@@ -30,7 +30,8 @@ export function matmul<D extends DType>(a: Tensor<D>, b: Tensor): Tensor<D> {
 }
 /** beta * input + alpha * (mat1 @ mat2) */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, opts: { beta?: number; alpha?: number } = {}): Tensor {
-  return op('addmm', checkTensor(input, 'input'), checkTensor(mat1, 'mat1'), checkTensor(mat2, 'mat2'), opts.beta ?? 1, opts.alpha ?? 1);
+  checkOptions(opts, 'addmm options', ['beta', 'alpha']);
+  return op('addmm', checkTensor(input, 'input'), checkTensor(mat1, 'mat1'), checkTensor(mat2, 'mat2'), checkNumber(opts.beta ?? 1, 'beta'), checkNumber(opts.alpha ?? 1, 'alpha'));
 }
 /** x @ weight^T + bias, as F.linear. */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor): Tensor {
@@ -42,6 +43,7 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   return op('oneHot', indices, numClasses);
 }
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight?: Tensor; reduction?: Reduction } = {}): Tensor {
+  checkOptions(opts, 'binaryCrossEntropy options', ['weight', 'reduction']);
   const reduction = opts.reduction ?? 'mean';
   if (!['none', 'mean', 'sum'].includes(reduction)) throw new TypeError(`reduction must be 'none', 'mean' or 'sum', got ${describe(reduction)}`);
   return op('binaryCrossEntropy', checkTensor(input, 'input'), checkTensor(target, 'target'),

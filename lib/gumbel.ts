@@ -1,13 +1,14 @@
 // The Gumbel-Softmax family: noise, relaxed and straight-through samplers, exact categorical draws,
 // relaxed Bernoulli, densities and temperature annealing. All ops are native LibTorch autograd
 // functions (fused kernels on CUDA); these wrappers check arguments and pick defaults.
-import { checkBool, checkDim, checkInt, checkNumber, checkShape, describe } from './check';
+import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
 import { checkDevice, checkDtype, checkTensor, op, opRaw, Shape, Tensor, TensorOptions } from './tensor';
+import { scope } from './scope';
 
+// Empty tensors are fine (an empty batch gives an empty result, as in PyTorch).
 function checkLogits(logits: unknown, name = 'logits'): Tensor {
   const t = checkTensor(logits, name);
   if (!t.isFloatingPoint) throw new TypeError(`${name} must be a floating-point tensor, got ${t.dtype}`);
-  if (t.numel() === 0) throw new RangeError(`${name} is empty`);
   return t;
 }
 function checkTau(tau: unknown): number {
@@ -23,6 +24,7 @@ function checkNoise(noise: Tensor | undefined, logits: Tensor): Tensor | undefin
   return n;
 }
 function noiseOpts(o: TensorOptions | undefined): [string, string | undefined] {
+  checkOptions(o, 'options', ['dtype', 'device']);
   const dtype = o?.dtype === undefined ? 'float32' : checkDtype(o.dtype);
   if (!['float32', 'float64', 'float16', 'bfloat16'].includes(dtype)) throw new TypeError(`noise dtype must be floating point, got ${dtype}`);
   return [dtype, o?.device === undefined ? undefined : checkDevice(o.device)];
@@ -41,6 +43,7 @@ export function sampleGumbel(shape: Shape, opts?: TensorOptions): Tensor {
  * finite; `formula: 'seed'` is the seed article's -log(-log(U + eps) + eps) with eps = 1e-20.
  */
 export function gumbelFromUniform(uniforms: Tensor, opts: { formula?: 'safe' | 'seed'; eps?: number } = {}): Tensor {
+  checkOptions(opts, 'gumbelFromUniform options', ['formula', 'eps']);
   const f = opts.formula ?? 'safe';
   if (f !== 'safe' && f !== 'seed') throw new TypeError(`formula must be 'safe' or 'seed', got ${describe(f)}`);
   return op('gumbelFromUniform', checkLogits(uniforms, 'uniforms'), f === 'seed', checkNumber(opts.eps ?? 1e-20, 'eps', { finite: true }));
@@ -63,12 +66,29 @@ export interface GumbelSoftmaxOptions {
  * ties broken as PyTorch's max(dim); gradients equal PyTorch's. Logits of -Infinity are never chosen
  * and get zero gradient.
  */
-export function gumbelSoftmax(logits: Tensor, opts: GumbelSoftmaxOptions = {}): Tensor {
+export function gumbelSoftmax(logits: Tensor, opts?: GumbelSoftmaxOptions): Tensor;
+/** PyTorch's positional form F.gumbel_softmax(logits, tau, hard). */
+export function gumbelSoftmax(logits: Tensor, tau: number, hard?: boolean): Tensor;
+export function gumbelSoftmax(logits: Tensor, tauOrOpts?: number | GumbelSoftmaxOptions, ...rest: unknown[]): Tensor {
   const l = checkLogits(logits);
+  const opts = positional<GumbelSoftmaxOptions>('gumbelSoftmax', tauOrOpts, rest, ['tau', 'hard', 'dim', 'noise']);
   const tau = checkTau(opts.tau ?? 1);
   const hard = checkBool(opts.hard ?? false, 'hard');
   const dim = checkDim(opts.dim ?? -1, l.ndim);
   return op('gumbelSoftmax', l, checkNoise(opts.noise, l), tau, hard, dim);
+}
+
+/**
+ * The options of a sampler called as PyTorch's positional (logits, tau, hard) or with an options
+ * object; anything else (extra arguments, unknown keys) is a TypeError, never silently ignored.
+ */
+function positional<T extends { tau?: number; hard?: boolean }>(fn: string, tauOrOpts: unknown, rest: unknown[], keys: (keyof T & string)[]): T {
+  if (typeof tauOrOpts !== 'number') {
+    if (rest.length) throw new TypeError(`${fn}(logits, options): unexpected argument after the options object`);
+    return checkOptions(tauOrOpts as T | undefined, `${fn} options`, keys);
+  }
+  if (rest.length > 1) throw new TypeError(`${fn}(logits, tau, hard): got ${rest.length + 2} arguments; pass { dim, noise, ... } as an options object instead`);
+  return { tau: tauOrOpts, ...(rest.length ? { hard: checkBool(rest[0], 'hard') } : {}) } as T;
 }
 
 /** The seed's gumbel_softmax_sample(logits, temperature): the relaxed sample along the last dim. */
@@ -88,6 +108,7 @@ export interface OneHotCategoricalOptions {
 /** An exact one-hot sample from Categorical(softmax(logits)) along dim: the seed's evaluate=True. */
 export function oneHotCategorical(logits: Tensor, opts: OneHotCategoricalOptions = {}): Tensor {
   const l = checkLogits(logits);
+  checkOptions(opts, 'oneHotCategorical options', ['dim', 'method']);
   const method = opts.method ?? 'gumbel-max';
   if (method !== 'gumbel-max' && method !== 'multinomial') throw new TypeError(`method must be 'gumbel-max' or 'multinomial', got ${describe(method)}`);
   return op('oneHotCategorical', l, checkDim(opts.dim ?? -1, l.ndim), method === 'multinomial');
@@ -114,8 +135,12 @@ export interface RelaxedBernoulliOptions {
  * RelaxedBernoulli(tau, logits).rsample(). PyTorch rebuilds the logits from probs
  * (log p - log1p(-p)); we use the logits directly, so gradients differ from PyTorch's by ~1e-6 / tau.
  */
-export function relaxedBernoulli(logits: Tensor, opts: RelaxedBernoulliOptions = {}): Tensor {
+export function relaxedBernoulli(logits: Tensor, opts?: RelaxedBernoulliOptions): Tensor;
+/** Positional temperature, as torch.distributions.RelaxedBernoulli(temperature, logits=...). */
+export function relaxedBernoulli(logits: Tensor, tau: number, hard?: boolean): Tensor;
+export function relaxedBernoulli(logits: Tensor, tauOrOpts?: number | RelaxedBernoulliOptions, ...rest: unknown[]): Tensor {
   const l = checkLogits(logits);
+  const opts = positional<RelaxedBernoulliOptions>('relaxedBernoulli', tauOrOpts, rest, ['tau', 'hard', 'noise']);
   return op('relaxedBernoulli', l, checkNoise(opts.noise, l), checkTau(opts.tau ?? 1), checkBool(opts.hard ?? false, 'hard'));
 }
 
@@ -125,17 +150,29 @@ export function relaxedBernoulli(logits: Tensor, opts: RelaxedBernoulliOptions =
  * stay finite by reading 0 as the smallest normal number and using softplus for log1p(exp(.)).
  */
 export const logProb = {
+  /** `value` must lie on the simplex along dim (entries >= 0 summing to 1 within 1e-6), as PyTorch validates. */
   relaxedOneHotCategorical(logits: Tensor, tau: number, value: Tensor, dim = -1): Tensor {
     const l = checkLogits(logits);
-    return op('relaxedOneHotCategoricalLogProb', l, checkTau(tau), checkTensor(value, 'value'), checkDim(dim, l.ndim));
+    const d = checkDim(dim, l.ndim);
+    const v = checkTensor(value, 'value');
+    // PyTorch's simplex check (1e-6), widened to the rounding of half-precision sums.
+    const tol = v.dtype === 'float16' ? 4e-3 : v.dtype === 'bfloat16' ? 3e-2 : 1e-6;
+    const inSupport = scope(() => v.ge(0).all().item() === true && v.double().sum(checkDim(dim, v.ndim)).sub(1).abs().lt(tol).all().item() === true);
+    if (!inSupport) throw new RangeError('value must lie on the simplex along dim (entries >= 0 summing to 1), the support of RelaxedOneHotCategorical');
+    return op('relaxedOneHotCategoricalLogProb', l, checkTau(tau), v, d);
   },
   /** `logValue` is a log-space sample (ExpRelaxedCategorical's support). */
   expRelaxedCategorical(logits: Tensor, tau: number, logValue: Tensor, dim = -1): Tensor {
     const l = checkLogits(logits);
     return op('expRelaxedCategoricalLogProb', l, checkTau(tau), checkTensor(logValue, 'logValue'), checkDim(dim, l.ndim));
   },
+  /** `value` must lie in [0, 1], as PyTorch validates. */
   relaxedBernoulli(logits: Tensor, tau: number, value: Tensor): Tensor {
-    return op('relaxedBernoulliLogProb', checkLogits(logits), checkTau(tau), checkTensor(value, 'value'));
+    const l = checkLogits(logits);
+    const v = checkTensor(value, 'value');
+    if (!scope(() => v.ge(0).all().item() === true && v.le(1).all().item() === true))
+      throw new RangeError('value must lie in [0, 1] (no NaN), the support of RelaxedBernoulli');
+    return op('relaxedBernoulliLogProb', l, checkTau(tau), v);
   },
 };
 
@@ -157,6 +194,7 @@ export class TemperatureSchedule {
   readonly every: number;
   readonly tauMin: number;
   constructor(opts: TemperatureScheduleOptions = {}) {
+    checkOptions(opts, 'TemperatureSchedule options', ['tau0', 'rate', 'every', 'tauMin']);
     this.tau0 = checkTau(opts.tau0 ?? 1);
     this.rate = checkNumber(opts.rate ?? 3e-5, 'rate', { finite: true });
     if (this.rate < 0) throw new RangeError(`rate must be >= 0, got ${this.rate}`);

@@ -1,7 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // The Tensor class: a typed, disposable handle on a real LibTorch tensor, with PyTorch's API shape.
 import { callNative, NativeTensor } from './native';
-import { checkBool, checkDim, checkInt, checkNumber, describe } from './check';
+import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { formatTensor } from './format';
 import { registerTensorClass, track } from './scope';
 
@@ -207,6 +207,7 @@ export class Tensor<D extends DType = DType> {
       if (DTYPES.includes(target as DType)) dtype = target as DType;
       else device = checkDevice(target, 'to(target)');
     } else if (target && typeof target === 'object') {
+      checkOptions(target, 'to(options)', ['dtype', 'device', 'nonBlocking']);
       if (target.dtype !== undefined) dtype = checkDtype(target.dtype);
       if (target.device !== undefined) device = checkDevice(target.device);
       if (target.nonBlocking !== undefined) nonBlocking = checkBool(target.nonBlocking, 'nonBlocking');
@@ -267,9 +268,9 @@ export class Tensor<D extends DType = DType> {
   pow(exponent: TensorLike): Tensor {
     return op('pow', this, checkTensorLike(exponent, 'exponent'));
   }
-  /** other - this, for a number `other`. */
-  rsub(other: number): Tensor<SameArithOf<D>> {
-    return op('rsub', this, checkNumber(other, 'other'));
+  /** other - this, as torch.rsub (Python's `number - tensor`). */
+  rsub(other: TensorLike): Tensor<SameArithOf<D>> {
+    return op('rsub', this, checkTensorLike(other, 'other'));
   }
   neg(): Tensor<D> {
     return op('neg', this);
@@ -358,6 +359,7 @@ export class Tensor<D extends DType = DType> {
   sum(dim?: number | number[], keepdim?: boolean): Tensor<SumOf<D>>;
   sum<T extends DType>(dim: number | number[] | undefined, keepdim: boolean, opts: { dtype: T }): Tensor<T>;
   sum(dim?: number | number[], keepdim = false, opts: { dtype?: DType } = {}): Tensor {
+    checkOptions(opts, 'sum options', ['dtype']);
     return op('sum', this, this.dims(dim), checkBool(keepdim, 'keepdim'), opts.dtype && checkDtype(opts.dtype));
   }
   mean(dim?: number | number[], keepdim = false): Tensor<FloatOf<D>> {
@@ -486,13 +488,22 @@ export class Tensor<D extends DType = DType> {
     const h = opRaw('grad', this) as NativeTensor | undefined;
     return h === undefined ? undefined : Tensor.fromHandle<D>(h);
   }
+  /** Sets or clears the gradient; like PyTorch, it must match this tensor's shape, dtype and device. */
   set grad(g: Tensor | undefined) {
-    opRaw('setGrad', this, g === undefined ? undefined : checkTensor(g, 'grad'));
+    if (g !== undefined) {
+      checkTensor(g, 'grad');
+      const [a, b] = [g.shape, this.shape];
+      if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new RangeError(`grad: assigned grad has shape [${a}], expected [${b}] (the tensor's shape)`);
+      if (g.dtype !== this.dtype) throw new TypeError(`grad: assigned grad has dtype ${g.dtype}, expected ${this.dtype} (the tensor's dtype)`);
+      if (g.device !== this.device) throw new TypeError(`grad: assigned grad is on ${g.device}, expected ${this.device} (the tensor's device)`);
+    }
+    opRaw('setGrad', this, g);
   }
   get isLeaf(): boolean {
     return opRaw('isLeaf', this) as boolean;
   }
   backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
+    checkOptions(opts, 'backward options', ['retainGraph']);
     opRaw('backward', this, gradient === undefined ? undefined : checkTensor(gradient, 'gradient'),
       opts.retainGraph === undefined ? undefined : checkBool(opts.retainGraph, 'retainGraph'));
   }

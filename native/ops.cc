@@ -69,18 +69,22 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "contiguous", { return a.tensor(0).contiguous(); });
   GT_DEF(x, "clone", { return a.tensor(0).clone(); });
   GT_DEF(x, "detach", { return a.tensor(0).detach(); });
+  // PyTorch's param.data = new: the same tensor (and every handle on it) now holds new's data.
+  GT_DEF(x, "setData", { a.tensor(0).set_data(a.tensor(1)); });
 
-  // Arithmetic: the second operand is a tensor or a number.
-  GT_DEF(x, "add", { auto t = a.tensor(0); return a.isTensor(1) ? t.add(a.tensor(1), a.scalar(2, 1)) : t.add(a.scalar(1), a.scalar(2, 1)); });
-  GT_DEF(x, "sub", { auto t = a.tensor(0); return a.isTensor(1) ? t.sub(a.tensor(1), a.scalar(2, 1)) : t.sub(a.scalar(1), a.scalar(2, 1)); });
-  GT_DEF(x, "mul", { auto t = a.tensor(0); return a.isTensor(1) ? t.mul(a.tensor(1)) : t.mul(a.scalar(1)); });
-  GT_DEF(x, "div", { auto t = a.tensor(0); return a.isTensor(1) ? t.div(a.tensor(1)) : t.div(a.scalar(1)); });
+  // Arithmetic: the second operand is a tensor or a number (Args::operand: PyTorch's wrapped numbers).
+  GT_DEF(x, "add", { return a.tensor(0).add(a.operand(1), a.scalar(2, 1)); });
+  GT_DEF(x, "sub", { return a.tensor(0).sub(a.operand(1), a.scalar(2, 1)); });
+  GT_DEF(x, "mul", { return a.tensor(0).mul(a.operand(1)); });
+  GT_DEF(x, "div", { return a.tensor(0).div(a.operand(1)); });
+  // pow keeps PyTorch's Scalar overload for a number exponent: x.pow(2) in Python takes it, with its
+  // exact fast paths (square, sqrt, reciprocal) and its own gradient formula.
   GT_DEF(x, "pow", { auto t = a.tensor(0); return a.isTensor(1) ? t.pow(a.tensor(1)) : t.pow(a.scalar(1)); });
-  GT_DEF(x, "rsub", { return torch::rsub(a.tensor(0), a.scalar(1)); });
-  GT_DEF(x, "add_", { auto t = a.tensor(0); return a.isTensor(1) ? t.add_(a.tensor(1), a.scalar(2, 1)) : t.add_(a.scalar(1), a.scalar(2, 1)); });
-  GT_DEF(x, "sub_", { auto t = a.tensor(0); return a.isTensor(1) ? t.sub_(a.tensor(1), a.scalar(2, 1)) : t.sub_(a.scalar(1), a.scalar(2, 1)); });
-  GT_DEF(x, "mul_", { auto t = a.tensor(0); return a.isTensor(1) ? t.mul_(a.tensor(1)) : t.mul_(a.scalar(1)); });
-  GT_DEF(x, "div_", { auto t = a.tensor(0); return a.isTensor(1) ? t.div_(a.tensor(1)) : t.div_(a.scalar(1)); });
+  GT_DEF(x, "rsub", { return torch::rsub(a.tensor(0), a.operand(1)); });
+  GT_DEF(x, "add_", { return a.tensor(0).add_(a.operand(1), a.scalar(2, 1)); });
+  GT_DEF(x, "sub_", { return a.tensor(0).sub_(a.operand(1), a.scalar(2, 1)); });
+  GT_DEF(x, "mul_", { return a.tensor(0).mul_(a.operand(1)); });
+  GT_DEF(x, "div_", { return a.tensor(0).div_(a.operand(1)); });
   GT_DEF(x, "neg", { return a.tensor(0).neg(); });
   GT_DEF(x, "matmul", { return a.tensor(0).matmul(a.tensor(1)); });
   GT_DEF(x, "addmm", { return torch::addmm(a.tensor(0), a.tensor(1), a.tensor(2), a.scalar(3, 1), a.scalar(4, 1)); });
@@ -129,17 +133,19 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "all", { return a.tensor(0).all(); });
 
   // Comparisons (tensor or number) and selection.
-  GT_DEF(x, "eq", { auto t = a.tensor(0); return a.isTensor(1) ? t.eq(a.tensor(1)) : t.eq(a.scalar(1)); });
-  GT_DEF(x, "ne", { auto t = a.tensor(0); return a.isTensor(1) ? t.ne(a.tensor(1)) : t.ne(a.scalar(1)); });
-  GT_DEF(x, "lt", { auto t = a.tensor(0); return a.isTensor(1) ? t.lt(a.tensor(1)) : t.lt(a.scalar(1)); });
-  GT_DEF(x, "le", { auto t = a.tensor(0); return a.isTensor(1) ? t.le(a.tensor(1)) : t.le(a.scalar(1)); });
-  GT_DEF(x, "gt", { auto t = a.tensor(0); return a.isTensor(1) ? t.gt(a.tensor(1)) : t.gt(a.scalar(1)); });
-  GT_DEF(x, "ge", { auto t = a.tensor(0); return a.isTensor(1) ? t.ge(a.tensor(1)) : t.ge(a.scalar(1)); });
+  GT_DEF(x, "eq", { return a.tensor(0).eq(a.operand(1)); });
+  GT_DEF(x, "ne", { return a.tensor(0).ne(a.operand(1)); });
+  GT_DEF(x, "lt", { return a.tensor(0).lt(a.operand(1)); });
+  GT_DEF(x, "le", { return a.tensor(0).le(a.operand(1)); });
+  GT_DEF(x, "gt", { return a.tensor(0).gt(a.operand(1)); });
+  GT_DEF(x, "ge", { return a.tensor(0).ge(a.operand(1)); });
+  // where's number operands, as PyTorch's where.Scalar*: the result dtype follows the wrapped-number
+  // rules, and a number is converted to it on the condition's device, checked for overflow.
   GT_DEF(x, "where", {
     auto c = a.tensor(0);
-    auto self = a.isTensor(1) ? a.tensor(1) : torch::scalar_tensor(a.scalar(1), c.device());
-    auto other = a.isTensor(2) ? a.tensor(2) : torch::scalar_tensor(a.scalar(2), c.device());
-    return torch::where(c, self, other);
+    auto dtype = at::result_type(a.operand(1), a.operand(2));
+    auto side = [&](size_t i) { return a.isTensor(i) ? a.tensor(i) : at::scalar_tensor(a.scalar(i), at::device(c.device()).dtype(dtype)); };
+    return torch::where(c, side(1), side(2));
   });
 
   // Shape and indexing.
@@ -159,6 +165,7 @@ void initOps(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "gather", { return a.tensor(0).gather(a.i64(1), a.tensor(2)); });
   GT_DEF(x, "scatter", {
     auto t = a.tensor(0);
+    // scatter's number source is PyTorch's scatter.value (a Scalar overload), not a wrapped tensor.
     return a.isTensor(3) ? t.scatter(a.i64(1), a.tensor(2), a.tensor(3)) : t.scatter(a.i64(1), a.tensor(2), a.scalar(3));
   });
   GT_DEF(x, "oneHot", { return torch::one_hot(a.tensor(0), a.i64(1, -1)); });

@@ -1,4 +1,5 @@
 #include "tensor.h"
+#include <ATen/ScalarOps.h>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
@@ -155,13 +156,20 @@ at::Scalar Args::scalar(size_t i) const {
   if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
   if (v.IsBigInt()) {
     bool lossless = true;
-    return at::Scalar(static_cast<int64_t>(v.As<Napi::BigInt>().Int64Value(&lossless)));
+    int64_t n = v.As<Napi::BigInt>().Int64Value(&lossless);
+    if (!lossless) throw ArgError("argument " + std::to_string(i) + ": bigint does not fit in int64");
+    return at::Scalar(n);
   }
   if (!v.IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected a number");
   double d = v.As<Napi::Number>().DoubleValue();
   // Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
   if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
   return at::Scalar(d);
+}
+
+at::Tensor Args::operand(size_t i, at::Device device) const {
+  if (isTensor(i)) return tensor(i);
+  return at::native::wrapped_scalar_tensor(scalar(i), device);
 }
 
 double Args::f64(size_t i) const {

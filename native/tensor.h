@@ -65,6 +65,10 @@ class Args {
   std::vector<at::Tensor> tensors(size_t i) const;
   at::Scalar scalar(size_t i) const;
   at::Scalar scalar(size_t i, at::Scalar dflt) const { return has(i) ? scalar(i) : dflt; }
+  // A tensor-or-number operand. A number becomes a wrapped-number tensor, as PyTorch's Python binding
+  // makes of a Python number (wrapped_scalar_tensor), so type promotion follows PyTorch's rules for
+  // number operands: int64 + 1.5 is float32, uint8 + 300 stays uint8, where(c, int64, 0) is int64.
+  at::Tensor operand(size_t i, at::Device device = at::kCPU) const;
   double f64(size_t i) const;
   double f64(size_t i, double dflt) const { return has(i) ? f64(i) : dflt; }
   int64_t i64(size_t i) const;

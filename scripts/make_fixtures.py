@@ -3,6 +3,8 @@
 
 Run with Debian's torch:  /usr/bin/python3 scripts/make_fixtures.py   (or: npm run fixtures)
 Every number the parity tests compare against comes from this script.
+`make_fixtures.py --out DIR ops promotion` writes only those sections into DIR: the tests do that
+live for results through BLAS, which depend on the CPU.
 """
 import json, math, os, sys
 import torch
@@ -11,7 +13,6 @@ from torch.distributions import RelaxedOneHotCategorical, RelaxedBernoulli, OneH
 from torch.distributions.relaxed_categorical import ExpRelaxedCategorical
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures')
-os.makedirs(OUT, exist_ok=True)
 DT = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64', torch.bool: 'bool'}
 
 
@@ -190,5 +191,45 @@ def densities():
     dump('densities.json', {'cases': out, 'lowTemperature': low})
 
 
+# ---- type promotion with Python-number operands (wrapped numbers), result dtypes and values
+def promotion():
+    names = {torch.float32: 'float32', torch.float64: 'float64', torch.float16: 'float16', torch.bfloat16: 'bfloat16',
+             torch.int64: 'int64', torch.int32: 'int32', torch.int16: 'int16', torch.int8: 'int8', torch.uint8: 'uint8',
+             torch.bool: 'bool'}
+    cond = torch.tensor([True, False, True])
+    ops = {
+        'add': lambda t, s: t + s, 'sub': lambda t, s: t - s, 'mul': lambda t, s: t * s, 'div': lambda t, s: t / s,
+        'rsub': lambda t, s: s - t, 'pow': lambda t, s: t ** s, 'eq': lambda t, s: t == s, 'lt': lambda t, s: t < s,
+        'ge': lambda t, s: t >= s, 'whereOther': lambda t, s: torch.where(cond, t, s),
+        'whereInput': lambda t, s: torch.where(cond, s, t), 'add_': lambda t, s: t.add_(s), 'mul_': lambda t, s: t.mul_(s),
+    }
+    # Integral scalars are ints, the others floats: JS numbers read the same way (2 is an int, 1.5 a float).
+    scalars = [2, -3, 300, 1.5, -0.25, True]
+    cases = []
+    for dt, name in names.items():
+        base = torch.tensor([0, 1, 2]).to(dt)
+        for op, fn in ops.items():
+            for s in scalars:
+                case = {'dtype': name, 'op': op, 'scalar': s, 'input': [v if not isinstance(v, bool) else v for v in base.tolist()]}
+                try:
+                    out = fn(base.clone(), s)
+                    vals = (out.double() if out.is_floating_point() else out).tolist()
+                    case['out'] = {'dtype': names[out.dtype], 'values': [v if not isinstance(v, float) or math.isfinite(v) else repr(v) for v in vals]}
+                except RuntimeError as e:
+                    case['error'] = str(e).split('\n')[0]
+                cases.append(case)
+    # Two numbers in where: int64 for ints, the default float dtype otherwise.
+    for a, b in [(1, 0), (1.5, 0), (True, False)]:
+        out = torch.where(cond, a, b)
+        cases.append({'dtype': None, 'op': 'whereNumbers', 'scalar': [a, b], 'out': {'dtype': names[out.dtype], 'values': out.tolist()}})
+    dump('promotion.json', {'cases': cases})
+
+
 if __name__ == '__main__':
-    rng(); ops(); gumbel(); densities()
+    args = sys.argv[1:]
+    if args[:1] == ['--out']:
+        OUT, args = args[1], args[2:]
+    os.makedirs(OUT, exist_ok=True)
+    sections = {'rng': rng, 'ops': ops, 'gumbel': gumbel, 'densities': densities, 'promotion': promotion}
+    for name in args or list(sections):
+        sections[name]()

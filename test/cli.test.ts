@@ -44,6 +44,18 @@ describe('gumbel-torch train', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(out, 'metrics.json'), 'utf8')) as { epoch: number }[];
     expect(metrics.map((m) => m.epoch)).toEqual([1, 2, 3]);
   });
+  test('--resume refuses settings that change the model or the data order, and applies --lr, saying so', () => {
+    const common = ['train', '--epochs', '3', '--out', out, '--device', 'cpu', '--resume'];
+    const refused = run([...common, '--batch-size', '50', '--latents', '20']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/cannot resume from .*checkpoint\.pt: .*batchSize 100 -> 50; latents 30 -> 20/);
+    const lr = run([...common, '--lr', '0.0005']);
+    expect(lr.code).toBe(0);
+    expect(lr.stdout).toMatch(/changed on resume \(applied from here on\): lr 0\.001 -> 0\.0005/);
+    const none = run(['train', '--out', tmpdir(), '--device', 'cpu', '--resume']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/nothing to resume: no checkpoint at/);
+  });
   test('a resumed run continues the exact random stream: epoch 2 equals an uninterrupted run', () => {
     const whole = tmpdir();
     const split = tmpdir();
@@ -115,7 +127,7 @@ describe('Ctrl-C', () => {
     expect(stderr).toMatch(/finishing the current step and writing a checkpoint/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/Stopped early; resume with/);
-    const r = run(['train', '--epochs', '1', '--out', out, '--device', 'cpu', '--resume', '--limit', '60000']);
+    const r = run(['train', '--epochs', '1', '--out', out, '--device', 'cpu', '--resume']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/resuming from .* at epoch 1, step [1-9]\d*/);
     expect(r.stdout).toMatch(/Epoch: 1 Average loss/);

@@ -1,41 +1,59 @@
 // Trajectory parity on CPU: the seed's PyTorch model and ours, same seed, batches and noise, 50 Adam
-// steps on real MNIST (fixture by scripts/make_vae_trajectory.py).
+// steps on real MNIST. The reference is scripts/make_vae_trajectory.py run live on this machine when
+// its Python has torch (equal bit for bit: the same LibTorch kernels on the same CPU); otherwise the
+// committed fixture, whose losses hold on any CPU to 1e-5 but whose final weights do not (OpenBLAS
+// rounds per CPU and Adam amplifies it: 3.4e-4 on AMD Zen), so that comparison is skipped.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as torch from '../lib';
-import { fixture, maxAbsDiff, sameTorchVersion } from './helpers';
+import { livePyTorch, maxAbsDiff, runLiveReference, skipVisibly } from './helpers';
 
 interface Traj { torch: string; initSeed: number; noiseSeedBase: number; batches: number[][]; losses: number[]; initSums: Record<string, number> }
 
-test('50 steps reproduce PyTorch losses (1e-5 relative) and final weights (1e-5)', () => {
-  const fx = fixture<Traj>('vae_trajectory.json');
+const live = livePyTorch.version !== undefined;
+const refDir = live ? runLiveReference('make_vae_trajectory.py', ['$OUT']) : path.join(__dirname, 'fixtures');
+const ref = JSON.parse(fs.readFileSync(path.join(refDir, 'vae_trajectory.json'), 'utf8')) as Traj;
+
+let losses: number[] = [];
+let model: torch.CategoricalVAE;
+let initSums: Record<string, number> = {};
+
+beforeAll(() => {
   const images = torch.data.loadImages('train');
-  torch.manualSeed(fx.initSeed);
-  const model = new torch.CategoricalVAE();
-  // Seeded initialisation draws PyTorch's exact weights.
-  for (const [k, p] of model.namedParameters()) {
-    expect(Math.abs((p.double().sum().item() as number) - fx.initSums[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(fx.initSums[k])));
-  }
+  torch.manualSeed(ref.initSeed);
+  model = new torch.CategoricalVAE();
+  initSums = Object.fromEntries([...model.namedParameters()].map(([k, p]) => [k, torch.scope(() => p.double().sum().item() as number)]));
   const opt = new torch.optim.Adam(model.parameters(), { lr: 1e-3 });
-  fx.batches.forEach((idx, i) =>
+  losses = ref.batches.map((idx, i) =>
     torch.scope(() => {
       const x = images.indexSelect(0, torch.tensor(idx, { dtype: 'int64' }));
-      torch.manualSeed(fx.noiseSeedBase + i);
-      const u = torch.rand([100, 30, 10]);
-      const noise = torch.gumbelFromUniform(u, { formula: 'seed' });
+      torch.manualSeed(ref.noiseSeedBase + i);
+      const noise = torch.gumbelFromUniform(torch.rand([100, 30, 10]), { formula: 'seed' });
       opt.zeroGrad();
       const { recon, qy } = model.forward(x, 1.0, { noise });
       const loss = model.loss(recon, x, qy);
       loss.backward();
       opt.step();
-      const l = loss.item() as number;
-      expect(Math.abs(l - fx.losses[i]) / Math.abs(fx.losses[i])).toBeLessThan(1e-5);
+      return loss.item() as number;
     }),
   );
-  const final = torch.load(path.join(__dirname, 'fixtures', 'vae_final.pt')) as Record<string, torch.Tensor>;
-  // 1e-5 against the PyTorch that wrote the fixture (1.13, as in CI). Another LibTorch has other CPU
-  // kernels: 2.11 on the GPU machine lands 1.08e-5 away, so there the bound is 2e-5.
-  const tol = sameTorchVersion(fx.torch) ? 1e-5 : 2e-5;
-  for (const [k, p] of model.namedParameters()) expect(maxAbsDiff(p, final[k])).toBeLessThan(tol);
-  model.dispose();
   images.dispose();
+}, 300_000);
+afterAll(() => model.dispose());
+
+test('seeded initialisation draws PyTorch\'s exact weights', () => {
+  for (const [k, s] of Object.entries(initSums)) expect(Math.abs(s - ref.initSums[k])).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.initSums[k])));
 });
+
+if (live) {
+  test(`50 steps: losses and final weights equal PyTorch ${livePyTorch.version} run live on this CPU, bit for bit`, () => {
+    expect(losses).toEqual(ref.losses);
+    const final = torch.load(path.join(refDir, 'vae_final.pt')) as Record<string, torch.Tensor>;
+    for (const [k, p] of model.namedParameters()) expect([k, maxAbsDiff(p, final[k])]).toEqual([k, 0]);
+  });
+} else {
+  test('50 steps: losses within 1e-5 (relative) of the committed PyTorch fixture', () => {
+    losses.forEach((l, i) => expect(Math.abs(l - ref.losses[i]) / Math.abs(ref.losses[i])).toBeLessThan(1e-5));
+  });
+  skipVisibly('final weights equal PyTorch run on this CPU', `no live PyTorch (${livePyTorch.reason}); final weights depend on the CPU's BLAS kernels, so the committed fixture cannot judge them`);
+}

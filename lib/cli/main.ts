@@ -70,9 +70,8 @@ function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; de
   );
 }
 
-async function train(opts: Record<string, unknown>): Promise<number> {
-  const cfg: TrainConfig = { ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) };
-  const trainer = new Trainer(cfg);
+async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
+  const trainer = new Trainer({ ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) });
   const progress = new TrainProgress();
   // In a data-parallel job rank 0 alone prints and writes the outputs.
   const primary = !isInitialized() || getRank() === 0;
@@ -94,9 +93,11 @@ async function train(opts: Record<string, unknown>): Promise<number> {
     const result = await trainer.run(
       {
         onStart: (i) => {
+          const cfg = trainer.config;
           log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, estimator ${cfg.estimator}${cfg.samples ? ` (samples ${cfg.samples})` : ''}, ${cfg.epochs} epochs on ${i.device}`);
           if (i.resumedFrom) stepLog?.resumedAt(i.resumedFrom.epoch, i.resumedFrom.step);
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
+          if (i.changes?.length) log(`changed on resume (applied from here on): ${i.changes.join('; ')}`);
         },
         onProgress: (p) => {
           if (!primary) return;
@@ -112,9 +113,10 @@ async function train(opts: Record<string, unknown>): Promise<number> {
           log(`  epoch ${m.epoch} train ${m.trainSeconds.toFixed(3)}s test ${m.testSeconds.toFixed(3)}s`);
         },
       },
-      { resume: Boolean(opts.resume) },
+      { resume: Boolean(opts.resume), explicit },
     );
     progress.stop();
+    const cfg = trainer.config;
     if (primary) writeMetrics(cfg.out, result.metrics);
     if (primary && result.metrics.length) writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
     if (result.stopped === 'non-finite') {
@@ -221,8 +223,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--log-every <n>', 'steps between progress updates (each update waits for the device)', int('log-every', 1), SEED_DEFAULTS.logEvery)
     .option('--log-json <file>', 'also write one JSON line per progress update and per epoch to <file> (with --log-every 1: every step)')
     .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
-    .action(async (o: Record<string, unknown>) => {
-      code = await runTrain(o as unknown as LaunchOptions, argv, () => train(o));
+    .action(async (o: Record<string, unknown>, cmd: Command) => {
+      // The flags given on the command line; on --resume the others come from the checkpoint.
+      const explicit = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      code = await runTrain(o as unknown as LaunchOptions, argv, () => train(o, explicit));
     });
   program
     .command('sample')

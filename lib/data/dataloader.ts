@@ -1,5 +1,6 @@
 // Batches from a tensor dataset by index, shuffled by LibTorch's generator (seeded, reproducible).
-import { checkBool, checkInt } from '../check';
+import { checkBool, checkInt, checkOptions } from '../check';
+import { checkTensor } from '../tensor';
 import { arange, randperm } from '../creation';
 import { Tensor } from '../tensor';
 import { keep } from '../scope';
@@ -26,7 +27,9 @@ export class DataLoader {
   readonly sampler?: Sampler;
 
   constructor(data: Tensor, opts: DataLoaderOptions = {}) {
-    this.data = data;
+    checkOptions(opts, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast']);
+    this.data = checkTensor(data, 'data');
+    if (this.data.ndim === 0) throw new RangeError('data must have a first (sample) dimension, got a 0-d tensor');
     this.batchSize = checkInt(opts.batchSize ?? 1, 'batchSize', 1);
     this.shuffle = checkBool(opts.shuffle ?? false, 'shuffle');
     this.dropLast = checkBool(opts.dropLast ?? false, 'dropLast');

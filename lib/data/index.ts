@@ -1,6 +1,6 @@
 export { readIdx } from './idx';
 export type { IdxArray } from './idx';
 export { loadImages, defaultMnistDir } from './mnist';
-export type { Split } from './mnist';
+export type { Split, LoadImagesOptions } from './mnist';
 export { DataLoader } from './dataloader';
 export type { DataLoaderOptions } from './dataloader';

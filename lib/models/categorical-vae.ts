@@ -1,6 +1,6 @@
 // The seed's Categorical VAE (section 4): 784-512-256-(latents x categories) and back, with a
 // Gumbel-Softmax latent, mirroring VAE_gumbel and loss_function of the PyTorch original.
-import { checkBool, checkInt } from '../check';
+import { checkBool, checkInt, checkNumber, checkOptions } from '../check';
 import { zeros } from '../creation';
 import { binaryCrossEntropy } from '../functional';
 import { expectation, EstimatorName, EstimatorSpec } from '../estimators';
@@ -41,6 +41,7 @@ export class CategoricalVAE extends Module {
 
   constructor(opts: CategoricalVAEOptions = {}) {
     super();
+    checkOptions(opts, 'CategoricalVAE options', ['latents', 'categories', 'reluLogits']);
     this.latents = checkInt(opts.latents ?? 30, 'latents', 1);
     this.categories = checkInt(opts.categories ?? 10, 'categories', 2);
     this.reluLogits = checkBool(opts.reluLogits ?? true, 'reluLogits');
@@ -69,6 +70,8 @@ export class CategoricalVAE extends Module {
 
   /** Returns the reconstruction and q(y|x) = softmax(logits) flattened, as the original's forward. */
   forward(x: Tensor, temp: number, opts: ForwardOptions = {}): { recon: Tensor; qy: Tensor } {
+    checkOptions(opts, 'forward options', ['evaluate', 'hard', 'noise', 'evaluateMethod']);
+    checkNumber(temp, 'temp');
     // Only the outputs outlive the call, so a loop that disposes them leaves nothing behind.
     return scope(() => {
       const q = this.encode(x.view(-1, 784));

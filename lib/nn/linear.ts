@@ -1,5 +1,5 @@
 // nn.Linear with PyTorch's default initialisation, drawn from the generator in PyTorch's order.
-import { checkInt } from '../check';
+import { checkBool, checkInt, checkOptions } from '../check';
 import { empty } from '../creation';
 import { linear } from '../functional';
 import { noGrad } from '../runtime';
@@ -13,11 +13,12 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } & Pick<TensorOptions, 'dtype' | 'device'> = {}) {
     super();
+    checkOptions(opts, 'Linear options', ['bias', 'dtype', 'device']);
     this.inFeatures = checkInt(inFeatures, 'inFeatures', 1);
     this.outFeatures = checkInt(outFeatures, 'outFeatures', 1);
     const o = { dtype: opts.dtype, device: opts.device };
     this.registerParameter('weight', empty([outFeatures, inFeatures], o));
-    this.hasBias = opts.bias ?? true;
+    this.hasBias = checkBool(opts.bias ?? true, 'bias');
     if (this.hasBias) this.registerParameter('bias', empty([outFeatures], o));
     this.resetParameters();
   }

@@ -1,8 +1,10 @@
-// nn.Module: registered parameters and submodules, train/eval, device moves and state dicts.
+// nn.Module: parameters and submodules (registered, or found in fields as PyTorch's __setattr__ does),
+// train/eval, device moves that keep parameter identity, and state dicts.
 import { checkDevice } from '../tensor';
 import { Device, Tensor } from '../tensor';
-import { keep } from '../scope';
 import { noGrad } from '../runtime';
+import { opRaw } from '../tensor';
+import { isParameter, markParameter } from './parameter';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -13,37 +15,75 @@ export abstract class Module {
 
   /** Registers a parameter (a leaf that requires grad); it lives outside any scope. */
   protected registerParameter(name: string, t: Tensor): Tensor {
-    keep(t);
-    if (!t.requiresGrad) t.requiresGrad = true;
-    this.#params.set(name, t);
+    this.#params.set(name, markParameter(t));
     return t;
   }
-  /** A registered parameter by name (current even after to(device) replaced it). */
+  /** A registered parameter by name. */
   protected param(name: string): Tensor {
     const p = this.#params.get(name);
     if (!p) throw new Error(`no parameter '${name}'`);
     return p;
   }
   protected registerModule<M extends Module>(name: string, m: M): M {
+    if (!(m instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module`);
     this.#children.set(name, m);
     return m;
+  }
+
+  /**
+   * This module's own parameters: registered ones, then fields holding an nn.Parameter, in the order
+   * they were assigned (PyTorch's __setattr__ registers them the same way).
+   */
+  *#ownParameters(): Generator<[string, Tensor]> {
+    yield* this.#params;
+    for (const [k, v] of Object.entries(this)) if (v instanceof Tensor && isParameter(v) && !this.#params.has(k)) yield [k, v];
+  }
+  /**
+   * Direct submodules: registered ones, then fields holding a Module, or an array of Modules (named
+   * 'field.0', 'field.1', ... as PyTorch's ModuleList), in assignment order.
+   */
+  *namedChildren(): Generator<[string, Module]> {
+    yield* this.#children;
+    for (const [k, v] of Object.entries(this)) {
+      if (this.#children.has(k)) continue;
+      if (v instanceof Module) yield [k, v];
+      else if (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Module)) {
+        for (let i = 0; i < v.length; i++) yield [`${k}.${i}`, v[i] as Module];
+      }
+    }
+  }
+  children(): Module[] {
+    return [...this.namedChildren()].map(([, m]) => m);
+  }
+  /** This module and every submodule below it, each once (shared ones too), as named_modules. */
+  *namedModules(prefix = '', seen = new Set<Module>()): Generator<[string, Module]> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield [prefix, this];
+    for (const [k, c] of this.namedChildren()) yield* c.namedModules(prefix ? `${prefix}.${k}` : k, seen);
   }
 
   get training(): boolean {
     return this.#training;
   }
   train(mode = true): this {
-    this.#training = mode;
-    for (const c of this.#children.values()) c.train(mode);
+    for (const [, m] of this.namedModules()) m.#training = mode;
     return this;
   }
   eval(): this {
     return this.train(false);
   }
 
+  /** Parameters with PyTorch's dotted names; a parameter shared by two modules is listed once. */
   *namedParameters(prefix = ''): Generator<[string, Tensor]> {
-    for (const [k, p] of this.#params) yield [prefix + k, p];
-    for (const [k, c] of this.#children) yield* c.namedParameters(`${prefix}${k}.`);
+    const seen = new Set<Tensor>();
+    for (const [path, m] of this.namedModules()) {
+      for (const [k, p] of m.#ownParameters()) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        yield [prefix + (path ? `${path}.${k}` : k), p];
+      }
+    }
   }
   parameters(): Tensor[] {
     return [...this.namedParameters()].map(([, p]) => p);
@@ -53,20 +93,25 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = undefined;
   }
 
-  /** Moves parameters to a device, or casts them to a floating dtype (in place, as PyTorch's module.to). */
+  /**
+   * Moves parameters to a device, or casts them to a floating dtype, in place as PyTorch's module.to:
+   * each parameter stays the same Tensor object (its data is swapped, as param.data = ...), so an
+   * optimizer made before still updates the model.
+   */
   to(target: Device | 'float32' | 'float64'): this {
-    if (target === 'float32' || target === 'float64') this.replaceParameters((p) => p.to(target));
-    else this.replaceParameters((p) => p.to(checkDevice(target)));
-    return this;
-  }
-  private replaceParameters(f: (p: Tensor) => Tensor): void {
-    for (const [k, p] of this.#params) {
-      const q = noGrad(() => f(p).detach());
-      keep(q).requiresGrad = true;
-      p.dispose();
-      this.#params.set(k, q);
+    const isDtype = target === 'float32' || target === 'float64';
+    if (!isDtype) checkDevice(target);
+    for (const p of this.parameters()) {
+      if (isDtype ? p.dtype === target : p.device === target) continue;
+      for (const t of [p, p.grad]) {
+        if (t === undefined) continue;
+        const moved = noGrad(() => t.to(isDtype ? { dtype: target } : { device: target }));
+        opRaw('setData', t, moved);
+        moved.dispose();
+        if (t !== p) t.dispose(); // the handle grad returned; the gradient itself lives on
+      }
     }
-    for (const c of this.#children.values()) c.replaceParameters(f);
+    return this;
   }
 
   /** Parameter copies keyed as PyTorch names them ('fc1.weight', ...). */
@@ -77,6 +122,7 @@ export abstract class Module {
   }
   /** Copies values into the parameters; every key must match in name and shape. */
   loadStateDict(sd: StateDict): void {
+    if (sd === null || typeof sd !== 'object') throw new TypeError('loadStateDict: expected an object of tensors');
     const mine = new Map(this.namedParameters());
     const missing = [...mine.keys()].filter((k) => !(k in sd));
     const extra = Object.keys(sd).filter((k) => !mine.has(k));
@@ -91,7 +137,6 @@ export abstract class Module {
   }
   /** Frees every parameter. */
   dispose(): void {
-    for (const p of this.#params.values()) p.dispose();
-    for (const c of this.#children.values()) c.dispose();
+    for (const p of this.parameters()) p.dispose();
   }
 }

@@ -1,5 +1,5 @@
 // optim.Adam: LibTorch's own Adam (the arithmetic of PyTorch's), over a module's parameters.
-import { checkBool, checkNumber } from '../check';
+import { checkBool, checkNumber, checkOptions } from '../check';
 import { native, NativeAdam } from '../native';
 import { full } from '../creation';
 import { scope } from '../scope';
@@ -61,6 +61,7 @@ export class Adam {
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
       throw new TypeError('Adam: params must be a non-empty array of live tensors');
+    checkOptions(opts, 'Adam options', ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'fused']);
     const lr = checkNumber(opts.lr ?? 1e-3, 'lr', { finite: true });
     if (lr < 0) throw new RangeError(`lr must be >= 0, got ${lr}`);
     const [b1, b2] = opts.betas ?? [0.9, 0.999];

@@ -17,6 +17,7 @@ import { Device, Tensor } from '../tensor';
 import { setFastLinear } from '../fast-linear';
 import { EpochMetrics, TrainConfig } from './config';
 import { DataParallelRun } from '../distributed/training';
+import { planResume } from './resume';
 
 export interface StepProgress {
   epoch: number;
@@ -31,7 +32,8 @@ export interface StepProgress {
 }
 
 export interface TrainHooks {
-  onStart?(info: { device: Device; resumedFrom?: { epoch: number; step: number }; stepsPerEpoch: number }): void;
+  /** `changes`: the settings a resume changed (e.g. 'lr 0.001 -> 0.0005'), all applied. */
+  onStart?(info: { device: Device; resumedFrom?: { epoch: number; step: number }; stepsPerEpoch: number; changes?: string[] }): void;
   onProgress?(p: StepProgress): void;
   onEpoch?(m: EpochMetrics): void;
 }
@@ -57,11 +59,15 @@ export const CHECKPOINT = 'checkpoint.pt';
 
 /** Trains per config; resumes from out/checkpoint.pt when `resume` is set. */
 export class Trainer {
-  readonly config: TrainConfig;
+  #config: TrainConfig;
   #stop = false;
 
   constructor(config: TrainConfig) {
-    this.config = config;
+    this.#config = config;
+  }
+  /** The settings in force: after a resume, the saved run's merged with the changes given. */
+  get config(): TrainConfig {
+    return this.#config;
   }
 
   /** Asks the loop to finish the current step, write a checkpoint and return. */
@@ -76,14 +82,30 @@ export class Trainer {
     );
   }
 
-  async run(hooks: TrainHooks = {}, opts: { resume?: boolean } = {}): Promise<TrainResult> {
-    const c = this.config;
+  /**
+   * `resume` continues the run saved in out/checkpoint.pt (an error if there is none). `explicit`
+   * names the settings the caller chose (default: all of them); the others come from the checkpoint.
+   * A resume that changes the model or the data order is refused (see planResume).
+   */
+  async run(hooks: TrainHooks = {}, opts: { resume?: boolean; explicit?: ReadonlySet<string> } = {}): Promise<TrainResult> {
+    let c = this.config;
+    const ckptPath = path.join(c.out, CHECKPOINT);
+    let changes: string[] | undefined;
+    if (opts.resume) {
+      if (!fs.existsSync(ckptPath)) throw new Error(`nothing to resume: no checkpoint at ${ckptPath} (train without --resume to start a new run)`);
+      const saved = scope(() => {
+        const ck = load(ckptPath) as Record<string, unknown> | null;
+        if (!ck || typeof ck !== 'object' || typeof ck.config !== 'string') throw new Error(`${ckptPath}: not a gumbel-torch training checkpoint (no 'config' entry)`);
+        return JSON.parse(ck.config) as Partial<TrainConfig>;
+      });
+      ({ config: c, changes } = planResume(saved, c, opts.explicit ?? new Set(Object.keys(c)), ckptPath));
+      this.#config = c;
+    }
     // Inside a data-parallel job (a process group is initialised): see DataParallelRun.
     const par = DataParallelRun.current();
     const device = par ? par.device(resolveDevice(c.device)) : resolveDevice(c.device);
     const estimator = trainingEstimator(c);
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
-    const ckptPath = path.join(c.out, CHECKPOINT);
     manualSeed(c.seed);
     if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
@@ -110,12 +132,13 @@ export class Trainer {
     const unrelaxedSum = keep(zeros([], { device, dtype: 'float64' }));
     let trainSecondsSoFar = 0;
 
-    if (opts.resume && fs.existsSync(ckptPath)) {
+    if (opts.resume) {
       // Everything loaded is copied into the model, optimizer and generators; the scope frees the rest.
       scope(() => {
         const ck = load(ckptPath) as Record<string, unknown>;
         model.loadStateDict(ck.model as Record<string, Tensor>);
         opt.loadStateDict(ck.optimizer as unknown as AdamStateDict);
+        opt.lr = c.lr; // the checkpoint holds the saved run's lr; a resume may change it
         metrics = (JSON.parse(ck.metrics as string) as EpochMetrics[]) ?? [];
         startEpoch = ck.epoch as number;
         startStep = ck.step as number;
@@ -135,7 +158,7 @@ export class Trainer {
       });
     }
     par?.checkSame([startEpoch, startStep, globalStep], 'where training resumes');
-    hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length });
+    hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length, changes });
 
     const writeCheckpoint = (epoch: number, step: number): void =>
       scope(() => {

@@ -24,7 +24,8 @@ struct RelaxedBernoulliFn : public torch::autograd::Function<RelaxedBernoulliFn>
     ctx->saved_data["hi"] = hi;
     ctx->saved_data["tau"] = tau;
     ctx->saved_data["noiseGiven"] = noise.defined();
-    return hard ? y.gt(0.5).to(y.scalar_type()) : y;
+    // hard: y * 0 keeps a NaN sample NaN instead of a clean-looking 0.
+    return hard ? y.gt(0.5).to(y.scalar_type()).add_(y.mul(0)) : y;
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
     auto sig = ctx->get_saved_variables()[0];
@@ -38,7 +39,7 @@ struct RelaxedBernoulliFn : public torch::autograd::Function<RelaxedBernoulliFn>
 
 at::Tensor relaxedBernoulli(const at::Tensor& logits, const at::Tensor& noise, double tau, bool hard) {
   TORCH_CHECK(logits.is_floating_point(), "relaxedBernoulli: logits must be floating point, got ", logits.scalar_type());
-  TORCH_CHECK(logits.numel() > 0, "relaxedBernoulli: logits is empty");
+  if (cpuHalf(logits)) return relaxedBernoulli(logits.to(at::kFloat), noise.defined() ? noise.to(at::kFloat) : noise, tau, hard).to(at::kHalf);
   TORCH_CHECK(tau > 0 && std::isfinite(tau), "relaxedBernoulli: tau must be a finite number > 0, got ", tau);
   if (noise.defined()) TORCH_CHECK(noise.sizes() == logits.sizes(), "relaxedBernoulli: noise shape ", noise.sizes(), " does not match logits ", logits.sizes());
   // Autograd functions cannot take undefined tensors: an empty tensor stands for "draw the noise".

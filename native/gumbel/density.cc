@@ -17,6 +17,7 @@ void checkTau(double tau) { TORCH_CHECK(tau > 0 && std::isfinite(tau), "tau must
 // ExpRelaxedCategorical.log_prob: value is a log-space sample (log of a relaxed one-hot).
 at::Tensor expRelaxedCategoricalLogProb(const at::Tensor& logits, double tau, const at::Tensor& logValue, int64_t dim) {
   checkTau(tau);
+  if (cpuHalf(logits) || cpuHalf(logValue)) return expRelaxedCategoricalLogProb(logits.to(at::kFloat), tau, logValue.to(at::kFloat), dim).to(logits.scalar_type());
   dim = c10::maybe_wrap_dim(dim, logits.dim());
   auto l = logits.movedim(dim, -1);
   auto v = logValue.movedim(dim, -1);
@@ -30,6 +31,7 @@ at::Tensor expRelaxedCategoricalLogProb(const at::Tensor& logits, double tau, co
 // RelaxedOneHotCategorical.log_prob = ExpRelaxed.log_prob(log y) - sum(log y). Entries of y that
 // underflowed to 0 are read as the smallest normal number, so the result stays finite.
 at::Tensor relaxedOneHotCategoricalLogProb(const at::Tensor& logits, double tau, const at::Tensor& value, int64_t dim) {
+  if (cpuHalf(logits) || cpuHalf(value)) return relaxedOneHotCategoricalLogProb(logits.to(at::kFloat), tau, value.to(at::kFloat), dim).to(logits.scalar_type());
   dim = c10::maybe_wrap_dim(dim, logits.dim());
   auto logY = value.clamp_min(tinyOf(value)).log();
   return expRelaxedCategoricalLogProb(logits, tau, logY, dim) - logY.sum(dim);
@@ -38,6 +40,7 @@ at::Tensor relaxedOneHotCategoricalLogProb(const at::Tensor& logits, double tau,
 // RelaxedBernoulli.log_prob: LogitRelaxedBernoulli at x = logit(y) minus the sigmoid's log-Jacobian.
 at::Tensor relaxedBernoulliLogProb(const at::Tensor& logits, double tau, const at::Tensor& value) {
   checkTau(tau);
+  if (cpuHalf(logits) || cpuHalf(value)) return relaxedBernoulliLogProb(logits.to(at::kFloat), tau, value.to(at::kFloat)).to(logits.scalar_type());
   auto y = value.clamp(tinyOf(value), 1.0 - epsOf(value));  // SigmoidTransform's inverse clamps likewise
   auto x = y.log() - (-y).log1p();
   auto diff = logits - x * tau;

@@ -7,6 +7,10 @@
 
 namespace gt::gumbel {
 
+// LibTorch 1.13 has no CPU kernels for half-precision softmax and log: such inputs are computed in
+// float32 and rounded once (differentiably), as the noise is.
+inline bool cpuHalf(const at::Tensor& t) { return t.is_cpu() && t.scalar_type() == at::kHalf; }
+
 // Standard Gumbel(0, 1) noise from LibTorch's generator; never +-inf or NaN (see noise.cc).
 at::Tensor sampleGumbel(at::IntArrayRef shape, const at::TensorOptions& opts);
 // The transform applied to given uniforms: "safe" (ours) or "seed" (-log(-log(U + eps) + eps)).

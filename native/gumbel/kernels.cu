@@ -113,10 +113,13 @@ __global__ void forwardKernel(const scalar_t* __restrict__ logits, const scalar_
       bestJ = oj;
     }
   }
+  // No maximum found means the row is NaN (a NaN logit, or all -inf): NaN out, as PyTorch's hard
+  // y_hard - y_soft.detach() + y_soft gives, never a clean-looking one-hot.
+  const acc_t nan = static_cast<acc_t>(NAN);
 #pragma unroll
   for (int i = 0; i < kPerLane; ++i) {
     const int j = lane + i * kWarp;
-    if (j < k) out[base + j] = static_cast<scalar_t>(j == bestJ ? 1 : 0);
+    if (j < k) out[base + j] = static_cast<scalar_t>(bestJ == k ? nan : static_cast<acc_t>(j == bestJ ? 1 : 0));
   }
 }
 
@@ -172,7 +175,7 @@ void dispatchPerLane(int64_t k, F&& f) {
 
 std::tuple<at::Tensor, at::Tensor> gumbelSoftmaxForward(const at::Tensor& logits, const at::Tensor& gumbels, double tau, bool hard, int64_t dim) {
   const int64_t k = logits.size(dim);
-  if (k > kMaxK || k == 0) return {at::Tensor(), at::Tensor()};
+  if (k > kMaxK || logits.numel() == 0) return {at::Tensor(), at::Tensor()};  // ATen handles empty batches
   c10::cuda::CUDAGuard guard(logits.device());
   auto x = logits.movedim(dim, -1).contiguous();
   at::Tensor g;
@@ -203,7 +206,7 @@ std::tuple<at::Tensor, at::Tensor> gumbelSoftmaxForward(const at::Tensor& logits
 
 at::Tensor gumbelSoftmaxBackward(const at::Tensor& grad, const at::Tensor& ySoft, double tau, int64_t dim) {
   const int64_t k = ySoft.size(dim);
-  if (k > kMaxK || k == 0) return at::Tensor();
+  if (k > kMaxK || ySoft.numel() == 0) return at::Tensor();
   c10::cuda::CUDAGuard guard(ySoft.device());
   auto g = grad.to(ySoft.scalar_type()).movedim(dim, -1).contiguous();
   auto y = ySoft.movedim(dim, -1).contiguous();

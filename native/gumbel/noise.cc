@@ -7,6 +7,7 @@
 // seed's -log(-log(U + 1e-20) + 1e-20) is the same except at U = 0, and PyTorch's exponential-based
 // sampler could return inf (issues 22442, 22557, 101620, 41663). Half and bfloat16 noise is computed
 // in float32 and rounded once.
+#include <cmath>
 #include <limits>
 #include "gumbel.h"
 
@@ -16,6 +17,10 @@ at::ScalarType computeType(at::ScalarType t) { return t == at::kDouble ? at::kDo
 double tiny(at::ScalarType t) {
   return t == at::kDouble ? std::numeric_limits<double>::min() : static_cast<double>(std::numeric_limits<float>::min());
 }
+// The largest number below 1: U = 1 (given uniforms may hold it) would give -log(-log(1)) = inf.
+double belowOne(at::ScalarType t) {
+  return t == at::kDouble ? std::nextafter(1.0, 0.0) : static_cast<double>(std::nextafter(1.0f, 0.0f));
+}
 }  // namespace
 
 at::Tensor gumbelFromUniform(const at::Tensor& u, bool seedFormula, double eps) {
@@ -23,7 +28,7 @@ at::Tensor gumbelFromUniform(const at::Tensor& u, bool seedFormula, double eps) 
   auto ct = computeType(u.scalar_type());
   auto uc = u.to(ct);
   if (seedFormula) return (-(-(uc + eps).log() + eps).log()).to(u.scalar_type());
-  return (-(-uc.clamp(tiny(ct), 1.0).log()).log()).to(u.scalar_type());
+  return (-(-uc.clamp(tiny(ct), belowOne(ct)).log()).log()).to(u.scalar_type());
 }
 
 at::Tensor sampleGumbel(at::IntArrayRef shape, const at::TensorOptions& opts) {

@@ -13,10 +13,11 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-// Exact one-hot of the argmax along dim; ties go to the index PyTorch's max(dim) returns.
+// Exact one-hot of the argmax along dim; ties go to the index PyTorch's max(dim) returns. A NaN row
+// (a NaN logit, or all -inf) stays NaN, as PyTorch's y_hard - y_soft.detach() + y_soft does.
 at::Tensor oneHotOfMax(const at::Tensor& y, int64_t dim) {
-  auto index = std::get<1>(y.max(dim, /*keepdim=*/true));
-  return torch::zeros_like(y, at::MemoryFormat::Contiguous).scatter_(dim, index, 1.0);
+  auto [value, index] = y.max(dim, /*keepdim=*/true);
+  return torch::zeros_like(y, at::MemoryFormat::Contiguous).scatter_(dim, index, 1.0).add_(value.mul(0));
 }
 
 struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
@@ -59,7 +60,7 @@ struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
 
 at::Tensor gumbelSoftmax(const at::Tensor& logits, const at::Tensor& gumbels, double tau, bool hard, int64_t dim) {
   TORCH_CHECK(logits.is_floating_point(), "gumbelSoftmax: logits must be floating point, got ", logits.scalar_type());
-  TORCH_CHECK(logits.numel() > 0, "gumbelSoftmax: logits is empty");
+  if (cpuHalf(logits)) return gumbelSoftmax(logits.to(at::kFloat), gumbels.defined() ? gumbels.to(at::kFloat) : gumbels, tau, hard, dim).to(at::kHalf);
   TORCH_CHECK(tau > 0 && std::isfinite(tau), "gumbelSoftmax: tau must be a finite number > 0, got ", tau);
   if (gumbels.defined()) {
     TORCH_CHECK(gumbels.sizes() == logits.sizes(), "gumbelSoftmax: noise shape ", gumbels.sizes(), " does not match logits ", logits.sizes());
@@ -72,11 +73,13 @@ at::Tensor gumbelSoftmax(const at::Tensor& logits, const at::Tensor& gumbels, do
 
 at::Tensor oneHotCategorical(const at::Tensor& logits, int64_t dim, bool multinomial) {
   TORCH_CHECK(logits.is_floating_point(), "oneHotCategorical: logits must be floating point, got ", logits.scalar_type());
-  TORCH_CHECK(logits.numel() > 0, "oneHotCategorical: logits is empty");
+  if (cpuHalf(logits)) return oneHotCategorical(logits.to(at::kFloat), dim, multinomial).to(at::kHalf);
   dim = c10::maybe_wrap_dim(dim, logits.dim());
   torch::NoGradGuard noGrad;
   auto l = logits.movedim(dim, -1);
   int64_t k = l.size(-1);
+  TORCH_CHECK(k > 0, "oneHotCategorical: dim ", dim, " has no categories (size 0)");
+  if (l.numel() == 0) return torch::zeros_like(logits);  // an empty batch
   at::Tensor index;
   if (multinomial) {
     // As torch.distributions.OneHotCategorical(logits=...).sample(): normalised logits, softmax,
@@ -96,7 +99,10 @@ at::Tensor oneHotCategorical(const at::Tensor& logits, int64_t dim, bool multino
     // Gumbel-max: argmax(logits + g) is an exact draw from Categorical(softmax(logits)).
     index = (l + sampleGumbel(l.sizes(), l.options())).argmax(-1);
   }
-  return torch::one_hot(index, k).to(logits.scalar_type()).movedim(-1, dim);
+  // A row with no valid distribution (a NaN, all -inf, or +inf) comes out NaN, as the hard
+  // Gumbel-Softmax does: never a clean-looking one-hot. amax * 0 is 0 for every other row.
+  auto invalidRows = l.amax(-1, /*keepdim=*/true).mul(0);
+  return torch::one_hot(index, k).to(logits.scalar_type()).add_(invalidRows).movedim(-1, dim);
 }
 
 }  // namespace gt::gumbel

@@ -1,0 +1,273 @@
+#!/usr/bin/env node
+// Misuse harness: tries many ways a PyTorch user (or a careless one) can misuse the API and counts what
+// happens: a clean error (TypeError/RangeError/Error naming the problem, no C++ backtrace), a correct
+// result (what PyTorch gives), a crash (the process died), or a silently wrong result.
+// Cases run in child processes, so a crash is counted and the run goes on.
+//   node bench/misuse.js            (needs dist/: npx tsc -p tsconfig.json)
+//   node bench/misuse.js --verbose  (lists every case that was not a clean error or a correct result)
+'use strict';
+const { fork, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+// GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
+const UNDER_TEST = process.env.GT_UNDER_TEST ? path.resolve(process.env.GT_UNDER_TEST) : ROOT;
+
+// ---- the cases: { name, run(torch) -> value, expect: 'error' | (value, torch) => boolean }
+// `expect: 'error'` means only an error is right; a predicate judges a returned value (false = silently wrong).
+function buildCases() {
+  const cases = [];
+  const add = (name, run, expect) => cases.push({ name, run, expect });
+  const error = 'error';
+  const same = (a, b) => a.shape.join() === b.shape.join() && a.sub(b).abs().max().item() === 0;
+  const nanRows = (y, rows) => rows.every(([r, want]) => y.select(0, r).isnan().all().item() === want);
+
+  // 1. Options objects: wrong keys (snake_case, PyTorch's names, typos) and non-objects everywhere.
+  const calls = {
+    gumbelSoftmax: [['tau', 'hard', 'dim', 'noise'], (t, o) => t.gumbelSoftmax(t.randn([2, 3]), o)],
+    relaxedBernoulli: [['tau', 'hard', 'noise'], (t, o) => t.relaxedBernoulli(t.randn([2, 3]), o)],
+    oneHotCategorical: [['dim', 'method'], (t, o) => t.oneHotCategorical(t.randn([2, 3]), o)],
+    gumbelFromUniform: [['formula', 'eps'], (t, o) => t.gumbelFromUniform(t.rand([3]), o)],
+    sampleGumbel: [['dtype', 'device'], (t, o) => t.sampleGumbel([3], o)],
+    zeros: [['dtype', 'device', 'requiresGrad'], (t, o) => t.zeros([2], o)],
+    rand: [['dtype', 'device', 'requiresGrad'], (t, o) => t.rand([2], o)],
+    tensor: [['dtype', 'device', 'requiresGrad'], (t, o) => t.tensor([1, 2], o)],
+    full: [['dtype', 'device', 'requiresGrad'], (t, o) => t.full([2], 3, o)],
+    Adam: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'fused'], (t, o) => new t.optim.Adam([t.zeros([1]).requiresGrad_()], o)],
+    Linear: [['bias', 'dtype', 'device'], (t, o) => new t.nn.Linear(2, 2, o)],
+    DataLoader: [['batchSize', 'shuffle', 'dropLast'], (t, o) => new t.data.DataLoader(t.zeros([4, 2]), o)],
+    CategoricalVAE: [['latents', 'categories', 'reluLogits'], (t, o) => new t.CategoricalVAE(o)],
+    TemperatureSchedule: [['tau0', 'rate', 'every', 'tauMin'], (t, o) => new t.TemperatureSchedule(o)],
+    loadImages: [['dir', 'device', 'limit', 'size'], (t, o) => t.data.loadImages('t10k', o)],
+    to: [['dtype', 'device', 'nonBlocking'], (t, o) => t.zeros([2]).to(o)],
+    sum: [['dtype'], (t, o) => t.zeros([2]).sum(undefined, false, o)],
+    backward: [['retainGraph'], (t, o) => t.zeros([2]).requiresGrad_().sum().backward(undefined, o)],
+    binaryCrossEntropy: [['weight', 'reduction'], (t, o) => t.binaryCrossEntropy(t.rand([2]), t.rand([2]), o)],
+    addmm: [['beta', 'alpha'], (t, o) => t.addmm(t.zeros([2, 2]), t.zeros([2, 2]), t.zeros([2, 2]), o)],
+  };
+  const snake = (k) => k.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+  const wrongKeys = (keys) => [...new Set([
+    ...keys.map(snake).filter((k) => !keys.includes(k)),
+    ...keys.map((k) => k.slice(0, -1)), ...keys.map((k) => k + 's'), ...keys.map((k) => k.toUpperCase()),
+    'temperature', 'requires_grad', 'keepdim', 'device_id', 'foo',
+  ])].filter((k) => !keys.includes(k));
+  for (const [fn, [keys, call]] of Object.entries(calls)) {
+    for (const k of wrongKeys(keys)) add(`${fn}({ ${k} })`, (t) => call(t, { [k]: 1 }), error);
+    for (const bad of [0.5, 'x', [1], true, null]) add(`${fn}(${JSON.stringify(bad)} as options)`, (t) => call(t, bad), fn === 'gumbelSoftmax' || fn === 'relaxedBernoulli' ? (bad === 0.5 ? () => true : error) : error);
+  }
+
+  // 2. PyTorch's positional temperature gives the same sample as { tau }.
+  for (const tau of [0.1, 0.5, 2, 10]) {
+    for (const hard of [undefined, true, false]) {
+      add(`gumbelSoftmax(l, ${tau}${hard === undefined ? '' : ', ' + hard})`, (t) => {
+        const l = t.randn([3, 5]);
+        t.manualSeed(9);
+        const a = hard === undefined ? t.gumbelSoftmax(l, tau) : t.gumbelSoftmax(l, tau, hard);
+        t.manualSeed(9);
+        return same(a, t.gumbelSoftmax(l, { tau, hard: hard ?? false }));
+      }, (ok) => ok === true);
+    }
+  }
+  for (const bad of [0, -1, NaN, Infinity]) add(`gumbelSoftmax(l, ${bad})`, (t) => t.gumbelSoftmax(t.randn([2, 3]), bad), error);
+
+  // 3. Invalid rows in samplers: NaN out (PyTorch's hard gumbel_softmax) or an error, never a one-hot.
+  const bads = { nan: [NaN, 1, 2], allNegInf: [-Infinity, -Infinity, -Infinity], posInf: [Infinity, 0, 1] };
+  for (const [what, row] of Object.entries(bads)) {
+    const mk = (t, dtype) => t.tensor([[0, 1, 2], row], { dtype });
+    for (const dtype of ['float32', 'float64', 'float16', 'bfloat16']) {
+      add(`gumbelSoftmax hard, ${what} row, ${dtype}`, (t) => mk(t, dtype) && t.gumbelSoftmax(mk(t, dtype), { hard: true }), (y) => nanRows(y, [[0, false], [1, true]]));
+      add(`gumbelSoftmax soft, ${what} row, ${dtype}`, (t) => t.gumbelSoftmax(mk(t, dtype), { tau: 0.5 }), (y) => nanRows(y, [[0, false], [1, true]]));
+      add(`oneHotCategorical, ${what} row, ${dtype}`, (t) => t.oneHotCategorical(mk(t, dtype)), (y) => nanRows(y, [[0, false], [1, true]]));
+      add(`oneHotCategorical multinomial, ${what} row, ${dtype}`, (t) => t.oneHotCategorical(mk(t, dtype), { method: 'multinomial' }), (y) => nanRows(y, [[0, false], [1, true]]));
+      add(`oneHotCategorical dim 0, ${what} row, ${dtype}`, (t) => t.oneHotCategorical(mk(t, dtype).t(), { dim: 0 }).t(), (y) => nanRows(y, [[0, false], [1, true]]));
+    }
+    add(`relaxedBernoulli hard, ${what}`, (t) => t.relaxedBernoulli(t.tensor(row), { hard: true }), (y) => Number.isNaN(y.toArray()[0]) || what !== 'nan');
+  }
+
+  // 4. Empty batches and empty category dims in every Gumbel op.
+  for (const shape of [[0, 10], [0], [2, 0, 3], [0, 1]]) {
+    const s = JSON.stringify(shape);
+    const sameShape = (y) => y.shape.join() === shape.join();
+    add(`gumbelSoftmax ${s}`, (t) => t.gumbelSoftmax(t.zeros(shape)), sameShape);
+    add(`gumbelSoftmax hard ${s}`, (t) => t.gumbelSoftmax(t.zeros(shape), { hard: true }), sameShape);
+    add(`oneHotCategorical ${s}`, (t) => t.oneHotCategorical(t.zeros(shape)), sameShape);
+    add(`relaxedBernoulli ${s}`, (t) => t.relaxedBernoulli(t.zeros(shape)), sameShape);
+    add(`sampleGumbel ${s}`, (t) => t.sampleGumbel(shape), sameShape);
+    add(`gumbelFromUniform ${s}`, (t) => t.gumbelFromUniform(t.zeros(shape)), sameShape);
+  }
+  add('gumbelSoftmax hard [3, 0]', (t) => t.gumbelSoftmax(t.zeros([3, 0]), { hard: true }), error);
+  add('oneHotCategorical [3, 0]', (t) => t.oneHotCategorical(t.zeros([3, 0])), error);
+
+  // 5. Dtypes: half/bfloat16 work on CPU, integers are TypeErrors.
+  for (const dtype of ['float16', 'bfloat16', 'float64']) {
+    add(`gumbelSoftmax ${dtype}`, (t) => t.gumbelSoftmax(t.randn([3, 4], { dtype })), (y) => y.dtype === dtype && y.isfinite().all().item());
+    add(`gumbelSoftmax backward ${dtype}`, (t) => { const l = t.randn([3, 4], { dtype }).requiresGrad_(); t.gumbelSoftmax(l).sum().backward(); return l.grad; }, (g) => g.dtype === dtype);
+    add(`oneHotCategorical ${dtype}`, (t) => t.oneHotCategorical(t.randn([3, 4], { dtype })), (y) => y.dtype === dtype && y.sum(-1).eq(1).all().item());
+    add(`relaxedBernoulli ${dtype}`, (t) => t.relaxedBernoulli(t.randn([3, 4], { dtype })), (y) => y.dtype === dtype);
+    add(`logProb.relaxedBernoulli ${dtype}`, (t) => t.logProb.relaxedBernoulli(t.randn([3], { dtype }), 0.5, t.full([3], 0.5, { dtype })), (y) => y.isfinite().all().item());
+  }
+  for (const dtype of ['int64', 'int32', 'uint8', 'bool']) {
+    add(`gumbelSoftmax ${dtype}`, (t) => t.gumbelSoftmax(t.zeros([3, 4], { dtype })), error);
+    add(`oneHotCategorical ${dtype}`, (t) => t.oneHotCategorical(t.zeros([3, 4], { dtype })), error);
+    add(`sampleGumbel ${dtype}`, (t) => t.sampleGumbel([3], { dtype }), error);
+  }
+
+  // 6. Modules: fields register as PyTorch's __setattr__ does.
+  const modules = {
+    field: [(t) => class extends t.nn.Module { constructor() { super(); this.fc = new t.nn.Linear(2, 3); } }, 2],
+    classField: [(t) => class extends t.nn.Module { fc = new t.nn.Linear(2, 3); fc2 = new t.nn.Linear(3, 1, { bias: false }); }, 3],
+    array: [(t) => class extends t.nn.Module { layers = [new t.nn.Linear(2, 2), new t.nn.Linear(2, 2)]; }, 4],
+    moduleList: [(t) => class extends t.nn.Module { layers = new t.nn.ModuleList([new t.nn.Linear(2, 2)]); }, 2],
+    parameter: [(t) => class extends t.nn.Module { w = t.nn.Parameter(t.randn([3])); }, 1],
+    nested: [(t) => class extends t.nn.Module { inner = new (class extends t.nn.Module { fc = new t.nn.Linear(2, 2); })(); }, 2],
+    shared: [(t) => class extends t.nn.Module { a = new t.nn.Linear(2, 2); b = this.a; }, 2],
+    plainTensor: [(t) => class extends t.nn.Module { buf = t.ones([2]); }, 0],
+  };
+  for (const [name, [mk, n]] of Object.entries(modules)) add(`Module with ${name}`, (t) => new (mk(t))().parameters().length, (k) => k === n);
+  add('optimizer before model.to(): same parameter objects', (t) => { const m = new t.nn.Linear(2, 2); const ps = m.parameters(); m.to('cpu'); return m.parameters().every((p, i) => p === ps[i]); }, (ok) => ok === true);
+
+  // 7. Missing checks.
+  for (const [what, g] of Object.entries({ shape: (t) => t.zeros([3, 2]), flat: (t) => t.zeros([6]), dtype: (t) => t.zeros([2, 3], { dtype: 'float64' }), int: (t) => t.zeros([2, 3], { dtype: 'int64' }), scalar: (t) => t.zeros([]) }))
+    add(`grad setter, wrong ${what}`, (t) => { const p = t.zeros([2, 3]).requiresGrad_(); p.grad = g(t); return p.grad; }, error);
+  for (const u of [1, 0, 1.5, -1, 1e-45])
+    for (const dtype of ['float32', 'float64', 'float16', 'bfloat16'])
+      add(`gumbelFromUniform(${u}) safe ${dtype}`, (t) => t.gumbelFromUniform(t.full([2], u, { dtype })), (g) => g.isfinite().all().item() || u < 0);
+  for (const v of [2n ** 70n, -(2n ** 64n), 2n ** 63n]) {
+    add(`scalarTensor(${v}n)`, (t) => t.scalarTensor(v), error);
+    add(`full([1], ${v}n)`, (t) => t.full([1], v), error);
+    add(`add(${v}n)`, (t) => t.zeros([1]).add(v), error);
+  }
+  add('scalarTensor(2n ** 62n) int64', (t) => t.scalarTensor(2n ** 62n, { dtype: 'int64' }).data()[0], (v) => v === 2n ** 62n);
+  for (const v of [1.5, -0.1, NaN, 2])
+    add(`logProb.relaxedBernoulli value ${v}`, (t) => t.logProb.relaxedBernoulli(t.zeros([2]), 0.5, t.tensor([0.5, v])), error);
+  for (const v of [[0.5, 0.6, 0], [1.5, -0.5, 0], [NaN, 0.5, 0.5]])
+    add(`logProb.relaxedOneHotCategorical value ${JSON.stringify(v)}`, (t) => t.logProb.relaxedOneHotCategorical(t.zeros([3]), 0.5, t.tensor(v)), error);
+
+  // 8. Type promotion with number operands: every case PyTorch computed (fixture).
+  const promo = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'promotion.json'), 'utf8')).cases;
+  const binary = { add: (x, s) => x.add(s), sub: (x, s) => x.sub(s), mul: (x, s) => x.mul(s), div: (x, s) => x.div(s), rsub: (x, s) => x.rsub(s), pow: (x, s) => x.pow(s), eq: (x, s) => x.eq(s), lt: (x, s) => x.lt(s), ge: (x, s) => x.ge(s), add_: (x, s) => x.add_(s), mul_: (x, s) => x.mul_(s) };
+  promo.forEach((c, i) => {
+    const cond = (t) => t.tensor([true, false, true]);
+    const run = (t) => {
+      if (c.op === 'whereNumbers') return t.where(cond(t), c.scalar[0], c.scalar[1]);
+      const x = t.tensor(c.input, { dtype: c.dtype });
+      if (c.op === 'whereOther') return t.where(cond(t), x, c.scalar);
+      if (c.op === 'whereInput') return t.where(cond(t), c.scalar, x);
+      return binary[c.op](x, c.scalar);
+    };
+    const want = c.out;
+    add(`promotion #${i} ${c.dtype} ${c.op} ${c.scalar}`, run, c.error ? error : (y) => {
+      if (y.dtype !== want.dtype) return false;
+      const got = Array.from(y.data(), (v) => (y.dtype === 'bool' ? v !== 0 : Number(v)));
+      return want.values.every((w, k) => {
+        const e = typeof w === 'string' ? Number(w.replace('inf', 'Infinity')) : w;
+        return got[k] === e || Math.abs(got[k] - e) <= 1e-6 * Math.abs(e);
+      });
+    });
+  });
+
+  // 9. Printing.
+  for (const shape of [[2 ** 31, 0], [0, 2 ** 40], [0], [3, 0, 2 ** 33]]) {
+    add(`print zeros(${JSON.stringify(shape)})`, (t) => String(t.zeros(shape)), (s) => s === (shape.length === 1 ? 'tensor([])' : `tensor([], size=(${shape.join(', ')}))`));
+  }
+
+  // 10. Data inputs and resume: files that are not what training needs give errors naming the file.
+  const idx = (dir, split, n, rows, cols) => {
+    const head = Buffer.alloc(16);
+    head.writeUInt32BE(0x803, 0); head.writeUInt32BE(n, 4); head.writeUInt32BE(rows, 8); head.writeUInt32BE(cols, 12);
+    fs.writeFileSync(path.join(dir, `${split}-images-idx3-ubyte`), Buffer.concat([head, Buffer.alloc(n * rows * cols, 7)]));
+  };
+  const dataDir = (n, rows, cols) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-misuse-')); idx(d, 'train', n, rows, cols); idx(d, 't10k', Math.max(n, 1), rows, cols); return d; };
+  for (const [what, n, r, c] of [['0 images', 0, 28, 28], ['32x32', 4, 32, 32], ['1x784', 4, 1, 784], ['28x27', 4, 28, 27]])
+    add(`loadImages: ${what}`, (t) => t.data.loadImages('train', { dir: dataDir(n, r, c) }), 'fileError');
+  return cases;
+}
+
+// ---- resume cases through the CLI (each its own process anyway)
+function resumeCases() {
+  const cli = path.join(UNDER_TEST, 'dist', 'cli', 'main.js');
+  const base = ['train', '--epochs', '1', '--limit', '200', '--batch-size', '100', '--device', 'cpu', '--log-every', '1'];
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-misuse-resume-'));
+  const first = spawnSync(process.execPath, [cli, ...base, '--out', out], { encoding: 'utf8' });
+  if (first.status !== 0) throw new Error(`first training run failed: ${first.stderr}`);
+  const again = (extra) => spawnSync(process.execPath, [cli, ...base.filter((a, i) => !extra.includes(a) && !extra.includes(base[i - 1])), ...extra, '--epochs', '2', '--out', out, '--resume'], { encoding: 'utf8' });
+  const results = [];
+  for (const extra of [['--batch-size', '50'], ['--limit', '300'], ['--latents', '20'], ['--categories', '5'], ['--no-relu-logits'], ['--seed', '4']]) {
+    const r = again(extra);
+    results.push({ name: `--resume with ${extra.join(' ')}`, outcome: r.status === 1 && /cannot resume .*settings change the model or the data order/.test(r.stderr) ? 'clean error' : r.status === null ? 'crash' : 'silently wrong', detail: r.stderr.slice(0, 200) });
+  }
+  const lr = again(['--lr', '0.0005']);
+  results.push({ name: '--resume with --lr 0.0005', outcome: lr.status === 0 && /changed on resume.*lr 0\.001 -> 0\.0005/.test(lr.stdout) ? 'correct result' : 'silently wrong', detail: lr.stdout.slice(-300) + lr.stderr });
+  const none = spawnSync(process.execPath, [cli, ...base, '--out', fs.mkdtempSync(path.join(os.tmpdir(), 'gt-misuse-none-')), '--resume'], { encoding: 'utf8' });
+  results.push({ name: '--resume without a checkpoint', outcome: none.status === 1 && /nothing to resume/.test(none.stderr) ? 'clean error' : 'silently wrong', detail: none.stderr });
+  return results;
+}
+
+// ---- child: runs cases by index, reports each before the next
+function child() {
+  const torch = require(path.join(UNDER_TEST, 'dist'));
+  const cases = buildCases();
+  process.on('message', (i) => {
+    const c = cases[i];
+    let outcome;
+    let detail = '';
+    try {
+      const v = torch.scope(() => {
+        const r = c.run(torch);
+        return c.expect === 'error' || c.expect === 'fileError' ? { returned: true } : { ok: c.expect(r, torch) };
+      });
+      outcome = v.returned ? 'silently wrong' : v.ok ? 'correct result' : 'silently wrong';
+      if (v.returned) detail = 'returned a value where PyTorch errors';
+    } catch (e) {
+      const clean = ['Error', 'TypeError', 'RangeError'].includes(e && e.name) && e.message && !/Exception raised from|frame #\d/.test(e.message);
+      const fileNamed = c.expect !== 'fileError' || /gt-misuse-.*idx3-ubyte/.test(e.message);
+      outcome = clean && fileNamed ? 'clean error' : 'unclear error';
+      detail = `${e && e.name}: ${String(e && e.message).slice(0, 160)}`;
+      if (clean && c.expect !== 'error' && c.expect !== 'fileError') outcome = 'clean error'; // an error is never silent
+    }
+    process.send({ i, outcome, detail });
+  });
+  process.send({ ready: cases.length });
+}
+
+async function parent() {
+  const verbose = process.argv.includes('--verbose');
+  const names = buildCases().map((c) => c.name);
+  const results = new Array(names.length);
+  let next = 0;
+  while (next < names.length) {
+    await new Promise((resolve) => {
+      const p = fork(__filename, ['--child'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+      let inFlight = -1;
+      p.stderr.on('data', () => undefined);
+      const sendNext = () => {
+        if (next >= names.length) return p.kill();
+        inFlight = next++;
+        p.send(inFlight);
+      };
+      p.on('message', (m) => {
+        if (m.ready !== undefined) return sendNext();
+        results[m.i] = m;
+        inFlight = -1;
+        sendNext();
+      });
+      p.on('exit', (code, signal) => {
+        if (inFlight >= 0) results[inFlight] = { i: inFlight, outcome: 'crash', detail: `exit ${code} ${signal ?? ''}` };
+        resolve();
+      });
+    });
+  }
+  const all = results.map((r, i) => ({ name: names[i], ...r }));
+  if (!process.argv.includes('--no-cli')) all.push(...resumeCases());
+  const count = (o) => all.filter((r) => r.outcome === o).length;
+  const table = { tried: all.length, 'clean error': count('clean error'), 'correct result (as PyTorch)': count('correct result'), crash: count('crash'), 'silently wrong': count('silently wrong'), 'unclear error': count('unclear error') };
+  for (const r of all) if (verbose || ['crash', 'silently wrong', 'unclear error'].includes(r.outcome)) console.log(`${r.outcome.padEnd(16)} ${r.name}  ${r.detail ?? ''}`);
+  console.log(`\nmisuse harness: ${UNDER_TEST} on ${os.cpus()[0].model}, node ${process.version}`);
+  console.table(table);
+  process.exitCode = table.crash + table['silently wrong'] + table['unclear error'] === 0 ? 0 : 1;
+}
+
+if (process.argv.includes('--child')) child();
+else parent();
