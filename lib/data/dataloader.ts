@@ -27,7 +27,7 @@ export class DataLoader {
   readonly sampler?: Sampler;
 
   constructor(data: Tensor, opts: DataLoaderOptions = {}) {
-    checkOptions(opts, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast']);
+    checkOptions(opts, 'DataLoader options', ['batchSize', 'shuffle', 'dropLast', 'sampler']);
     this.data = checkTensor(data, 'data');
     if (this.data.ndim === 0) throw new RangeError('data must have a first (sample) dimension, got a 0-d tensor');
     this.batchSize = checkInt(opts.batchSize ?? 1, 'batchSize', 1);
