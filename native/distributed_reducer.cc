@@ -158,7 +158,7 @@ class ReducerWrap : public Napi::ObjectWrap<ReducerWrap> {
   }
   // new NativeReducer(params, firstBucketBytes, bucketBytes)
   explicit ReducerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ReducerWrap>(info) {
-    guard(info.Env(), [&]() -> Napi::Value {
+    guard(info.Env(), "Reducer", [&]() -> Napi::Value {
       Args a(info);
       dist::worldSize();  // throws unless a process group is initialised
       reducer_ = std::make_shared<Reducer>(a.tensors(0), a.i64(1), a.i64(2));
@@ -172,21 +172,21 @@ class ReducerWrap : public Napi::ObjectWrap<ReducerWrap> {
 
  private:
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Reducer.dispose", [&]() -> Napi::Value {
       if (reducer_) reducer_->detach();
       reducer_.reset();
       return info.Env().Undefined();
     });
   }
   Napi::Value SetSync(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value {
+    return guard(info.Env(), "Reducer.setSync", [&]() -> Napi::Value {
       Args a(info);
       if (reducer_) reducer_->setSync(a.flag(0));
       return info.Env().Undefined();
     });
   }
   Napi::Value BucketCount(const Napi::CallbackInfo& info) {
-    return guard(info.Env(), [&]() -> Napi::Value { return toJs(info.Env(), reducer_ ? reducer_->bucketCount() : int64_t(0)); });
+    return guard(info.Env(), "Reducer.bucketCount", [&]() -> Napi::Value { return toJs(info.Env(), reducer_ ? reducer_->bucketCount() : int64_t(0)); });
   }
   std::shared_ptr<Reducer> reducer_;
 };
