@@ -9,17 +9,10 @@ import * as path from 'node:path';
 import * as torch from '../../lib';
 import { SEED_DEFAULTS } from '../../lib/train/config';
 import { Trainer } from '../../lib/train/trainer';
-import { requireDist, root } from './ranks';
+import { cleanEnv, describeGloo, requireDist, root } from './ranks';
 
 const cli = path.join(root, 'dist', 'cli', 'main.js');
-const gloo = torch.distributed.availableBackends().gloo;
-const describeGloo = gloo ? describe : (n: string, f: () => void) => describe.skip(`${n} [skipped: built without gloo; apt-get install libgloo-dev and rebuild]`, f);
 const tmpdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'gt-dfail-'));
-const cleanEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
-  return env;
-};
 const run = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, env: cleanEnv(), timeout: 180_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
