@@ -238,8 +238,25 @@ c10::intrusive_ptr<BackendBase> makeBackend(const Config& c, const c10::intrusiv
   throw std::runtime_error("initProcessGroup: backend '" + c.backend + "' is not in this build");
 }
 
-void destroy(const char* note) {
+// A store closing while a client's request is in flight aborts that client's process inside
+// LibTorch's store code (a thread of its own throws). So a rank above 0 that will re-initialise
+// waits, idle, until rank 0 has closed this group's store (bounded: rank 0 may go on working).
+constexpr Ms kLinger{5000};
+void awaitStoreClosed(c10d::Store& s, Ms upTo) {
+  try {
+    s.wait({key("never", 0)}, upTo);
+  } catch (...) {
+    // closed (what we wait for) or timed out
+  }
+  // Our connection closes slightly before rank 0's listening socket: a connection made in between
+  // is reset, and that too aborts inside LibTorch's client.
+  std::this_thread::sleep_for(Ms(250));
+}
+
+// `linger`: the process may re-initialise (destroyProcessGroup), not exiting.
+void destroy(const char* note, bool linger) {
   if (!group) return;
+  const bool healthy = group->broken.empty();
   try {
     group->store->set(key("note", group->cfg.rank), bytes(note));
   } catch (...) {
@@ -247,6 +264,7 @@ void destroy(const char* note) {
   }
   group->heartbeat.reset();
   group->backend.reset();
+  if (linger && healthy && group->cfg.rank != 0) awaitStoreClosed(*group->store, kLinger);
   group->store.reset();
   group.reset();
 }
@@ -340,6 +358,7 @@ c10::intrusive_ptr<c10d::Store> rendezvous(Config c) {
       return tcp;
     } catch (const StaleStore& e) {
       stale = e.what();
+      awaitStoreClosed(*tcp, std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()));
     } catch (const c10::Error& e) {
       if (c.rank == 0) throw;
       stale = e.what_without_backtrace();  // the store went away while joining
@@ -463,7 +482,7 @@ void initDistributed(Napi::Env env, Napi::Object x) {
     g->heartbeat = std::make_unique<Heartbeat>(c);
     group = std::move(g);
   });
-  GT_DEF(x, "distDestroy", { (void)a; dist::destroy("left the group (destroyProcessGroup)"); });
+  GT_DEF(x, "distDestroy", { (void)a; dist::destroy("left the group (destroyProcessGroup)", /*linger=*/true); });
   GT_DEF(x, "distIsInitialized", { (void)a; return static_cast<bool>(dist::group); });
   GT_DEF(x, "distRank", { (void)a; return static_cast<int64_t>(dist::rank()); });
   GT_DEF(x, "distWorldSize", { (void)a; return static_cast<int64_t>(dist::worldSize()); });
@@ -519,7 +538,7 @@ void initDistributed(Napi::Env env, Napi::Object x) {
   // Only the environment that made the group closes it: a worker thread that loaded the addon and
   // ends must not take the main thread's group with it.
   env.AddCleanupHook([e = napi_env(env)] {
-    if (dist::group && dist::group->owner == e) dist::destroy("exited");
+    if (dist::group && dist::group->owner == e) dist::destroy("exited", /*linger=*/false);
   });
 #endif
   // torch.randperm(n, generator=torch.Generator().manual_seed(seed)): DistributedSampler's shuffle.
