@@ -34,6 +34,8 @@ void trackFree(napi_env env, int64_t bytes) noexcept {
   if (bytes) napi_adjust_external_memory(env, -bytes, &ignored);
 }
 
+void initCpuAllocator();  // allocator.cc
+
 void initAllocator() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -41,6 +43,7 @@ void initAllocator() {
     // even where many threads spread allocations over arenas) but measured 4x slower VAE steps, so
     // it is not the default; dispose() releasing the wrapper at once is what keeps loops flat.
     if (const char* t = std::getenv("GT_MMAP_THRESHOLD")) mallopt(M_MMAP_THRESHOLD, std::atoi(t));
+    initCpuAllocator();
   });
 }
 
@@ -53,6 +56,23 @@ void initMemory(Napi::Env env, Napi::Object x) {
 #ifdef GT_WITH_CUDA
     o.Set("cuda", cudaMemoryStats(a.env()));
 #endif
+    return Napi::Value(o);
+  });
+  GT_DEF(x, "mallocInfo", {
+    struct mallinfo2 m = mallinfo2();
+    auto o = Napi::Object::New(a.env());
+    o.Set("arena", static_cast<double>(m.arena));
+    o.Set("mmapped", static_cast<double>(m.hblkhd));
+    o.Set("mmapCount", static_cast<double>(m.hblks));
+    o.Set("inUse", static_cast<double>(m.uordblks));
+    o.Set("free", static_cast<double>(m.fordblks));
+    o.Set("topFree", static_cast<double>(m.keepcost));
+    char* buf = nullptr; size_t len = 0;
+    FILE* f = open_memstream(&buf, &len);
+    malloc_info(0, f);
+    fclose(f);
+    o.Set("xml", std::string(buf, len));
+    free(buf);
     return Napi::Value(o);
   });
 }
