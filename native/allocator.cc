@@ -1,21 +1,21 @@
 // The CPU allocator LibTorch uses for tensor data (registered with c10::SetCPUAllocator).
 //
-// Why: LibTorch's default takes every block from posix_memalign(64, n). glibc (before 2.38) serves
-// that by carving a chunk of n + 64 + 32 bytes and giving the slack back; when the block is freed,
-// the chunk left in the bins is exactly n bytes, too small for the next memalign of the same n.
-// Unless its neighbours happen to be free, every step takes fresh heap: a synchronous loop of
-// 300 KB tensors grew the main arena by ~300 KB per step while the free bins held ~680 MB of
-// tensor-sized chunks (measured with mallinfo2/malloc_info).
+// Why: LibTorch's default takes every block from posix_memalign(64, n). glibc before 2.38 serves
+// that by carving a chunk of n + 64 + 32 bytes and giving the slack back; once the block is freed,
+// the chunk left in the bins is exactly n bytes, too small for the next memalign of the same n, and
+// the slack is soon taken by small allocations, so the chunk cannot coalesce. Every step then takes
+// fresh heap: a synchronous loop of 300 KB tensors grew glibc's main arena by ~300 KB per step
+// while its bins held ~680 MB of free tensor-sized chunks (measured with mallinfo2/malloc_info).
 //
 // Here a block is malloc(n + 64), aligned by hand, so a freed chunk fits the next request of the
-// same size exactly. Blocks from 64 KiB up are also cached by size (bounded), so a training loop
-// that allocates the same shapes every step reuses the same memory whatever thread frees it and
-// whatever small allocations land in between.
+// same size exactly. Blocks from 64 KiB up are also cached by size (bounded), so a loop that
+// allocates the same shapes every step reuses the same memory, whichever thread frees it and
+// whatever small allocations land in between, and skips the page faults of fresh memory.
 //
-// GT_CPU_ALLOCATOR=libtorch keeps LibTorch's own allocator; GT_CPU_CACHE_MB bounds the cache.
+// GT_CPU_ALLOCATOR=libtorch (or =malloc: no cache) at startup, or setCpuAllocator(), switch it;
+// GT_CPU_CACHE_MB bounds the cache (MiB, default 1024); emptyCpuCache() hands it back to malloc.
 #include <c10/core/CPUAllocator.h>
 #include <malloc.h>
-#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -28,20 +28,20 @@
 namespace gt {
 namespace {
 
-constexpr size_t kAlign = 64;        // what LibTorch's allocator guarantees (c10::gAlignment)
-constexpr size_t kMinCached = 65536;  // smaller blocks come from malloc's own bins and tcache
+constexpr size_t kAlign = 64;         // what LibTorch's allocator guarantees (c10::gAlignment)
+constexpr size_t kMinCached = 65536;  // smaller blocks are left to malloc's own bins and tcache
 
 // Kept in the 16 bytes just below every block's data.
 struct Header {
   void* raw;    // what malloc returned
-  size_t size;  // the size class the block was made for (0: never cached)
+  size_t size;  // the size class the block was made for; 0: never cached
 };
 
 struct Cache {
   std::mutex mutex;
   std::unordered_map<size_t, std::vector<void*>> free;  // size class -> blocks ready for reuse
   size_t cachedBytes = 0;
-  size_t limitBytes = 0;
+  size_t limitBytes = size_t(1024) << 20;
   bool enabled = false;
 };
 
@@ -53,13 +53,11 @@ Cache& cache() {
 
 Header* headerOf(void* p) { return static_cast<Header*>(p) - 1; }
 
-size_t sizeClass(size_t n) { return (n + kAlign - 1) & ~(kAlign - 1); }
-
 void* newBlock(size_t n, size_t cls) {
-  // malloc's chunks are 16-aligned, so the header plus alignment padding fit in kAlign extra bytes.
+  // malloc's chunks are 16-aligned, so the header and the alignment padding fit in kAlign extra bytes.
   void* raw = std::malloc(n + kAlign);
   if (!raw) return nullptr;
-  auto addr = (reinterpret_cast<uintptr_t>(raw) + sizeof(Header) + kAlign - 1) & ~(uintptr_t)(kAlign - 1);
+  auto addr = (reinterpret_cast<uintptr_t>(raw) + sizeof(Header) + kAlign - 1) & ~uintptr_t(kAlign - 1);
   void* p = reinterpret_cast<void*>(addr);
   *headerOf(p) = Header{raw, cls};
   return p;
@@ -95,17 +93,17 @@ void* takeCached(size_t cls) {
 c10::DataPtr allocateBlock(size_t n) {
   TORCH_CHECK(static_cast<ptrdiff_t>(n) >= 0, "CPU allocator: called with a negative size (", n, " bytes)");
   if (n == 0) return {nullptr, nullptr, &deleteBlock, at::Device(at::kCPU)};
-  size_t cls = n >= kMinCached ? sizeClass(n) : 0;
+  size_t cls = n >= kMinCached ? (n + kAlign - 1) & ~(kAlign - 1) : 0;
   void* p = cls ? takeCached(cls) : nullptr;
   if (!p) p = newBlock(cls ? cls : n, cls);
   TORCH_CHECK(p, "CPU allocator: not enough memory: you tried to allocate ", n, " bytes");
   return {p, p, &deleteBlock, at::Device(at::kCPU)};
 }
 
-// Allocator::allocate lost its const in LibTorch 2.x, which also added copy_data.
+// LibTorch 2.x dropped the const of Allocator::allocate and added copy_data (pure virtual); the
+// class matching the headers is picked here, so neither version needs a version number.
 constexpr bool kConstAllocate =
     std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>;
-
 template <typename Base>
 struct ConstAllocator : Base {
   c10::DataPtr allocate(size_t n) const override { return allocateBlock(n); }
@@ -120,17 +118,79 @@ struct MutableAllocator : Base {
 };
 using CpuAllocator = std::conditional_t<kConstAllocate, ConstAllocator<c10::Allocator>, MutableAllocator<c10::Allocator>>;
 
+c10::Allocator* libtorchAllocator = nullptr;
+std::string currentMode = "libtorch";
+
 }  // namespace
 
-void initCpuAllocator() {
-  const char* mode = std::getenv("GT_CPU_ALLOCATOR");
-  if (mode && std::string(mode) == "libtorch") return;
+size_t emptyCpuCache() {
   Cache& c = cache();
-  const char* mb = std::getenv("GT_CPU_CACHE_MB");
-  c.limitBytes = static_cast<size_t>(mb ? std::atoll(mb) : 1024) << 20;
-  c.enabled = c.limitBytes > 0 && !(mode && std::string(mode) == "malloc");
-  static CpuAllocator* alloc = new CpuAllocator();  // static lifetime, as SetAllocator requires
-  c10::SetCPUAllocator(alloc);
+  std::vector<void*> blocks;
+  size_t bytes = 0;
+  {
+    std::lock_guard<std::mutex> lock(c.mutex);
+    for (auto& kv : c.free) blocks.insert(blocks.end(), kv.second.begin(), kv.second.end());
+    c.free.clear();
+    std::swap(bytes, c.cachedBytes);
+  }
+  for (void* p : blocks) std::free(headerOf(p)->raw);
+  return bytes;
+}
+
+size_t cpuCachedBytes() {
+  Cache& c = cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  return c.cachedBytes;
+}
+
+// Blocks keep their own deleter, so switching while tensors are alive is safe. SetAllocator is not
+// meant to race with other threads allocating: switch between steps, not while workers compute.
+void setCpuAllocator(const std::string& mode) {
+  if (mode != "cache" && mode != "malloc" && mode != "libtorch")
+    throw ArgError("unknown CPU allocator '" + mode + "' (expected 'cache', 'malloc' or 'libtorch')");
+  static CpuAllocator* ours = new CpuAllocator();  // static lifetime, as SetAllocator requires
+  if (!libtorchAllocator) libtorchAllocator = c10::GetCPUAllocator();
+  {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.enabled = mode == "cache";
+  }
+  if (mode != "cache") emptyCpuCache();
+  c10::SetCPUAllocator(mode == "libtorch" ? libtorchAllocator : ours);
+  currentMode = mode;
+}
+
+void initAllocator(Napi::Env env, Napi::Object x) {
+  // Process-wide, so once, by the first environment (main thread or worker) that loads the addon.
+  static std::once_flag once;
+  std::call_once(once, [env] {
+    if (const char* mb = std::getenv("GT_CPU_CACHE_MB")) {
+      char* end = nullptr;
+      long long v = std::strtoll(mb, &end, 10);
+      if (!*mb || *end || v < 0 || v > (1LL << 30))
+        throw Napi::RangeError::New(env, std::string("GT_CPU_CACHE_MB must be a number of MiB >= 0, got '") + mb + "'");
+      cache().limitBytes = static_cast<size_t>(v) << 20;
+    }
+    const char* mode = std::getenv("GT_CPU_ALLOCATOR");
+    try {
+      setCpuAllocator(mode && *mode ? mode : "cache");
+    } catch (const ArgError& e) {
+      throw Napi::TypeError::New(env, std::string("GT_CPU_ALLOCATOR: ") + e.what());
+    }
+  });
+  GT_DEF(x, "setCpuAllocator", { setCpuAllocator(a.str(0)); });
+  GT_DEF(x, "cpuAllocator", { return currentMode; });
+  GT_DEF(x, "emptyCpuCache", { return static_cast<double>(emptyCpuCache()); });
+  // @internal glibc's heap figures, for the memory soak test and bench/soak.js.
+  GT_DEF(x, "_mallocInfo", {
+    struct mallinfo2 m = mallinfo2();
+    auto o = Napi::Object::New(a.env());
+    o.Set("heapBytes", static_cast<double>(m.arena));
+    o.Set("heapInUse", static_cast<double>(m.uordblks));
+    o.Set("heapFree", static_cast<double>(m.fordblks));
+    o.Set("mmappedBytes", static_cast<double>(m.hblkhd));
+    return Napi::Value(o);
+  });
 }
 
 }  // namespace gt
