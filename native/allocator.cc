@@ -20,7 +20,6 @@
 #include <cstring>
 #include <mutex>
 #include <string>
-#include <type_traits>
 #include <unordered_map>
 #include <vector>
 #include "tensor.h"
@@ -100,23 +99,17 @@ c10::DataPtr allocateBlock(size_t n) {
   return {p, p, &deleteBlock, at::Device(at::kCPU)};
 }
 
-// LibTorch 2.x dropped the const of Allocator::allocate and added copy_data (pure virtual); the
-// class matching the headers is picked here, so neither version needs a version number.
-constexpr bool kConstAllocate =
-    std::is_same_v<decltype(&c10::Allocator::allocate), c10::DataPtr (c10::Allocator::*)(size_t) const>;
-template <typename Base>
-struct ConstAllocator : Base {
-  c10::DataPtr allocate(size_t n) const override { return allocateBlock(n); }
-  c10::DeleterFnPtr raw_deleter() const override { return &deleteBlock; }
+// The interface differs between LibTorch versions: 1.13 has `allocate(size_t) const`, 2.x
+// `allocate(size_t)` and a pure virtual `copy_data(dest, src, count) const`, later ones add a
+// `bool sync` to copy_data. Each signature is declared here (without `override`): whichever the
+// headers make virtual is overridden, the others are plain members, so no version number is needed.
+struct CpuAllocator final : c10::Allocator {
+  c10::DataPtr allocate(size_t n) const { return allocateBlock(n); }
+  c10::DataPtr allocate(size_t n) { return allocateBlock(n); }
+  c10::DeleterFnPtr raw_deleter() const { return &deleteBlock; }
   void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }
+  void copy_data(void* dest, const void* src, size_t count, bool) const { std::memcpy(dest, src, count); }
 };
-template <typename Base>
-struct MutableAllocator : Base {
-  c10::DataPtr allocate(size_t n) override { return allocateBlock(n); }
-  c10::DeleterFnPtr raw_deleter() const override { return &deleteBlock; }
-  void copy_data(void* dest, const void* src, size_t count) const { std::memcpy(dest, src, count); }
-};
-using CpuAllocator = std::conditional_t<kConstAllocate, ConstAllocator<c10::Allocator>, MutableAllocator<c10::Allocator>>;
 
 c10::Allocator* libtorchAllocator = nullptr;
 std::string currentMode = "libtorch";
