@@ -174,7 +174,7 @@ void initAllocator(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "setCpuAllocator", { setCpuAllocator(a.str(0)); });
   GT_DEF(x, "cpuAllocator", { return currentMode; });
   GT_DEF(x, "emptyCpuCache", { return static_cast<double>(emptyCpuCache()); });
-  // @internal glibc's heap figures, for the memory soak test and bench/soak.js.
+  // @internal glibc's heap figures, for test/memory.test.ts and bench/allocator.js.
   GT_DEF(x, "_mallocInfo", {
     struct mallinfo2 m = mallinfo2();
     auto o = Napi::Object::New(a.env());
