@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <new>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -69,9 +70,12 @@ void deleteBlock(void* p) noexcept {
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.enabled && c.cachedBytes + h->size <= c.limitBytes) {
-      c.free[h->size].push_back(p);
-      c.cachedBytes += h->size;
-      return;
+      try {
+        c.free[h->size].push_back(p);
+        c.cachedBytes += h->size;
+        return;
+      } catch (const std::bad_alloc&) {  // no room for the bookkeeping: free the block instead
+      }
     }
   }
   std::free(h->raw);
