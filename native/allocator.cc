@@ -30,6 +30,9 @@ namespace {
 
 constexpr size_t kAlign = 64;         // what LibTorch's allocator guarantees (c10::gAlignment)
 constexpr size_t kMinCached = 65536;  // smaller blocks are left to malloc's own bins and tcache
+// Larger blocks are mmapped by malloc and unmapped when freed: caching them would keep one-off
+// buffers (a dataset's float conversion, a big intermediate) in RSS for the life of the process.
+constexpr size_t kMaxCached = size_t(32) << 20;
 
 // Kept in the 16 bytes just below every block's data.
 struct Header {
@@ -96,7 +99,7 @@ void* takeCached(size_t cls) {
 c10::DataPtr allocateBlock(size_t n) {
   TORCH_CHECK(static_cast<ptrdiff_t>(n) >= 0, "CPU allocator: called with a negative size (", n, " bytes)");
   if (n == 0) return {nullptr, nullptr, &deleteBlock, at::Device(at::kCPU)};
-  size_t cls = n >= kMinCached ? (n + kAlign - 1) & ~(kAlign - 1) : 0;
+  size_t cls = n >= kMinCached && n <= kMaxCached ? (n + kAlign - 1) & ~(kAlign - 1) : 0;
   void* p = cls ? takeCached(cls) : nullptr;
   if (!p) p = newBlock(cls ? cls : n, cls);
   TORCH_CHECK(p, "CPU allocator: not enough memory: you tried to allocate ", n, " bytes");
@@ -180,7 +183,11 @@ void initAllocator(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "emptyCpuCache", { return static_cast<double>(emptyCpuCache()); });
   // @internal glibc's heap figures, for test/memory.test.ts and bench/allocator.js.
   GT_DEF(x, "_mallocInfo", {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33)
     struct mallinfo2 m = mallinfo2();
+#else  // older glibc: the int fields (wrap above 2 GB)
+    struct mallinfo m = mallinfo();
+#endif
     auto o = Napi::Object::New(a.env());
     o.Set("heapBytes", static_cast<double>(m.arena));
     o.Set("heapInUse", static_cast<double>(m.uordblks));

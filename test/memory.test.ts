@@ -142,6 +142,8 @@ describe('memory', () => {
       expect(torch.memory().cpuCachedBytes).toBe(0);
       torch.ones([100]).dispose(); // small blocks go back to malloc
       expect(torch.memory().cpuCachedBytes).toBe(0);
+      torch.ones([(40 << 20) / 4]).dispose(); // 40 MiB: a one-off buffer goes back to the system
+      expect(torch.memory().cpuCachedBytes).toBe(0);
     });
 
     test('switching keeps tensors made by the other allocator valid; bad kinds are TypeErrors', () => {
