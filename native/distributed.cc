@@ -339,12 +339,16 @@ void initDistributed(Napi::Env env, Napi::Object x) {
   });
 
 #ifndef GT_WITH_C10D
-  GT_DEF(x, "distInit", {
-    (void)a;
-    throw std::runtime_error(
-        "initProcessGroup: this build of gumbel-torch has no distributed support: gloo's headers were not found when the "
-        "addon was built. Install them (Debian/Ubuntu: apt-get install libgloo-dev) and rebuild: npm run build:native");
-  });
+  // The same exports as a build with c10d (lib/native-api.ts lists them): no group is ever initialised,
+  // and whatever needs one says why there is none.
+  GT_DEF(x, "distIsInitialized", { (void)a; return false; });
+  GT_DEF(x, "distDestroy", { (void)a; });
+  static constexpr const char* kNoDist =
+      "this build of gumbel-torch has no distributed support: gloo's headers were not found when the "
+      "addon was built. Install them (Debian/Ubuntu: apt-get install libgloo-dev) and rebuild: npm run build:native";
+  for (const char* name : {"distInit", "distRank", "distWorldSize", "distLocalRank", "distBackend", "distAllReduce", "distBroadcast", "distBarrier"}) {
+    x.Set(name, makeFn(env, name, [](Args&) { throw std::runtime_error(kNoDist); }));
+  }
 #else
   // distInit(backend, rank, worldSize, localRank, masterAddr, masterPort, timeoutMs)
   GT_DEF(x, "distInit", {

@@ -1,6 +1,6 @@
 // The exact gradient by enumerating every latent configuration (small latent spaces only).
 import { checkInt } from '../check';
-import { op, Tensor } from '../tensor';
+import { checkDevice, Device, op, Tensor } from '../tensor';
 import { checkKeys, checkLogits } from './args';
 import { callLossFn, checkLossFn, LossFn } from './loss-fn';
 
@@ -24,10 +24,10 @@ export function countConfigurations(latents: number, categories: number, max = M
 }
 
 /** Every configuration as one-hot codes [C^L, L, C], in itertools.product order. */
-export function enumerateConfigurations(latents: number, categories: number, opts: { maxConfigurations?: number; dtype?: 'float32' | 'float64'; device?: string } = {}): Tensor {
+export function enumerateConfigurations(latents: number, categories: number, opts: { maxConfigurations?: number; dtype?: 'float32' | 'float64'; device?: Device } = {}): Tensor {
   const max = checkInt(opts.maxConfigurations ?? MAX_CONFIGURATIONS, 'maxConfigurations', 1);
   countConfigurations(latents, categories, max);
-  return op('enumerateConfigurations', latents, categories, max, opts.dtype ?? 'float32', opts.device);
+  return op('enumerateConfigurations', latents, categories, max, opts.dtype ?? 'float32', opts.device === undefined ? undefined : checkDevice(opts.device));
 }
 
 /**

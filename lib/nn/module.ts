@@ -90,7 +90,7 @@ export abstract class Module {
   }
   /** Clears every parameter's gradient (set to none, as PyTorch 2's zero_grad). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = undefined;
+    opRaw('zeroGrads', this.parameters());
   }
 
   /**
