@@ -4,7 +4,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as torch from '../../lib';
-import { maxAbsDiff } from '../helpers';
 import { Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
 
 const gloo = torch.distributed.availableBackends().gloo;
