@@ -21,7 +21,7 @@ const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringif
  * may not change.
  */
 export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, explicit: ReadonlySet<string>, checkpoint: string): ResumePlan {
-  const config = { ...current } as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...current };
   const refused: string[] = [];
   const changes: string[] = [];
   for (const [k, was] of Object.entries(saved)) {
@@ -41,5 +41,6 @@ export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, ex
   if (refused.length)
     throw new Error(`cannot resume from ${checkpoint}: these settings change the model or the data order of the saved run: ${refused.join('; ')}. ` +
       'Resume without them (the saved values are used), or start a new run in another --out folder.');
-  return { config: config as unknown as TrainConfig, changes };
+  // The saved values replace the current ones key by key (both are TrainConfig's keys).
+  return { config: { ...current, ...config }, changes };
 }
