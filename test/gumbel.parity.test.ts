@@ -99,3 +99,32 @@ describeDevices('relaxedBernoulli equals RelaxedBernoulli.rsample() for the same
       expect(maxAbsDiff(h.cpu(), decode(c.y).gt(0.5).float())).toBe(0);
     }));
 });
+
+describeDevices('given noise is an input of the autograd function (c10::optional, not a placeholder)', (device) => {
+  test('the noise gets the same gradient as the logits; without noise nothing is recorded for it', () =>
+    torch.scope(() => {
+      torch.manualSeed(3);
+      const logits = torch.randn([4, 5], { device }).requiresGrad_();
+      const noise = torch.sampleGumbel([4, 5], { device }).requiresGrad_();
+      const w = torch.randn([4, 5], { device });
+      torch.gumbelSoftmax(logits, { tau: 0.5, noise }).mul(w).sum().backward();
+      expect(maxAbsDiff(noise.grad!.cpu(), logits.grad!.cpu())).toBe(0);
+      const b = torch.randn([6], { device }).requiresGrad_();
+      const bn = torch.logisticFromUniform(torch.rand([6], { device })).requiresGrad_();
+      torch.relaxedBernoulli(b, { tau: 0.7, noise: bn }).mul(torch.randn([6], { device })).sum().backward();
+      expect(maxAbsDiff(bn.grad!.cpu(), b.grad!.cpu())).toBe(0);
+      const l2 = torch.randn([4, 5], { device }).requiresGrad_();
+      torch.gumbelSoftmax(l2, { tau: 0.5 }).mul(w).sum().backward();
+      expect(l2.grad!.isfinite().all().item()).toBe(true);
+    }));
+  test('empty logits with empty noise: an empty result and an empty gradient', () =>
+    torch.scope(() => {
+      const logits = torch.zeros([0, 5], { device }).requiresGrad_();
+      const noise = torch.zeros([0, 5], { device }).requiresGrad_();
+      const y = torch.gumbelSoftmax(logits, { noise });
+      expect(y.shape).toEqual([0, 5]);
+      y.sum().backward();
+      expect(noise.grad?.shape).toEqual([0, 5]);
+      expect(logits.grad?.shape).toEqual([0, 5]);
+    }));
+});
