@@ -1,6 +1,6 @@
 // Tensor factories, as torch.zeros / torch.rand / torch.tensor / ...
 import { checkBool, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
-import { checkDevice, checkDtype, Device, DType, NestedArray, op, Shape, Tensor, TensorOptions } from './tensor';
+import { checkDevice, checkDtype, type Device, type DType, type NestedArray, op, type Shape, type Tensor, type TensorOptions } from './tensor';
 
 /** The dtype a TypedArray converts to by default. */
 export type DTypeOfArray<A> = A extends Float64Array ? 'float64' : A extends BigInt64Array ? 'int64' : A extends Int32Array ? 'int32' : A extends Int16Array ? 'int16' : A extends Int8Array ? 'int8' : A extends Uint8Array | Uint8ClampedArray ? 'uint8' : 'float32';

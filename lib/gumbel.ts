@@ -2,7 +2,7 @@
 // relaxed Bernoulli, densities and temperature annealing. All ops are native LibTorch autograd
 // functions (fused kernels on CUDA); these wrappers check arguments and pick defaults.
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
-import { checkDevice, checkDtype, checkTensor, Device, DType, op, opRaw, Shape, Tensor, TensorOptions } from './tensor';
+import { checkDevice, checkDtype, checkTensor, type Device, type DType, op, opRaw, type Shape, type Tensor, type TensorOptions } from './tensor';
 import { scope } from './scope';
 
 // Empty tensors are fine (an empty batch gives an empty result, as in PyTorch).

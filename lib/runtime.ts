@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import { checkInt } from './check';
 import { callNative, native, torchInfoFile } from './native';
-import { checkDevice, checkTensor, Device, Tensor } from './tensor';
+import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
 
 
 /**

@@ -1,6 +1,6 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // The Tensor class: a typed, disposable handle on a real LibTorch tensor, with PyTorch's API shape.
-import { callNative, NativeTensor } from './native';
+import { callNative, type NativeTensor } from './native';
 import type { NativeFunctionName, NativeFunctions } from './native-api';
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { formatTensor } from './format';

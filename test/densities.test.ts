@@ -1,5 +1,5 @@
 import * as torch from '../lib';
-import { decode, Enc, fixture, maxAbsDiff } from './helpers';
+import { decode, type Enc, fixture, maxAbsDiff } from './helpers';
 import { describeDevices, deviceTol } from './devices';
 
 interface DCase { dtype: string; tau: number; logits: Enc; y: Enc; logProbRelaxed: Enc; logY: Enc; logProbExp: Enc; bLogits: Enc; by: Enc; logProbBernoulli: Enc }

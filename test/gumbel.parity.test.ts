@@ -1,6 +1,6 @@
 // Gumbel-Softmax, ST, OneHotCategorical and RelaxedBernoulli against real PyTorch given the same noise.
 import * as torch from '../lib';
-import { decode, Enc, fixture, GCase, maxAbsDiff, runGumbelCase, sameTorchVersion } from './helpers';
+import { decode, type Enc, fixture, type GCase, maxAbsDiff, runGumbelCase, sameTorchVersion } from './helpers';
 import { describeDevices, deviceTol } from './devices';
 
 interface BCase { tau: number; logits: Enc; uniforms: Enc; w: Enc; y: Enc; grad: Enc }

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as torch from '../lib';
-import { Tensor } from '../lib';
-import { decode, Enc, fixture, livePyTorch, maxAbsDiff, runLiveReference } from './helpers';
+import { type Tensor } from '../lib';
+import { decode, type Enc, fixture, livePyTorch, maxAbsDiff, runLiveReference } from './helpers';
 import { describeDevices, deviceTol } from './devices';
 
 interface OpCase { op: string; params: Record<string, unknown>; inputs: Enc[]; outputs: Enc[]; grads?: (Enc | null)[] }

@@ -6,19 +6,19 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { manualSeed, diagnostics, noGrad } from '../runtime';
 import { scope } from '../scope';
 import { load } from '../serialize';
-import { Tensor, Device } from '../tensor';
+import { Tensor, type Device } from '../tensor';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { loadImages } from '../data/mnist';
-import { EpochMetrics, SEED_DEFAULTS, TrainConfig } from '../train/config';
+import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from '../train/config';
 import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
 import { packageVersion } from './version';
-import { ESTIMATORS, EstimatorName } from '../estimators';
-import { analyze, AnalyzeOptions } from './analyze';
-import { addDistributedOptions, LaunchOptions, runTrain } from './launch';
+import { ESTIMATORS, type EstimatorName } from '../estimators';
+import { analyze, type AnalyzeOptions } from './analyze';
+import { addDistributedOptions, type LaunchOptions, runTrain } from './launch';
 import { getRank, isInitialized } from '../distributed/process-group';
 
 const int = (name: string, min = 0) => (v: string): number => {

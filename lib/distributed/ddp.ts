@@ -2,9 +2,9 @@
 // construction; from then on every backward averages the gradients across ranks (bucketed, started
 // from gradient hooks while backward still runs), so optimizer steps stay identical everywhere.
 import { checkNumber, describe } from '../check';
-import { native, NativeReducer } from '../native';
+import { native, type NativeReducer } from '../native';
 import { Module } from '../nn/module';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 import { broadcast, isInitialized } from './process-group';
 
 export interface DistributedDataParallelOptions {

@@ -3,7 +3,7 @@
 // CUDA) over a TCPStore rendezvous hosted by rank 0.
 import { checkInt, describe } from '../check';
 import { callNative } from '../native';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 
 export type Backend = 'gloo' | 'nccl';
 export type ReduceOpName = 'sum' | 'avg' | 'product' | 'min' | 'max';

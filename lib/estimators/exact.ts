@@ -1,8 +1,8 @@
 // The exact gradient by enumerating every latent configuration (small latent spaces only).
 import { checkInt } from '../check';
-import { checkDevice, Device, op, Tensor } from '../tensor';
+import { checkDevice, type Device, op, type Tensor } from '../tensor';
 import { checkKeys, checkLogits } from './args';
-import { callLossFn, checkLossFn, LossFn } from './loss-fn';
+import { callLossFn, checkLossFn, type LossFn } from './loss-fn';
 
 /** Default bound on C^L: 4 latents x 8 categories is 4096; 8 x 4 is 65536. */
 export const MAX_CONFIGURATIONS = 65536;

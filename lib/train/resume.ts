@@ -2,7 +2,7 @@
 // model or the data order must stay as saved (else it would train on with wrong results), settings
 // that only steer the optimisation from here on (lr, temperature, epochs...) may change and are
 // reported; settings not given explicitly are taken from the checkpoint.
-import { TrainConfig } from './config';
+import { type TrainConfig } from './config';
 
 /** Settings a resume may change; every other setting (model shape, data, batch order) must match. */
 const CHANGEABLE: ReadonlySet<string> = new Set<keyof TrainConfig>(['epochs', 'lr', 'temp', 'annealRate', 'annealEvery', 'tauMin', 'hard', 'device', 'logEvery', 'out', 'fastLinear']);

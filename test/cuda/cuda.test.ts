@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as torch from '../../lib';
 import { chiSquareP, softmax } from '../stats';
-import { decode, describeCuda, fixture, GCase, maxAbsDiff, runGumbelCase } from '../helpers';
+import { decode, describeCuda, fixture, type GCase, maxAbsDiff, runGumbelCase } from '../helpers';
 
 const report: Record<string, unknown> = {};
 afterAll(() => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as torch from '../../lib';
-import { Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
+import { type Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
 
 const gloo = torch.distributed.availableBackends().gloo;
 const describeGloo = gloo ? describe : (n: string, f: () => void) => describe.skip(`${n} [skipped: built without gloo; apt-get install libgloo-dev and rebuild]`, f);
