@@ -302,8 +302,11 @@ std::string explain(const std::string& what, const std::string& cause) {
 // and reinterprets bytes when dtypes differ. So before a user's collective every rank all-reduces a
 // small fixed-size signature (max of each field and of its negation: min and max at once); any
 // difference is then an error on every rank, before the real collective, and the group stays usable.
-enum class Kind : int64_t { AllReduce = 1, Broadcast = 2 };
-const char* kindName(int64_t k) { return k == 1 ? "allReduce" : k == 2 ? "broadcast" : "?"; }
+enum class Kind : int64_t {
+  AllReduce = 1,
+  Broadcast = 2,
+};
+const char* kindName(int64_t k) { return k == 1 ? "allReduce" : (k == 2 ? "broadcast" : "?"); }
 
 void checkSameAcrossRanks(const char* what, Kind kind, const at::Tensor& like, int64_t numel, int64_t layout, int64_t param,
                           const std::string& mine, const char* paramName) {
