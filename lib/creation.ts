@@ -1,13 +1,13 @@
 // Tensor factories, as torch.zeros / torch.rand / torch.tensor / ...
 import { checkBool, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
-import { checkDevice, checkDtype, DType, NestedArray, op, Shape, Tensor, TensorOptions } from './tensor';
+import { checkDevice, checkDtype, type Device, type DType, type NestedArray, op, type Shape, type Tensor, type TensorOptions } from './tensor';
 
 /** The dtype a TypedArray converts to by default. */
 export type DTypeOfArray<A> = A extends Float64Array ? 'float64' : A extends BigInt64Array ? 'int64' : A extends Int32Array ? 'int32' : A extends Int16Array ? 'int16' : A extends Int8Array ? 'int8' : A extends Uint8Array | Uint8ClampedArray ? 'uint8' : 'float32';
 /** Nested arrays of booleans only (a bool tensor). */
 export type NestedBool = boolean | readonly NestedBool[];
 
-function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, string | undefined] {
+function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, Device | undefined] {
   if (o === undefined) return [dflt, undefined];
   checkOptions(o, 'options', ['dtype', 'device', 'requiresGrad']);
   if (o.requiresGrad !== undefined) checkBool(o.requiresGrad, 'requiresGrad');
@@ -19,7 +19,7 @@ function finish<T extends DType>(t: Tensor<T>, o: TensorOptions | undefined): Te
   return t;
 }
 
-const make = (name: string) => <T extends DType = 'float32'>(shape: Shape, o?: TensorOptions<T>): Tensor<T> => finish(op<T>(name, checkShape(shape), ...opts(o)), o);
+const make = (name: 'zeros' | 'ones' | 'empty' | 'rand' | 'randn') => <T extends DType = 'float32'>(shape: Shape, o?: TensorOptions<T>): Tensor<T> => finish(op(name, checkShape(shape), ...opts(o)), o);
 export const zeros = make('zeros');
 export const ones = make('ones');
 export const empty = make('empty');

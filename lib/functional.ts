@@ -1,7 +1,7 @@
 // Free-function forms of ops: those that take several tensors (torch.cat, torch.where, F.linear, ...),
 // and torch.exp(x), torch.sum(x, dim), ... for every Tensor method a PyTorch user calls that way.
 import { checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
-import { ArithOf, checkTensor, DType, FloatOf, MaxMin, op, Reduction, SameArithOf, Shape, SumOf, Tensor, TensorLike } from './tensor';
+import { type ArithOf, checkTensor, type DType, type FloatOf, type MaxMin, op, type Reduction, type SameArithOf, type Shape, type SumOf, type Tensor, type TensorLike } from './tensor';
 
 /** The input tensor, checked, with its dtype kept for the result type. */
 const input = <D extends DType>(x: Tensor<D>): Tensor<D> => checkTensor(x, 'input') as Tensor<D>;

@@ -2,7 +2,7 @@
 // relaxed Bernoulli, densities and temperature annealing. All ops are native LibTorch autograd
 // functions (fused kernels on CUDA); these wrappers check arguments and pick defaults.
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
-import { checkDevice, checkDtype, checkTensor, op, opRaw, Shape, Tensor, TensorOptions } from './tensor';
+import { checkDevice, checkDtype, checkTensor, type Device, type DType, op, opRaw, type Shape, type Tensor, type TensorOptions } from './tensor';
 import { scope } from './scope';
 
 // Empty tensors are fine (an empty batch gives an empty result, as in PyTorch).
@@ -23,7 +23,7 @@ function checkNoise(noise: Tensor | undefined, logits: Tensor): Tensor | undefin
   if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new RangeError(`noise shape [${a}] does not match logits shape [${b}]`);
   return n;
 }
-function noiseOpts(o: TensorOptions | undefined): [string, string | undefined] {
+function noiseOpts(o: TensorOptions | undefined): [DType, Device | undefined] {
   checkOptions(o, 'options', ['dtype', 'device']);
   const dtype = o?.dtype === undefined ? 'float32' : checkDtype(o.dtype);
   if (!['float32', 'float64', 'float16', 'bfloat16'].includes(dtype)) throw new TypeError(`noise dtype must be floating point, got ${dtype}`);
@@ -217,5 +217,5 @@ export function setFusedKernels(on: boolean): void {
   opRaw('setFusedKernels', checkBool(on, 'on'));
 }
 export function fusedKernels(): boolean {
-  return opRaw('fusedKernels') as boolean;
+  return opRaw('fusedKernels');
 }

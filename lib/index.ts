@@ -5,7 +5,7 @@ export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
-export { manualSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
+export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
 export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
 export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
 export type { CpuAllocator } from './allocator';

@@ -2,46 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** The opaque native handle that owns one LibTorch tensor. */
-export interface NativeTensor {
-  dispose(): void;
-  isDisposed(): boolean;
-}
+import type { NativeBinding, NativeFunctionName, NativeFunctions } from './native-api';
 
-export interface NativeAdamState {
-  step: number;
-  expAvg: NativeTensor;
-  expAvgSq: NativeTensor;
-  maxExpAvgSq?: NativeTensor;
-}
-
-export interface NativeAdam {
-  step(): void;
-  zeroGrad(): void;
-  setLr(lr: number): void;
-  getState(): (NativeAdamState | null)[];
-  setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
-}
-
-export interface NativeBuildInfo {
-  torchVersion: string;
-  torchDir: string;
-  foundVia: string;
-  cxx11Abi: string;
-  builtWithCuda: boolean;
-  config: string;
-  parallel: string;
-}
-
-/** Functions of the addon: every op is `(...args) => result` through one wrapper on the C++ side. */
-export type NativeFn = (...args: unknown[]) => unknown;
-export interface NativeBinding {
-  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean) => NativeAdam;
-  /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
-  fusedAdamAvailable: boolean;
-  buildInfo(): NativeBuildInfo;
-  [name: string]: unknown;
-}
+export type { NativeAdam, NativeAdamState, NativeBinding, NativeBuildInfo, NativeReducer, NativeTensor } from './native-api';
 
 const root = path.resolve(__dirname, '..');
 const candidates = [
@@ -102,11 +65,14 @@ function load(): NativeBinding {
 
 export const native: NativeBinding = load();
 
-/** Calls a native function by name (the one call path from TypeScript into C++). */
-export function callNative(name: string, args: unknown[]): unknown {
-  const fn = native[name];
+/**
+ * Calls a native function by name (the one call path from TypeScript into C++): the name and the
+ * arguments are checked against NativeFunctions (lib/native-api.ts) at compile time.
+ */
+export function callNative<K extends NativeFunctionName>(name: K, args: Parameters<NativeFunctions[K]>): ReturnType<NativeFunctions[K]> {
+  const fn: unknown = native[name];
   if (typeof fn !== 'function') throw new Error(`gumbel-torch: native function '${name}' is missing (rebuild: ${REBUILD})`);
-  return (fn as NativeFn)(...args);
+  return (fn as (...a: unknown[]) => ReturnType<NativeFunctions[K]>)(...args);
 }
 
 export function torchInfoFile(): string | undefined {

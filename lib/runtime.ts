@@ -1,10 +1,9 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { callNative, native, NativeTensor, torchInfoFile } from './native';
-import { checkDevice, checkTensor, Device, Tensor } from './tensor';
+import { callNative, native, torchInfoFile } from './native';
+import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
 
-const opRawNative = (name: string, ...args: unknown[]): unknown => callNative(name, args);
 
 /**
  * Seeds LibTorch's CPU and CUDA generators, as torch.manual_seed. The generators belong to the
@@ -13,35 +12,40 @@ const opRawNative = (name: string, ...args: unknown[]): unknown => callNative(na
  * reproducible results draw in one thread, or seed and draw in turn.
  */
 export function manualSeed(seed: number): void {
-  opRawNative('manualSeed', checkInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER));
+  callNative('manualSeed', [checkInt(seed, 'seed', 0, Number.MAX_SAFE_INTEGER)]);
+}
+
+/** The seed of the CPU generator, as torch.initial_seed(): the last manualSeed, else the one chosen at start. */
+export function initialSeed(): number {
+  return callNative('initialSeed', []);
 }
 
 /** The generator's state (a uint8 tensor) for a device, as torch.get_rng_state / torch.cuda.get_rng_state. */
 export function getRngState(device: Device = 'cpu'): Tensor {
-  return Tensor.fromHandle(opRawNative('getRngState', checkDevice(device)) as NativeTensor);
+  return Tensor.fromHandle(callNative('getRngState', [checkDevice(device)]));
 }
 /** Restores a state from getRngState, so the same random numbers follow. */
 export function setRngState(state: Tensor, device: Device = 'cpu'): void {
-  opRawNative('setRngState', checkTensor(state, 'state').handle, checkDevice(device));
+  callNative('setRngState', [checkTensor(state, 'state').handle, checkDevice(device)]);
 }
 
 export function setNumThreads(n: number): void {
-  opRawNative('setNumThreads', checkInt(n, 'n', 1, 1024));
+  callNative('setNumThreads', [checkInt(n, 'n', 1, 1024)]);
 }
 export function getNumThreads(): number {
-  return opRawNative('getNumThreads') as number;
+  return callNative('getNumThreads', []);
 }
 
 export function isGradEnabled(): boolean {
-  return opRawNative('isGradEnabled') as boolean;
+  return callNative('isGradEnabled', []);
 }
 function withGradMode<T>(enabled: boolean, fn: () => T): T {
   if (typeof fn !== 'function') throw new TypeError('expected a function');
-  const prev = opRawNative('setGradEnabled', enabled) as boolean;
+  const prev = callNative('setGradEnabled', [enabled]);
   try {
     return fn();
   } finally {
-    opRawNative('setGradEnabled', prev);
+    callNative('setGradEnabled', [prev]);
   }
 }
 /** Runs fn with autograd recording off, as `with torch.no_grad()`. */
@@ -54,15 +58,15 @@ export function enableGrad<T>(fn: () => T): T {
 
 export const cuda = {
   isAvailable(): boolean {
-    return opRawNative('cudaIsAvailable') as boolean;
+    return callNative('cudaIsAvailable', []);
   },
   deviceCount(): number {
-    return opRawNative('cudaDeviceCount') as number;
+    return callNative('cudaDeviceCount', []);
   },
   /** Waits for all work on the device; a no-op without CUDA. */
   synchronize(device?: number): void {
     if (!cuda.isAvailable()) return;
-    opRawNative('cudaSynchronize', device === undefined ? -1 : checkInt(device, 'device', 0));
+    callNative('cudaSynchronize', [device === undefined ? -1 : checkInt(device, 'device', 0)]);
   },
 };
 
@@ -83,7 +87,7 @@ export interface MemoryInfo {
   cuda?: CudaMemory;
 }
 export function memory(): MemoryInfo {
-  return opRawNative('memory') as MemoryInfo;
+  return callNative('memory', []);
 }
 
 export interface Diagnostics {

@@ -14,7 +14,10 @@ export function keep<T extends Tensor>(t: T): T {
   return t;
 }
 
-function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>, TensorClass: Function): void {
+/** The Tensor class, as far as `instanceof` needs it (its constructor is private). */
+type InstanceTest = { [Symbol.hasInstance](value: unknown): boolean };
+
+function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>, TensorClass: InstanceTest): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
   seen.add(value);
   if (value instanceof TensorClass) {
@@ -30,8 +33,8 @@ function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>, TensorCla
   }
 }
 
-let tensorClass: Function | undefined;
-export function registerTensorClass(c: Function): void {
+let tensorClass: InstanceTest | undefined;
+export function registerTensorClass(c: InstanceTest): void {
   tensorClass = c;
 }
 

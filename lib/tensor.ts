@@ -1,6 +1,7 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 // The Tensor class: a typed, disposable handle on a real LibTorch tensor, with PyTorch's API shape.
-import { callNative, NativeTensor } from './native';
+import { callNative, type NativeTensor } from './native';
+import type { NativeFunctionName, NativeFunctions } from './native-api';
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { formatTensor } from './format';
 import { registerTensorClass, track } from './scope';
@@ -76,18 +77,29 @@ function checkTensorLike(v: unknown, name: string): TensorLike {
   return checkTensor(v, name);
 }
 
+/** A native argument as the TypeScript side holds it: a Tensor where the addon takes a handle. */
+type Lift<T> = T extends NativeTensor ? Tensor : T extends readonly NativeTensor[] ? readonly Tensor[] : T;
+type LiftArgs<P extends readonly unknown[]> = { [I in keyof P]: Lift<P[I]> };
+type ArgsOf<K extends NativeFunctionName> = LiftArgs<Parameters<NativeFunctions[K]>>;
+/** The natives that return one tensor handle. */
+export type TensorOpName = { [K in NativeFunctionName]: ReturnType<NativeFunctions[K]> extends NativeTensor ? K : never }[NativeFunctionName];
+
 function unwrapArg(v: unknown): unknown {
   if (v instanceof Tensor) return v.handle;
   if (Array.isArray(v) && v.length > 0 && v[0] instanceof Tensor) return v.map((t: Tensor) => t.handle);
   return v;
 }
-
-/** Calls a native op; Tensor arguments become handles, a tensor result becomes a Tensor. */
-export function op<T extends DType = DType>(name: string, ...args: unknown[]): Tensor<T> {
-  return Tensor.fromHandle<T>(callNative(name, args.map(unwrapArg)) as NativeTensor);
+function unwrapArgs<K extends NativeFunctionName>(args: ArgsOf<K>): Parameters<NativeFunctions[K]> {
+  return args.map(unwrapArg) as Parameters<NativeFunctions[K]>;
 }
-export function opRaw(name: string, ...args: unknown[]): unknown {
-  return callNative(name, args.map(unwrapArg));
+
+/** Calls a native op (typed by lib/native-api.ts); Tensor arguments become handles, the result a Tensor. */
+export function op<K extends TensorOpName, T extends DType = DType>(name: K, ...args: ArgsOf<K>): Tensor<T> {
+  return Tensor.fromHandle<T>(callNative(name, unwrapArgs<K>(args)) as NativeTensor); // K's result is a handle (TensorOpName)
+}
+/** Calls a native function whose result is not one tensor (metadata, flags, tuples of handles). */
+export function opRaw<K extends NativeFunctionName>(name: K, ...args: ArgsOf<K>): ReturnType<NativeFunctions[K]> {
+  return callNative(name, unwrapArgs<K>(args));
 }
 
 export class Tensor<D extends DType = DType> {
@@ -129,11 +141,11 @@ export class Tensor<D extends DType = DType> {
   // A wrapper's shape never changes (no op here resizes in place), so it is read once.
   #shape: number[] | undefined;
   get shape(): number[] {
-    this.#shape ??= opRaw('shape', this) as number[];
+    this.#shape ??= opRaw('shape', this);
     return [...this.#shape];
   }
   get ndim(): number {
-    this.#shape ??= opRaw('shape', this) as number[];
+    this.#shape ??= opRaw('shape', this);
     return this.#shape.length;
   }
   /** The number of dimensions, as torch.Tensor.dim(). */
@@ -145,10 +157,10 @@ export class Tensor<D extends DType = DType> {
     return opRaw('dtype', this) as D;
   }
   get device(): Device {
-    return opRaw('device', this) as Device;
+    return opRaw('device', this);
   }
   numel(): number {
-    return opRaw('numel', this) as number;
+    return opRaw('numel', this);
   }
   /** The shape, or the size of one dimension, as torch.Tensor.size. */
   size(): number[];
@@ -157,8 +169,15 @@ export class Tensor<D extends DType = DType> {
     const s = this.shape;
     return dim === undefined ? s : s[checkDim(dim, s.length)];
   }
+  /** The strides in elements, or the stride of one dimension, as torch.Tensor.stride. */
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number | number[] {
+    const s = opRaw('strides', this);
+    return dim === undefined ? s : s[checkDim(dim, s.length)];
+  }
   isContiguous(): boolean {
-    return opRaw('isContiguous', this) as boolean;
+    return opRaw('isContiguous', this);
   }
   get isFloatingPoint(): boolean {
     return FLOATS.has(this.dtype);
@@ -276,34 +295,35 @@ export class Tensor<D extends DType = DType> {
     return op('neg', this);
   }
   add_(other: TensorLike, alpha: number = 1): this {
-    return this.inPlace('add_', checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+    return this.inPlace(op('add_', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha')));
   }
   sub_(other: TensorLike, alpha: number = 1): this {
-    return this.inPlace('sub_', checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
+    return this.inPlace(op('sub_', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha')));
   }
   mul_(other: TensorLike): this {
-    return this.inPlace('mul_', checkTensorLike(other, 'other'));
+    return this.inPlace(op('mul_', this, checkTensorLike(other, 'other')));
   }
   div_(other: TensorLike): this {
-    return this.inPlace('div_', checkTensorLike(other, 'other'));
+    return this.inPlace(op('div_', this, checkTensorLike(other, 'other')));
   }
   zero_(): this {
-    return this.inPlace('zero_');
+    return this.inPlace(op('zero_', this));
   }
   fill_(value: Scalar): this {
-    return this.inPlace('fill_', checkTensorLike(value, 'value'));
+    if (typeof value !== 'number' && typeof value !== 'boolean') throw new TypeError(`fill_: value must be a number or a boolean, got ${describe(value)}`);
+    return this.inPlace(op('fill_', this, value));
   }
   copy_(src: Tensor): this {
-    return this.inPlace('copy_', checkTensor(src, 'src'));
+    return this.inPlace(op('copy_', this, checkTensor(src, 'src')));
   }
   uniform_(from = 0, to = 1): this {
-    return this.inPlace('uniform_', checkNumber(from, 'from', { finite: true }), checkNumber(to, 'to', { finite: true }));
+    return this.inPlace(op('uniform_', this, checkNumber(from, 'from', { finite: true }), checkNumber(to, 'to', { finite: true })));
   }
   normal_(mean = 0, std = 1): this {
-    return this.inPlace('normal_', checkNumber(mean, 'mean', { finite: true }), checkNumber(std, 'std', { finite: true }));
+    return this.inPlace(op('normal_', this, checkNumber(mean, 'mean', { finite: true }), checkNumber(std, 'std', { finite: true })));
   }
-  private inPlace(name: string, ...args: unknown[]): this {
-    op(name, this, ...args).dispose(); // the native result is a second handle on this same tensor
+  private inPlace(result: Tensor): this {
+    result.dispose(); // the native result is a second handle on this same tensor
     return this;
   }
   /** Both operands must have the same dtype (as in PyTorch), so the result has this one's. */
@@ -366,7 +386,9 @@ export class Tensor<D extends DType = DType> {
     return op('mean', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
   }
   logsumexp(dim: number | number[], keepdim = false): Tensor<FloatOf<D>> {
-    return op('logsumexp', this, this.dims(dim), checkBool(keepdim, 'keepdim'));
+    const dims = this.dims(dim);
+    if (dims === undefined) throw new TypeError('logsumexp: dim is required (an integer or an array of integers), got undefined');
+    return op('logsumexp', this, dims, checkBool(keepdim, 'keepdim'));
   }
   max(): Tensor<D>;
   max(dim: number, keepdim?: boolean): MaxMin<D>;
@@ -380,7 +402,7 @@ export class Tensor<D extends DType = DType> {
   }
   private extreme(kind: 'max' | 'min', dim: number | undefined, keepdim: boolean): Tensor<D> | MaxMin<D> {
     if (dim === undefined) return op(`${kind}All`, this);
-    const [values, indices] = opRaw(`${kind}Dim`, this, this.axis(dim), checkBool(keepdim, 'keepdim')) as NativeTensor[];
+    const [values, indices] = opRaw(`${kind}Dim`, this, this.axis(dim), checkBool(keepdim, 'keepdim'));
     return { values: Tensor.fromHandle<D>(values), indices: Tensor.fromHandle<'int64'>(indices) };
   }
   argmax(dim?: number, keepdim = false): Tensor<'int64'> {
@@ -474,7 +496,7 @@ export class Tensor<D extends DType = DType> {
 
   // ---- autograd
   get requiresGrad(): boolean {
-    return opRaw('requiresGrad', this) as boolean;
+    return opRaw('requiresGrad', this);
   }
   set requiresGrad(v: boolean) {
     opRaw('setRequiresGrad', this, checkBool(v, 'requiresGrad'));
@@ -485,7 +507,7 @@ export class Tensor<D extends DType = DType> {
   }
   /** The accumulated gradient (a new handle on it), or undefined. */
   get grad(): Tensor<D> | undefined {
-    const h = opRaw('grad', this) as NativeTensor | undefined;
+    const h = opRaw('grad', this);
     return h === undefined ? undefined : Tensor.fromHandle<D>(h);
   }
   /** Sets or clears the gradient; like PyTorch, it must match this tensor's shape, dtype and device. */
@@ -500,7 +522,7 @@ export class Tensor<D extends DType = DType> {
     opRaw('setGrad', this, g);
   }
   get isLeaf(): boolean {
-    return opRaw('isLeaf', this) as boolean;
+    return opRaw('isLeaf', this);
   }
   backward(gradient?: Tensor, opts: { retainGraph?: boolean } = {}): void {
     checkOptions(opts, 'backward options', ['retainGraph']);

@@ -302,8 +302,11 @@ std::string explain(const std::string& what, const std::string& cause) {
 // and reinterprets bytes when dtypes differ. So before a user's collective every rank all-reduces a
 // small fixed-size signature (max of each field and of its negation: min and max at once); any
 // difference is then an error on every rank, before the real collective, and the group stays usable.
-enum class Kind : int64_t { AllReduce = 1, Broadcast = 2 };
-const char* kindName(int64_t k) { return k == 1 ? "allReduce" : k == 2 ? "broadcast" : "?"; }
+enum class Kind : int64_t {
+  AllReduce = 1,
+  Broadcast = 2,
+};
+const char* kindName(int64_t k) { return k == 1 ? "allReduce" : (k == 2 ? "broadcast" : "?"); }
 
 void checkSameAcrossRanks(const char* what, Kind kind, const at::Tensor& like, int64_t numel, int64_t layout, int64_t param,
                           const std::string& mine, const char* paramName) {
@@ -446,12 +449,16 @@ void initDistributed(Napi::Env env, Napi::Object x) {
   });
 
 #ifndef GT_WITH_C10D
-  GT_DEF(x, "distInit", {
-    (void)a;
-    throw std::runtime_error(
-        "initProcessGroup: this build of gumbel-torch has no distributed support: gloo's headers were not found when the "
-        "addon was built. Install them (Debian/Ubuntu: apt-get install libgloo-dev) and rebuild: npm run build:native");
-  });
+  // The same exports as a build with c10d (lib/native-api.ts lists them): no group is ever initialised,
+  // and whatever needs one says why there is none.
+  GT_DEF(x, "distIsInitialized", { (void)a; return false; });
+  GT_DEF(x, "distDestroy", { (void)a; });
+  static constexpr const char* kNoDist =
+      "this build of gumbel-torch has no distributed support: gloo's headers were not found when the "
+      "addon was built. Install them (Debian/Ubuntu: apt-get install libgloo-dev) and rebuild: npm run build:native";
+  for (const char* name : {"distInit", "distRank", "distWorldSize", "distLocalRank", "distBackend", "distAllReduce", "distBroadcast", "distBarrier"}) {
+    x.Set(name, makeFn(env, name, [](Args&) { throw std::runtime_error(kNoDist); }));
+  }
 #else
   // distInit(backend, rank, worldSize, localRank, masterAddr, masterPort, timeoutMs)
   GT_DEF(x, "distInit", {

@@ -198,8 +198,8 @@ void initDistributedReducer(Napi::Env env, Napi::Object x) {
 #ifdef GT_WITH_C10D
   x.Set("NativeReducer", ReducerWrap::Define(env));
 #else
-  (void)env;
-  (void)x;
+  // Constructing it throws as distInit does (DistributedDataParallel checks for a group first).
+  x.Set("NativeReducer", makeFn(env, "NativeReducer", [](Args&) { throw std::runtime_error("DistributedDataParallel: this build of gumbel-torch has no distributed support (no gloo headers at build time)"); }));
 #endif
 }
 

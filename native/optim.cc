@@ -75,7 +75,10 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
         std::vector<at::Tensor> p, g, m, v, vmax, st;
         for (size_t i = 0; i < params_.size(); ++i) {
           if (!params_[i].grad().defined()) continue;  // as PyTorch: parameters without gradients are skipped
-          p.push_back(params_[i]); g.push_back(params_[i].grad()); m.push_back(expAvg_[i]); v.push_back(expAvgSq_[i]);
+          p.push_back(params_[i]);
+          g.push_back(params_[i].grad());
+          m.push_back(expAvg_[i]);
+          v.push_back(expAvgSq_[i]);
           if (amsgrad_) vmax.push_back(maxExpAvgSq_[i]);
           st.push_back(steps_[i]);
         }

@@ -22,10 +22,13 @@ int64_t tensorBytes(const at::Tensor& t) {
 }
 
 const std::unordered_map<std::string, at::ScalarType>& dtypeTable() {
+  // A table: laid out by hand.
+  // clang-format off
   static const std::unordered_map<std::string, at::ScalarType> table = {
       {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf}, {"bfloat16", at::kBFloat16},
       {"int64", at::kLong},    {"int32", at::kInt},      {"int16", at::kShort},  {"int8", at::kChar},
       {"uint8", at::kByte},    {"bool", at::kBool}};
+  // clang-format on
   return table;
 }
 
@@ -280,7 +283,8 @@ void initTensorConversions(Napi::Env env, Napi::Object exports) {
       case napi_int32_array: t = fromArray<int32_t>(arr, at::kInt, shape); break;
       case napi_int16_array: t = fromArray<int16_t>(arr, at::kShort, shape); break;
       case napi_int8_array: t = fromArray<int8_t>(arr, at::kChar, shape); break;
-      case napi_uint8_array: case napi_uint8_clamped_array: t = fromArray<uint8_t>(arr, at::kByte, shape); break;
+      case napi_uint8_array:
+      case napi_uint8_clamped_array: t = fromArray<uint8_t>(arr, at::kByte, shape); break;
       case napi_bigint64_array: t = fromArray<int64_t>(arr, at::kLong, shape); break;
       default: throw ArgError("unsupported TypedArray type");
     }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { lossChartSvg, ticks } from '../lib/cli/plot';
 import { TrainProgress } from '../lib/cli/progress';
-import { StepLine, StepLog } from '../lib/cli/steplog';
+import { type StepLine, StepLog } from '../lib/cli/steplog';
 
 const root = path.resolve(__dirname, '..');
 const cli = path.join(root, 'dist', 'cli', 'main.js');

@@ -1,6 +1,6 @@
 // Distributions against torch.distributions (fixtures from scripts/make_estimator_fixtures.py).
 import * as torch from '../lib';
-import { decode, Enc, fixture, maxAbsDiff } from './helpers';
+import { decode, type Enc, fixture, maxAbsDiff } from './helpers';
 
 type Rec = Record<string, Enc> & { seed?: number; tau?: number };
 interface DFix {

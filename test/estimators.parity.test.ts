@@ -1,7 +1,7 @@
 // Each estimator's forward sample and gradient against the PyTorch reference implementations in
 // scripts/make_estimator_fixtures.py, given the same sample and noise (1e-6 float32, 1e-12 float64).
 import * as torch from '../lib';
-import { decode, Enc, fixture, maxAbsDiff } from './helpers';
+import { decode, type Enc, fixture, maxAbsDiff } from './helpers';
 
 interface StCase {
   name: 'st' | 'reinmax' | 'gst' | 'gumbel-rao';

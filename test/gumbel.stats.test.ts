@@ -1,6 +1,6 @@
 // Statistics of the samplers (fixed seeds) and robustness at extreme settings.
 import * as torch from '../lib';
-import { Tensor } from '../lib';
+import { type Tensor } from '../lib';
 import { chiSquareP, softmax } from './stats';
 
 const DRAWS = 1_000_000;

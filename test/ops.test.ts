@@ -5,8 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as torch from '../lib';
-import { Tensor } from '../lib';
-import { decode, Enc, fixture, livePyTorch, maxAbsDiff, runLiveReference } from './helpers';
+import { type Tensor } from '../lib';
+import { decode, type Enc, fixture, livePyTorch, maxAbsDiff, runLiveReference } from './helpers';
+import { describeDevices, deviceTol } from './devices';
 
 interface OpCase { op: string; params: Record<string, unknown>; inputs: Enc[]; outputs: Enc[]; grads?: (Enc | null)[] }
 
@@ -65,10 +66,12 @@ const liveCases = livePyTorch.version === undefined ? undefined
   : (JSON.parse(fs.readFileSync(path.join(runLiveReference('make_fixtures.py', ['--out', '$OUT', 'ops']), 'ops.json'), 'utf8')) as { cases: OpCase[] }).cases;
 if (!liveCases) process.stderr.write(`ops.test: no live PyTorch (${livePyTorch.reason}); BLAS ops compared with the committed fixture at 1e-5\n`);
 
-describe('ops equal PyTorch (forward and gradient)', () => {
+describeDevices('ops equal PyTorch (forward and gradient)', (device) => {
   const committed = fixture<{ cases: OpCase[] }>('ops.json').cases;
-  const cases = committed.map((c) => (BLAS.has(c.op) && liveCases ? liveCases.find((l) => l.op === c.op)! : c));
-  const tolOf = (op: string): number => (!BLAS.has(op) ? 1e-6 : liveCases ? 0 : 1e-5);
+  // The live references are this CPU's: bit-exact there. A GPU is held to the portable bounds.
+  const live = device === 'cpu' ? liveCases : undefined;
+  const cases = committed.map((c) => (BLAS.has(c.op) && live ? live.find((l) => l.op === c.op)! : c));
+  const tolOf = (op: string): number => deviceTol(device, !BLAS.has(op) ? 1e-6 : live ? 0 : 1e-5);
   // Gradients use w = linspace(-1, 1) built here with other rounding than PyTorch's: 1e-6 at best.
   const gradTolOf = (op: string): number => Math.max(1e-6, tolOf(op));
   test('every fixture op has an implementation', () => {
@@ -77,7 +80,7 @@ describe('ops equal PyTorch (forward and gradient)', () => {
   test.each(cases.map((c) => [c.op, c] as const))('%s', (_name, c) =>
     torch.scope(() => {
       const inputs = c.inputs.map((e) => {
-        const t = decode(e);
+        const t = decode(e, device);
         if (c.grads && t.isFloatingPoint) t.requiresGrad = true;
         return t;
       });
@@ -86,16 +89,16 @@ describe('ops equal PyTorch (forward and gradient)', () => {
       expect(outs.length).toBe(c.outputs.length);
       outs.forEach((o, i) => {
         expect(o.dtype).toBe(c.outputs[i].dtype);
-        expect(maxAbsDiff(o, c.outputs[i])).toBeLessThanOrEqual(tolOf(c.op));
+        expect(maxAbsDiff(o.cpu(), c.outputs[i])).toBeLessThanOrEqual(tolOf(c.op));
       });
       if (c.grads) {
         const o = outs[0];
         const n = o.numel();
-        const w = n === 1 ? torch.tensor([-1], { dtype: o.dtype }).reshape() : torch.arange(0, n, 1, { dtype: 'float64' }).mul(2 / (n - 1)).sub(1).to(o.dtype).reshape(...o.shape);
+        const w = (n === 1 ? torch.tensor([-1], { dtype: o.dtype }).reshape() : torch.arange(0, n, 1, { dtype: 'float64' }).mul(2 / (n - 1)).sub(1).to(o.dtype).reshape(...o.shape)).to(device);
         o.mul(w).sum().backward();
         c.grads.forEach((g, i) => {
           if (g === null) return;
-          expect(maxAbsDiff(inputs[i].grad!, g)).toBeLessThanOrEqual(gradTolOf(c.op));
+          expect(maxAbsDiff(inputs[i].grad!.cpu(), g)).toBeLessThanOrEqual(gradTolOf(c.op));
         });
       }
     }),

@@ -1,5 +1,5 @@
 import * as torch from '../lib';
-import { Enc, fixture, maxAbsDiff } from './helpers';
+import { type Enc, fixture, maxAbsDiff } from './helpers';
 
 interface RngCase { seed: number; rand: Enc; randn: Enc; randperm: Enc; randint: Enc; rand64: Enc }
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadImages } from '../lib/data/mnist';
-import { SEED_DEFAULTS, TrainConfig } from '../lib/train/config';
+import { SEED_DEFAULTS, type TrainConfig } from '../lib/train/config';
 import { planResume } from '../lib/train/resume';
 import { Trainer } from '../lib/train/trainer';
 

@@ -6,7 +6,7 @@
 // deviation sqrt(E|g - mean|^2) / |exact|, cosine(mean, exact) and the mean per-draw cosine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { countConfigurations, ESTIMATORS, EstimatorName, exact, expectation } from '../estimators';
+import { countConfigurations, ESTIMATORS, type EstimatorName, exact, expectation } from '../estimators';
 import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { manualSeed } from '../runtime';

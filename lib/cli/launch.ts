@@ -2,11 +2,11 @@
 // --nnodes/--node-rank/--master-addr/--master-port, this machine's share of a multi-machine job).
 // Each worker is the same `train` command under torchrun's environment variables; a command run
 // under those variables (by torchrun, or by hand on each machine) joins the job directly.
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { destroyProcessGroup, initProcessGroup, isInitialized } from '../distributed/process-group';
 import { cuda } from '../runtime';
 

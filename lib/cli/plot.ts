@@ -1,7 +1,7 @@
 // Loss curves as a small hand-written SVG: one chart does not justify a charting stack (vega,
 // vega-lite and d3 were 18 MB of every install).
 import * as fs from 'node:fs';
-import { EpochMetrics } from '../train/config';
+import { type EpochMetrics } from '../train/config';
 
 export interface Series {
   label: string;

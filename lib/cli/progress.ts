@@ -1,7 +1,7 @@
 // Training progress: a bar with running loss, speed and ETA (cli-progress) on a terminal; plain lines
 // at every tenth of an epoch when stdout is a file, a pipe or a CI log.
 import { SingleBar } from 'cli-progress';
-import { StepProgress } from '../train/trainer';
+import { type StepProgress } from '../train/trainer';
 
 /** How many plain lines an epoch gets when stdout is not a terminal. */
 const LINES_PER_EPOCH = 10;

@@ -1,8 +1,8 @@
 // --log-json FILE: one JSON object per line, for plotting elsewhere (pandas.read_json(f, lines=True),
 // jq, a notebook). A line per progress read ({"kind":"step"}) and one per finished epoch ({"kind":"epoch"}).
 import * as fs from 'node:fs';
-import { EpochMetrics } from '../train/config';
-import { StepProgress } from '../train/trainer';
+import { type EpochMetrics } from '../train/config';
+import { type StepProgress } from '../train/trainer';
 
 export interface StepLine {
   kind: 'step';

@@ -2,7 +2,7 @@
 import { checkBool, checkInt, checkOptions } from '../check';
 import { checkTensor } from '../tensor';
 import { arange, randperm } from '../creation';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 import { keep } from '../scope';
 import type { Sampler } from '../distributed/sampler';
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromTypedArray } from '../creation';
 import { checkInt, checkOptions, describe } from '../check';
-import { checkDevice, Device, Tensor } from '../tensor';
+import { checkDevice, type Device, type Tensor } from '../tensor';
 import { noGrad } from '../runtime';
 import { scope } from '../scope';
 import { readIdx } from './idx';

@@ -2,17 +2,10 @@
 // construction; from then on every backward averages the gradients across ranks (bucketed, started
 // from gradient hooks while backward still runs), so optimizer steps stay identical everywhere.
 import { checkNumber, describe } from '../check';
-import { native } from '../native';
+import { native, type NativeReducer } from '../native';
 import { Module } from '../nn/module';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 import { broadcast, isInitialized } from './process-group';
-
-interface NativeReducer {
-  dispose(): void;
-  setSync(on: boolean): void;
-  bucketCount(): number;
-}
-type NativeReducerClass = new (params: unknown[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
 
 export interface DistributedDataParallelOptions {
   /** Bucket size in MiB (PyTorch's bucket_cap_mb, default 25); the first bucket is 1 MiB, as PyTorch's. */
@@ -42,8 +35,7 @@ export class DistributedDataParallel<M extends Module> {
     this.module = module;
     const params = module.parameters();
     if (opts.broadcastParameters ?? true) broadcast(params, 0);
-    const Reducer = native.NativeReducer as NativeReducerClass;
-    this.#reducer = new Reducer(params.map((p: Tensor) => p.handle), Math.floor(Math.min(MiB, capMb * MiB)), Math.floor(capMb * MiB));
+    this.#reducer = new native.NativeReducer(params.map((p: Tensor) => p.handle), Math.floor(Math.min(MiB, capMb * MiB)), Math.floor(capMb * MiB));
   }
 
   parameters(): Tensor[] {

@@ -3,7 +3,7 @@
 // CUDA) over a TCPStore rendezvous hosted by rank 0.
 import { checkInt, checkOptions, describe } from '../check';
 import { callNative } from '../native';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 
 export type Backend = 'gloo' | 'nccl';
 export type ReduceOpName = 'sum' | 'avg' | 'product' | 'min' | 'max';
@@ -33,11 +33,9 @@ const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
 // The same bound for options and environment variables (the native side holds ranks as int).
 const MAX_RANKS = 1 << 20;
 
-const call = (name: string, ...args: unknown[]): unknown => callNative(name, args);
-
 /** Which backends this build has (Gloo needs libgloo-dev at build time; NCCL a CUDA LibTorch). */
 export function availableBackends(): { gloo: boolean; nccl: boolean } {
-  return call('distAvailable') as { gloo: boolean; nccl: boolean };
+  return callNative('distAvailable', []);
 }
 /** Whether this build has any distributed backend, as torch.distributed.is_available(). */
 export function isAvailable(): boolean {
@@ -45,7 +43,7 @@ export function isAvailable(): boolean {
   return b.gloo || b.nccl;
 }
 export function isInitialized(): boolean {
-  return call('distIsInitialized') as boolean;
+  return callNative('distIsInitialized', []);
 }
 
 function fromEnv(envName: string, option: string, min: number, max: number): number | undefined {
@@ -88,26 +86,26 @@ export function resolveInitOptions(opts: InitProcessGroupOptions = {}): Required
  */
 export function initProcessGroup(opts: InitProcessGroupOptions = {}): void {
   const o = resolveInitOptions(opts);
-  call('distInit', o.backend, o.rank, o.worldSize, o.localRank, o.masterAddr, o.masterPort, o.timeout);
+  callNative('distInit', [o.backend, o.rank, o.worldSize, o.localRank, o.masterAddr, o.masterPort, o.timeout]);
 }
 
 /** Leaves the group (tells the others, stops the heartbeat, closes connections). Safe to call twice. */
 export function destroyProcessGroup(): void {
-  call('distDestroy');
+  callNative('distDestroy', []);
 }
 
 export function getRank(): number {
-  return call('distRank') as number;
+  return callNative('distRank', []);
 }
 export function getWorldSize(): number {
-  return call('distWorldSize') as number;
+  return callNative('distWorldSize', []);
 }
 /** This process's index among the ranks on its machine (LOCAL_RANK). */
 export function getLocalRank(): number {
-  return call('distLocalRank') as number;
+  return callNative('distLocalRank', []);
 }
 export function getBackend(): Backend {
-  return call('distBackend') as Backend;
+  return callNative('distBackend', []);
 }
 
 /** Reduces `tensor` across ranks in place (every rank gets the result) and returns it. */
@@ -116,7 +114,7 @@ export function allReduce(tensor: Tensor, opts: { op?: ReduceOpName } = {}): Ten
   checkOptions(opts, 'allReduce options', ['op']);
   const op = opts.op ?? 'sum';
   if (!Object.values(ReduceOp).includes(op)) throw new TypeError(`allReduce: op must be one of ${Object.values(ReduceOp).join(', ')}, got ${describe(op)}`);
-  call('distAllReduce', tensor.handle, op);
+  callNative('distAllReduce', [tensor.handle, op]);
   return tensor;
 }
 
@@ -125,11 +123,11 @@ export function broadcast<T extends Tensor | Tensor[]>(tensors: T, src: number):
   const list = Array.isArray(tensors) ? tensors : [tensors];
   list.forEach((t, i) => checkTensor(t, Array.isArray(tensors) ? `tensors[${i}]` : 'tensor'));
   checkInt(src, 'src', 0, getWorldSize() - 1);
-  if (list.length) call('distBroadcast', list.map((t) => t.handle), src);
+  if (list.length) callNative('distBroadcast', [list.map((t) => t.handle), src]);
   return tensors;
 }
 
 /** Waits until every rank has reached the barrier. */
 export function barrier(): void {
-  call('distBarrier');
+  callNative('distBarrier', []);
 }

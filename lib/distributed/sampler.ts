@@ -4,8 +4,7 @@
 import { checkBool, checkInt, describe } from '../check';
 import { arange } from '../creation';
 import { cat } from '../functional';
-import { callNative, NativeTensor } from '../native';
-import { Tensor } from '../tensor';
+import { op, Tensor } from '../tensor';
 import { getRank, getWorldSize, isInitialized } from './process-group';
 
 export interface DistributedSamplerOptions {
@@ -73,8 +72,8 @@ export class DistributedSampler implements Sampler {
   /** This rank's indices for the current epoch (int64, on the CPU). */
   indices(): Tensor {
     const n = this.datasetLength;
-    const all = this.shuffle
-      ? Tensor.fromHandle(callNative('randpermSeeded', [n, this.seed + this.#epoch]) as NativeTensor)
+    const all: Tensor = this.shuffle
+      ? op('randpermSeeded', n, this.seed + this.#epoch)
       : arange(0, n, 1, { dtype: 'int64' });
     let padded = all;
     if (!this.dropLast && this.totalSize > n) {

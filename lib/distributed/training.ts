@@ -2,12 +2,12 @@
 // weights everywhere, a DistributedSampler instead of a global shuffle, sums and decisions
 // (Ctrl-C) agreed across ranks, and every rank's generator state in rank 0's checkpoint.
 import { arange, tensor, zeros } from '../creation';
-import { Module } from '../nn/module';
+import { type Module } from '../nn/module';
 import { getRngState, manualSeed } from '../runtime';
-import { Device, Tensor } from '../tensor';
+import { type Device, Tensor } from '../tensor';
 import { DistributedDataParallel } from './ddp';
 import { allReduce, getBackend, getLocalRank, getRank, getWorldSize, isInitialized } from './process-group';
-import { DistributedSampler, Sampler } from './sampler';
+import { DistributedSampler, type Sampler } from './sampler';
 
 export class DataParallelRun {
   readonly rank = getRank();

@@ -1,10 +1,10 @@
 // torch.distributions.Bernoulli and RelaxedBernoulli (binary Concrete).
 import { logProb, relaxedBernoulli } from '../gumbel';
 import { noGrad } from '../runtime';
-import { checkTensor, op, Tensor } from '../tensor';
+import { checkTensor, op, type Tensor } from '../tensor';
 import { checkTau } from '../estimators/args';
 import { Distribution } from './distribution';
-import { binaryParams, ProbsOrLogits, softplus } from './params';
+import { binaryParams, type ProbsOrLogits, softplus } from './params';
 
 abstract class BinaryBase extends Distribution {
   readonly logits: Tensor;

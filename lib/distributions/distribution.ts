@@ -2,8 +2,8 @@
 // tensors it derives from its parameters (normalised logits, probs): dispose() frees them, and a scope
 // that created it frees them at its end.
 import { checkShape } from '../check';
-import { Tensor } from '../tensor';
-import { categoricalParams, ProbsOrLogits } from './params';
+import { type Tensor } from '../tensor';
+import { categoricalParams, type ProbsOrLogits } from './params';
 
 export abstract class Distribution {
   /** The tensors this distribution made (freed by dispose()). */

@@ -1,10 +1,10 @@
 // klDivergence(p, q) for the pairs torch.distributions has closed forms for.
 import { where } from '../functional';
 import { Bernoulli } from './bernoulli';
-import { Distribution } from './distribution';
+import { type Distribution } from './distribution';
 import { OneHotCategorical } from './one-hot-categorical';
 import { softplus } from './params';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 
 function categorical(p: OneHotCategorical, q: OneHotCategorical): Tensor {
   // sum p (log p - log q); +inf where q = 0 < p, 0 where p = 0 (as _kl_categorical_categorical).

@@ -1,9 +1,9 @@
 // torch.distributions.OneHotCategorical.
 import { oneHotCategorical } from '../gumbel';
 import { noGrad } from '../runtime';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 import { CategoricalFamily } from './distribution';
-import { ProbsOrLogits } from './params';
+import { type ProbsOrLogits } from './params';
 
 export class OneHotCategorical extends CategoricalFamily {
   constructor(params: ProbsOrLogits) {

@@ -1,7 +1,7 @@
 // Parameters given as exactly one of probs or logits, turned into both as torch.distributions does.
 import { describe } from '../check';
 import { scope } from '../scope';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 
 export interface ProbsOrLogits {
   probs?: Tensor;

@@ -1,10 +1,10 @@
 // torch.distributions.ExpRelaxedCategorical and RelaxedOneHotCategorical (Concrete / Gumbel-Softmax).
 import { gumbelSoftmax, logProb, sampleGumbel } from '../gumbel';
 import { noGrad } from '../runtime';
-import { checkTensor, Device, Tensor } from '../tensor';
+import { checkTensor, type Device, type Tensor } from '../tensor';
 import { checkTau } from '../estimators/args';
 import { CategoricalFamily } from './distribution';
-import { ProbsOrLogits } from './params';
+import { type ProbsOrLogits } from './params';
 
 export interface RelaxedSampleOptions {
   /** Gumbel noise of the sample's shape to use instead of drawing it. */

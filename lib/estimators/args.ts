@@ -1,6 +1,6 @@
 // Argument checks shared by the estimators: TypeError/RangeError naming the argument, before native code.
 import { checkDim, checkInt, describe } from '../check';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 
 export function checkLogits(logits: unknown, name = 'logits'): Tensor {
   const t = checkTensor(logits, name);

@@ -1,8 +1,8 @@
 // The exact gradient by enumerating every latent configuration (small latent spaces only).
 import { checkInt } from '../check';
-import { op, Tensor } from '../tensor';
+import { checkDevice, type Device, op, type Tensor } from '../tensor';
 import { checkKeys, checkLogits } from './args';
-import { callLossFn, checkLossFn, LossFn } from './loss-fn';
+import { callLossFn, checkLossFn, type LossFn } from './loss-fn';
 
 /** Default bound on C^L: 4 latents x 8 categories is 4096; 8 x 4 is 65536. */
 export const MAX_CONFIGURATIONS = 65536;
@@ -24,10 +24,10 @@ export function countConfigurations(latents: number, categories: number, max = M
 }
 
 /** Every configuration as one-hot codes [C^L, L, C], in itertools.product order. */
-export function enumerateConfigurations(latents: number, categories: number, opts: { maxConfigurations?: number; dtype?: 'float32' | 'float64'; device?: string } = {}): Tensor {
+export function enumerateConfigurations(latents: number, categories: number, opts: { maxConfigurations?: number; dtype?: 'float32' | 'float64'; device?: Device } = {}): Tensor {
   const max = checkInt(opts.maxConfigurations ?? MAX_CONFIGURATIONS, 'maxConfigurations', 1);
   countConfigurations(latents, categories, max);
-  return op('enumerateConfigurations', latents, categories, max, opts.dtype ?? 'float32', opts.device);
+  return op('enumerateConfigurations', latents, categories, max, opts.dtype ?? 'float32', opts.device === undefined ? undefined : checkDevice(opts.device));
 }
 
 /**

@@ -2,10 +2,10 @@
 // gradient is the named estimator's. The CLI, the model and the analyzer go through this.
 import { describe } from '../check';
 import { gumbelSoftmax } from '../gumbel';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 import { checkKeys, checkLogits, checkSamples, checkTau } from './args';
 import { exact, MAX_CONFIGURATIONS } from './exact';
-import { callLossFn, checkLossFn, LossFn } from './loss-fn';
+import { callLossFn, checkLossFn, type LossFn } from './loss-fn';
 import { rloo } from './rloo';
 import { gst, gumbelRao, reinmax, st } from './straight-through';
 

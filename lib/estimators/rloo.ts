@@ -1,8 +1,8 @@
 // REINFORCE with the leave-one-out baseline (Kool, van Hoof, Welling 2019): unbiased.
 import { oneHotCategorical } from '../gumbel';
-import { checkTensor, op, Tensor } from '../tensor';
+import { checkTensor, op, type Tensor } from '../tensor';
 import { checkKeys, checkLogits, checkSamples, sameShape } from './args';
-import { callLossFn, checkLossFn, LossFn } from './loss-fn';
+import { callLossFn, checkLossFn, type LossFn } from './loss-fn';
 
 export interface RlooOptions {
   /** S, the samples per batch element, >= 2 (default 4). */

@@ -1,7 +1,7 @@
 // The straight-through estimators: each returns an exact one-hot sample of Cat(softmax(logits)) in the
 // forward pass and its own gradient rule in the backward pass (native autograd functions).
 import { describe } from '../check';
-import { checkTensor, op, Tensor } from '../tensor';
+import { checkTensor, op, type Tensor } from '../tensor';
 import { checkDim, checkKeys, checkLogits, checkSample, checkSamples, checkTau, sameShape } from './args';
 
 export interface StraightThroughOptions {

@@ -3,12 +3,12 @@
 import { checkBool, checkInt, checkNumber, checkOptions } from '../check';
 import { zeros } from '../creation';
 import { binaryCrossEntropy } from '../functional';
-import { expectation, EstimatorName, EstimatorSpec } from '../estimators';
+import { expectation, type EstimatorName, type EstimatorSpec } from '../estimators';
 import { gumbelSoftmax, oneHotCategorical } from '../gumbel';
 import { Linear } from '../nn/linear';
 import { Module } from '../nn/module';
 import { scope } from '../scope';
-import { Tensor } from '../tensor';
+import { type Tensor } from '../tensor';
 
 export interface CategoricalVAEOptions {
   latents?: number;

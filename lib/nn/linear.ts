@@ -3,7 +3,7 @@ import { checkBool, checkInt, checkOptions } from '../check';
 import { empty } from '../creation';
 import { linear } from '../functional';
 import { noGrad } from '../runtime';
-import { Tensor, TensorOptions } from '../tensor';
+import { type Tensor, type TensorOptions } from '../tensor';
 import { Module } from './module';
 
 export class Linear extends Module {

@@ -1,7 +1,7 @@
 // nn.Module: parameters and submodules (registered, or found in fields as PyTorch's __setattr__ does),
 // train/eval, device moves that keep parameter identity, and state dicts.
 import { checkDevice } from '../tensor';
-import { Device, Tensor } from '../tensor';
+import { type Device, Tensor } from '../tensor';
 import { noGrad } from '../runtime';
 import { opRaw } from '../tensor';
 import { isParameter, markParameter } from './parameter';
@@ -90,7 +90,7 @@ export abstract class Module {
   }
   /** Clears every parameter's gradient (set to none, as PyTorch 2's zero_grad). */
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = undefined;
+    opRaw('zeroGrads', this.parameters());
   }
 
   /**

@@ -1,7 +1,7 @@
 // nn.Parameter: marks a tensor as a module parameter, so that a Module finds it in its fields as
 // PyTorch's __setattr__ does (a plain tensor field is not a parameter, as in PyTorch).
 import { keep } from '../scope';
-import { checkTensor, Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 
 const parameters = new WeakSet<Tensor>();
 

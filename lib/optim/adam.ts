@@ -1,6 +1,6 @@
 // optim.Adam: LibTorch's own Adam (the arithmetic of PyTorch's), over a module's parameters.
 import { checkBool, checkNumber, checkOptions } from '../check';
-import { native, NativeAdam } from '../native';
+import { native, type NativeAdam } from '../native';
 import { full } from '../creation';
 import { scope } from '../scope';
 import { Tensor } from '../tensor';

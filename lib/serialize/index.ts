@@ -2,11 +2,11 @@
 // atomically (see atomic.ts).
 import * as fs from 'node:fs';
 import { describe } from '../check';
-import { checkDevice, Device, Tensor } from '../tensor';
+import { checkDevice, type Device, type Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
-import { safetensorsChunks, safetensorsLoad, SafetensorsFile } from './safetensors';
-import { Loaded, torchLoad } from './torch-load';
-import { Saveable, torchSaveChunks } from './torch-save';
+import { safetensorsChunks, safetensorsLoad, type SafetensorsFile } from './safetensors';
+import { type Loaded, torchLoad } from './torch-load';
+import { type Saveable, torchSaveChunks } from './torch-save';
 
 export type { Loaded } from './torch-load';
 export type { Saveable } from './torch-save';

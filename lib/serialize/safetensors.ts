@@ -3,7 +3,7 @@
 // spaces), then the data; offsets are relative to the data, which the tensors must cover exactly,
 // without overlaps or holes. Reading checks all of it.
 import { describe } from '../check';
-import { Device, DType, op, opRaw, Tensor } from '../tensor';
+import { type Device, type DType, op, opRaw, Tensor } from '../tensor';
 
 export class SafetensorsError extends Error {}
 

@@ -1,8 +1,8 @@
 // torch.load(weights_only=True) for Node: the zip archive, the allowlist of globals PyTorch's safe
 // unpickler accepts, and tensors rebuilt from their storages with every size, stride and offset
 // checked against the storage before a view is made.
-import { Device, DType, op, Tensor } from '../tensor';
-import { Global, isDict, isTuple, newDict, PickleError, pyType, setItem, unpickle, UnpicklerHooks } from './unpickler';
+import { type Device, type DType, op, Tensor } from '../tensor';
+import { Global, isDict, isTuple, newDict, PickleError, pyType, setItem, unpickle, type UnpicklerHooks } from './unpickler';
 import { ZipError, ZipReader } from './zip';
 
 /** What torch.load gives back: tensors, numbers, strings, booleans, null, arrays (lists and tuples) and objects (dicts). */

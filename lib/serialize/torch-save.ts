@@ -1,7 +1,7 @@
 // torch.save's file for JS values: pickle protocol 2 in the zip layout PyTorch writes, using only
 // the globals torch.load(weights_only=True) accepts, so Python loads it either way.
 import { describe } from '../check';
-import { DType, opRaw, Tensor } from '../tensor';
+import { type DType, opRaw, Tensor } from '../tensor';
 import { STORAGE_DTYPES } from './torch-load';
 import { contiguousStrides } from './safetensors';
 import { writeZip } from './zip';

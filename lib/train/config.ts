@@ -1,6 +1,6 @@
 // Training settings; the defaults are the seed article's.
 import type { EstimatorName } from '../estimators';
-import { Device } from '../tensor';
+import { type Device } from '../tensor';
 
 export interface TrainConfig {
   epochs: number;

@@ -1,10 +1,10 @@
 // The training loss under the configured gradient estimator. The seed's estimators (relaxed and
 // straight-through Gumbel-Softmax) keep the seed's exact forward/loss path, so their numbers stay
 // PyTorch's; every other estimator goes through CategoricalVAE.estimatorLoss.
-import { checkEstimator, EstimatorSpec } from '../estimators';
-import { CategoricalVAE } from '../models/categorical-vae';
-import { Tensor } from '../tensor';
-import { TrainConfig } from './config';
+import { checkEstimator, type EstimatorSpec } from '../estimators';
+import { type CategoricalVAE } from '../models/categorical-vae';
+import { type Tensor } from '../tensor';
+import { type TrainConfig } from './config';
 
 /** The validated estimator of a config (throws TypeError/RangeError before any training). */
 export function trainingEstimator(c: Pick<TrainConfig, 'estimator' | 'samples' | 'hard'>): EstimatorSpec {

@@ -2,7 +2,7 @@
 // model or the data order must stay as saved (else it would train on with wrong results), settings
 // that only steer the optimisation from here on (lr, temperature, epochs...) may change and are
 // reported; settings not given explicitly are taken from the checkpoint.
-import { TrainConfig } from './config';
+import { type TrainConfig } from './config';
 
 /** Settings a resume may change; every other setting (model shape, data, batch order) must match. */
 const CHANGEABLE: ReadonlySet<string> = new Set<keyof TrainConfig>(['epochs', 'lr', 'temp', 'annealRate', 'annealEvery', 'tauMin', 'hard', 'device', 'logEvery', 'out', 'fastLinear']);
@@ -21,7 +21,7 @@ const show = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringif
  * may not change.
  */
 export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, explicit: ReadonlySet<string>, checkpoint: string, at: { midEpoch: boolean } = { midEpoch: true }): ResumePlan {
-  const config = { ...current } as Record<string, unknown>;
+  const config: Record<string, unknown> = { ...current };
   const refused: string[] = [];
   const changes: string[] = [];
   const world = worldSizeChange(saved.worldSize ?? 1, current.worldSize ?? 1, at.midEpoch);
@@ -43,7 +43,8 @@ export function planResume(saved: Partial<TrainConfig>, current: TrainConfig, ex
   if (refused.length)
     throw new Error(`cannot resume from ${checkpoint}: these settings change the model or the data order of the saved run: ${refused.join('; ')}. ` +
       `${refused.length > (world.refused ? 1 : 0) ? 'Resume without them (the saved values are used)' : 'Resume as the saved job'}, or start a new run in another --out folder.`);
-  return { config: config as unknown as TrainConfig, changes };
+  // The saved values replace the current ones key by key (both are TrainConfig's keys).
+  return { config: { ...current, ...config }, changes };
 }
 
 /**

@@ -1,7 +1,7 @@
 // The worker thread of trainInWorker(): it loads the addon, owns the model and posts progress. The
 // trainer yields to the event loop at each progress update, which is when a 'cancel' message lands.
 import { parentPort, workerData } from 'node:worker_threads';
-import { SEED_DEFAULTS, TrainConfig } from './config';
+import { SEED_DEFAULTS, type TrainConfig } from './config';
 import { Trainer } from './trainer';
 import type { WorkerMessage } from './worker';
 

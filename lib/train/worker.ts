@@ -4,9 +4,9 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Device } from '../tensor';
-import { EpochMetrics, SEED_DEFAULTS, TrainConfig } from './config';
-import { StepProgress, TrainResult } from './trainer';
+import { type Device } from '../tensor';
+import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from './config';
+import { type StepProgress, type TrainResult } from './trainer';
 
 /** What a worker run returns: the Trainer's result without the model, which stays in the worker (load the checkpoint). */
 export type WorkerTrainResult = Omit<TrainResult, 'model'>;

@@ -9,8 +9,8 @@ using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
 struct RelaxedBernoulliFn : public torch::autograd::Function<RelaxedBernoulliFn> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& noiseArg, double tau, bool hard) {
-    const at::Tensor noise = noiseArg.numel() ? noiseArg : at::Tensor();
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const OptTensor& noiseArg, double tau, bool hard) {
+    const at::Tensor noise = noiseArg.value_or(at::Tensor());
     auto l = noise.defined() ? noise : sampleLogistic(logits.sizes(), logits.options());
     // As RelaxedBernoulli.rsample: sigmoid((logits + log U - log(1 - U)) / tau), clamped to
     // [tiny, 1 - eps] as torch.distributions' SigmoidTransform does (no clamped gradient flows).
@@ -42,8 +42,8 @@ at::Tensor relaxedBernoulli(const at::Tensor& logits, const at::Tensor& noise, d
   if (cpuHalf(logits)) return relaxedBernoulli(logits.to(at::kFloat), noise.defined() ? noise.to(at::kFloat) : noise, tau, hard).to(at::kHalf);
   TORCH_CHECK(tau > 0 && std::isfinite(tau), "relaxedBernoulli: tau must be a finite number > 0, got ", tau);
   if (noise.defined()) TORCH_CHECK(noise.sizes() == logits.sizes(), "relaxedBernoulli: noise shape ", noise.sizes(), " does not match logits ", logits.sizes());
-  // Autograd functions cannot take undefined tensors: an empty tensor stands for "draw the noise".
-  return RelaxedBernoulliFn::apply(logits, noise.defined() ? noise : at::empty({0}, logits.options()), tau, hard);
+  // No noise: the function draws it.
+  return RelaxedBernoulliFn::apply(logits, optTensor(noise), tau, hard);
 }
 
 }  // namespace gt::gumbel

@@ -11,6 +11,12 @@ namespace gt::gumbel {
 // float32 and rounded once (differentiably), as the noise is.
 inline bool cpuHalf(const at::Tensor& t) { return t.is_cpu() && t.scalar_type() == at::kHalf; }
 
+// An optional tensor argument of a custom autograd function (custom_function.h takes one as "not a
+// variable" when empty). c10::optional is its own class in LibTorch 1.13 and std::optional's alias
+// in 2.x, matching custom_function.h in both; std::optional would not be recognised by 1.13's.
+using OptTensor = c10::optional<at::Tensor>;
+inline OptTensor optTensor(const at::Tensor& t) { return t.defined() ? OptTensor(t) : OptTensor(); }
+
 // Standard Gumbel(0, 1) noise from LibTorch's generator; never +-inf or NaN (see noise.cc).
 at::Tensor sampleGumbel(at::IntArrayRef shape, const at::TensorOptions& opts);
 // The transform applied to given uniforms: "safe" (ours) or "seed" (-log(-log(U + eps) + eps)).

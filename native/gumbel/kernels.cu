@@ -159,7 +159,7 @@ Launch launchFor(int64_t rows) {
   return {dim3(static_cast<unsigned>((rows + kWarpsPerBlock - 1) / kWarpsPerBlock)), dim3(kWarp * kWarpsPerBlock)};
 }
 
-int perLane(int64_t k) { return k <= 32 ? 1 : k <= 64 ? 2 : k <= 128 ? 4 : 8; }
+int perLane(int64_t k) { return k <= 32 ? 1 : (k <= 64 ? 2 : (k <= 128 ? 4 : 8)); }
 
 template <typename F>
 void dispatchPerLane(int64_t k, F&& f) {

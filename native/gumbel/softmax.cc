@@ -21,8 +21,8 @@ at::Tensor oneHotOfMax(const at::Tensor& y, int64_t dim) {
 }
 
 struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
-  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const at::Tensor& noiseArg, double tau, bool hard, int64_t dim) {
-    const at::Tensor gumbels = noiseArg.numel() ? noiseArg : at::Tensor();
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logits, const OptTensor& noise, double tau, bool hard, int64_t dim) {
+    const at::Tensor gumbels = noise.value_or(at::Tensor());
     at::Tensor out, ySoft;
 #ifdef GT_WITH_CUDA
     if (logits.is_cuda() && useFused) std::tie(out, ySoft) = cuda::gumbelSoftmaxForward(logits, gumbels, tau, hard, dim);
@@ -67,8 +67,8 @@ at::Tensor gumbelSoftmax(const at::Tensor& logits, const at::Tensor& gumbels, do
     TORCH_CHECK(gumbels.device() == logits.device(), "gumbelSoftmax: noise is on ", gumbels.device(), " but logits on ", logits.device());
   }
   dim = c10::maybe_wrap_dim(dim, logits.dim());
-  // Autograd functions cannot take undefined tensors: an empty tensor stands for "draw the noise".
-  return GumbelSoftmaxFn::apply(logits, gumbels.defined() ? gumbels : at::empty({0}, logits.options()), tau, hard, dim);
+  // No noise: the function draws it.
+  return GumbelSoftmaxFn::apply(logits, optTensor(gumbels), tau, hard, dim);
 }
 
 at::Tensor oneHotCategorical(const at::Tensor& logits, int64_t dim, bool multinomial) {

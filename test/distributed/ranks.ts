@@ -1,6 +1,6 @@
 // Starts worker scripts as the ranks of a job on this machine (torchrun's variables, loopback) and
 // collects what each printed and how it ended.
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';

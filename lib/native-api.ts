@@ -1,0 +1,312 @@
+// The contract between TypeScript and the addon: every export of native/*.cc with its arguments and
+// result, so the compiler checks each call (name, argument order, types) and a native nobody calls is
+// visible here. The C++ reads arguments by position (Args in native/tensor.h); optional trailing
+// arguments may be left out or passed as undefined. test/native-api.test.ts checks that the addon's
+// exports are exactly NATIVE_EXPORTS, which the compiler checks against NativeBinding.
+import type { Backend, ReduceOpName } from './distributed/process-group';
+import type { MemoryInfo } from './runtime';
+import type { DataArray, Device, DType, Reduction } from './tensor';
+
+/** The opaque native handle that owns one LibTorch tensor. */
+export interface NativeTensor {
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+type H = NativeTensor;
+/** A JS number is an integer Scalar when integral (as a Python int), else a double; a bigint must fit int64. */
+type Scalar = number | boolean | bigint;
+/** A tensor or a number: numbers become PyTorch's wrapped-number tensors (Args::operand). */
+type Operand = H | Scalar;
+type Ints = readonly number[];
+
+export interface NativeAdamState {
+  step: number;
+  expAvg: NativeTensor;
+  expAvgSq: NativeTensor;
+  maxExpAvgSq?: NativeTensor;
+}
+
+export interface NativeAdam {
+  step(): void;
+  zeroGrad(): void;
+  setLr(lr: number): void;
+  getState(): (NativeAdamState | null)[];
+  setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
+}
+
+/** DDP's gradient reducer (native/distributed_reducer.cc): all-reduces gradient buckets during backward. */
+export interface NativeReducer {
+  dispose(): void;
+  setSync(on: boolean): void;
+  bucketCount(): number;
+}
+
+export interface NativeBuildInfo {
+  torchVersion: string;
+  torchDir: string;
+  foundVia: string;
+  cxx11Abi: string;
+  builtWithCuda: boolean;
+  config: string;
+  parallel: string;
+}
+
+/** Every function the addon exports. */
+export interface NativeFunctions {
+  // ---- tensor.cc: conversions and metadata
+  fromTypedArray(array: ArrayBufferView, shape: Ints, dtype?: DType, device?: Device): H;
+  data(t: H): DataArray;
+  shape(t: H): number[];
+  strides(t: H): number[];
+  dtype(t: H): DType;
+  device(t: H): Device;
+  numel(t: H): number;
+  isContiguous(t: H): boolean;
+  item(t: H): number | boolean;
+
+  // ---- ops.cc: creation ((dtype, device) default to float32 on cpu)
+  zeros(shape: Ints, dtype?: DType, device?: Device): H;
+  ones(shape: Ints, dtype?: DType, device?: Device): H;
+  empty(shape: Ints, dtype?: DType, device?: Device): H;
+  full(shape: Ints, value: Scalar, dtype?: DType, device?: Device): H;
+  rand(shape: Ints, dtype?: DType, device?: Device): H;
+  randn(shape: Ints, dtype?: DType, device?: Device): H;
+  randint(low: number, high: number, shape: Ints, dtype?: DType, device?: Device): H;
+  randperm(n: number, dtype?: DType, device?: Device): H;
+  /** Without a dtype: PyTorch's inference (int64 for integral bounds). */
+  arange(start: number, end: number, step: number, dtype?: DType, device?: Device): H;
+  scalarTensor(value: Scalar, dtype?: DType, device?: Device): H;
+  eye(n: number, dtype?: DType, device?: Device): H;
+  zerosLike(t: H): H;
+  onesLike(t: H): H;
+  randLike(t: H): H;
+  randnLike(t: H): H;
+  bernoulli(probs: H): H;
+  // In-place ops return a second handle on the same tensor.
+  uniform_(t: H, from: number, to: number): H;
+  normal_(t: H, mean: number, std: number): H;
+  zero_(t: H): H;
+  fill_(t: H, value: Scalar): H;
+  copy_(t: H, src: H): H;
+  // Conversion and copies.
+  to(t: H, dtype?: DType, device?: Device, nonBlocking?: boolean): H;
+  contiguous(t: H): H;
+  clone(t: H): H;
+  detach(t: H): H;
+  /** param.data = src: every handle on t now holds src's data. */
+  setData(t: H, src: H): void;
+  // Arithmetic.
+  add(t: H, other: Operand, alpha?: number): H;
+  sub(t: H, other: Operand, alpha?: number): H;
+  mul(t: H, other: Operand): H;
+  div(t: H, other: Operand): H;
+  pow(t: H, exponent: Operand): H;
+  rsub(t: H, other: Operand): H;
+  add_(t: H, other: Operand, alpha?: number): H;
+  sub_(t: H, other: Operand, alpha?: number): H;
+  mul_(t: H, other: Operand): H;
+  div_(t: H, other: Operand): H;
+  neg(t: H): H;
+  matmul(t: H, other: H): H;
+  addmm(input: H, mat1: H, mat2: H, beta?: number, alpha?: number): H;
+  linear(input: H, weight: H, bias?: H): H;
+  // Elementwise.
+  exp(t: H): H;
+  log(t: H): H;
+  log1p(t: H): H;
+  sqrt(t: H): H;
+  abs(t: H): H;
+  clamp(t: H, min?: number, max?: number): H;
+  relu(t: H): H;
+  sigmoid(t: H): H;
+  tanh(t: H): H;
+  softmax(t: H, dim: number): H;
+  logSoftmax(t: H, dim: number): H;
+  isnan(t: H): H;
+  isfinite(t: H): H;
+  // Reductions (every element without dims).
+  sum(t: H, dims?: Ints, keepdim?: boolean, dtype?: DType): H;
+  mean(t: H, dims?: Ints, keepdim?: boolean): H;
+  maxAll(t: H): H;
+  minAll(t: H): H;
+  /** [values, indices] */
+  maxDim(t: H, dim: number, keepdim?: boolean): [H, H];
+  minDim(t: H, dim: number, keepdim?: boolean): [H, H];
+  argmax(t: H, dim?: number, keepdim?: boolean): H;
+  logsumexp(t: H, dims: Ints, keepdim?: boolean): H;
+  any(t: H): H;
+  all(t: H): H;
+  // Comparisons and selection.
+  eq(t: H, other: Operand): H;
+  ne(t: H, other: Operand): H;
+  lt(t: H, other: Operand): H;
+  le(t: H, other: Operand): H;
+  gt(t: H, other: Operand): H;
+  ge(t: H, other: Operand): H;
+  where(condition: H, input: Operand, other: Operand): H;
+  // Shape and indexing.
+  view(t: H, shape: Ints): H;
+  reshape(t: H, shape: Ints): H;
+  flatten(t: H, startDim?: number, endDim?: number): H;
+  permute(t: H, dims: Ints): H;
+  transpose(t: H, dim0: number, dim1: number): H;
+  unsqueeze(t: H, dim: number): H;
+  squeeze(t: H, dim?: number): H;
+  expand(t: H, shape: Ints): H;
+  cat(ts: readonly H[], dim?: number): H;
+  stack(ts: readonly H[], dim?: number): H;
+  select(t: H, dim: number, index: number): H;
+  narrow(t: H, dim: number, start: number, length: number): H;
+  indexSelect(t: H, dim: number, index: H): H;
+  gather(t: H, dim: number, index: H): H;
+  scatter(t: H, dim: number, index: H, src: Operand): H;
+  oneHot(indices: H, numClasses?: number): H;
+  binaryCrossEntropy(input: H, target: H, weight?: H, reduction?: Reduction): H;
+  // Global state.
+  manualSeed(seed: number): void;
+  initialSeed(): number;
+  getRngState(device?: Device): H;
+  setRngState(state: H, device?: Device): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  cudaIsAvailable(): boolean;
+  cudaDeviceCount(): number;
+  /** -1: the current device. */
+  cudaSynchronize(device?: number): void;
+
+  // ---- autograd.cc
+  requiresGrad(t: H): boolean;
+  setRequiresGrad(t: H, on: boolean): void;
+  grad(t: H): H | undefined;
+  setGrad(t: H, grad?: H): void;
+  isLeaf(t: H): boolean;
+  backward(t: H, gradient?: H, retainGraph?: boolean): void;
+  isGradEnabled(): boolean;
+  /** Returns the previous mode. */
+  setGradEnabled(on: boolean): boolean;
+  /** Sets every tensor's grad to none, as zero_grad(set_to_none=True). */
+  zeroGrads(ts: readonly H[]): void;
+
+  // ---- memory.cc
+  memory(): MemoryInfo;
+
+  // ---- allocator.cc: the CPU allocator LibTorch uses for tensor data
+  setCpuAllocator(kind: string): void;
+  cpuAllocator(): string;
+  /** Hands the cached blocks back to malloc; the bytes freed. */
+  emptyCpuCache(): number;
+  /** @internal glibc's heap figures (tests and bench/allocator.js). */
+  _mallocInfo(): { heapBytes: number; heapInUse: number; heapFree: number; mmappedBytes: number };
+
+  // ---- serialize.cc: checked bytes <-> tensors for the file formats
+  storageFromBytes(bytes: Uint8Array, byteOffset: number, dtype: DType, numel: number): H;
+  viewOfStorage(storage: H, size: Ints, stride: Ints, offset: number): H;
+  /** The bytes of a contiguous CPU copy (a Node Buffer). */
+  bytesOf(t: H): Uint8Array;
+
+  // ---- gumbel/register.cc
+  setFusedKernels(on: boolean): void;
+  fusedKernels(): boolean;
+  sampleGumbel(shape: Ints, dtype?: DType, device?: Device): H;
+  gumbelFromUniform(uniforms: H, seedFormula?: boolean, eps?: number): H;
+  sampleLogistic(shape: Ints, dtype?: DType, device?: Device): H;
+  logisticFromUniform(uniforms: H): H;
+  gumbelSoftmax(logits: H, noise: H | undefined, tau: number, hard: boolean, dim: number): H;
+  relaxedBernoulli(logits: H, noise: H | undefined, tau: number, hard: boolean): H;
+  oneHotCategorical(logits: H, dim: number, multinomial: boolean): H;
+  expRelaxedCategoricalLogProb(logits: H, tau: number, logValue: H, dim: number): H;
+  relaxedOneHotCategoricalLogProb(logits: H, tau: number, value: H, dim: number): H;
+  relaxedBernoulliLogProb(logits: H, tau: number, value: H): H;
+  estimatorSt(logits: H, sample: H | undefined, tau: number, dim: number): H;
+  estimatorReinmax(logits: H, sample: H | undefined, tau: number, dim: number): H;
+  /** gap -1: adaptive. */
+  estimatorGst(logits: H, sample: H | undefined, tau: number, gap: number, dim: number): H;
+  estimatorGumbelRao(logits: H, sample: H | undefined, exponentials: H | undefined, k: number, tau: number, dim: number): H;
+  conditionalGumbelLogits(logits: H, sample: H, exponentials: H): H;
+  estimatorRloo(logits: H, samples: H, values: H): H;
+  enumerateConfigurations(latents: number, categories: number, maxConfigurations: number, dtype?: DType, device?: Device): H;
+  estimatorExact(logits: H, configurations: H, values: H): H;
+
+  // ---- distributed.cc (without c10d in the build every one but distAvailable and
+  // distIsInitialized throws, saying so)
+  distAvailable(): { gloo: boolean; nccl: boolean };
+  distInit(backend: Backend, rank: number, worldSize: number, localRank: number, masterAddr: string, masterPort: number, timeoutMs: number): void;
+  distDestroy(): void;
+  distIsInitialized(): boolean;
+  distRank(): number;
+  distWorldSize(): number;
+  distLocalRank(): number;
+  distBackend(): Backend;
+  /** In place. */
+  distAllReduce(t: H, op: ReduceOpName): void;
+  distBroadcast(ts: readonly H[], src: number): void;
+  distBarrier(): void;
+  /** torch.randperm(n, generator=torch.Generator().manual_seed(seed)). */
+  randpermSeeded(n: number, seed: number): H;
+
+  // ---- fast_linear.cc
+  fastLinearAvailable(): boolean;
+  setFastLinear(on: boolean): void;
+  fastLinear(): boolean;
+
+  // ---- addon.cc
+  /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
+  _throwForTest(kind: string): never;
+  buildInfo(): NativeBuildInfo;
+}
+
+/** The addon's exports: the functions, the classes and one constant. */
+export interface NativeBinding extends NativeFunctions {
+  /** The class of tensor handles (made by the ops only; `new` from JS throws). */
+  NativeTensor: abstract new () => NativeTensor;
+  NativeAdam: new (params: readonly NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean) => NativeAdam;
+  /** new NativeReducer(params, firstBucketBytes, bucketBytes); throws without c10d or a process group. */
+  NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
+  /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
+  fusedAdamAvailable: boolean;
+}
+
+export type NativeFunctionName = keyof NativeFunctions;
+
+/**
+ * Every export's name, with the file that defines it. `satisfies` makes the compiler reject a name
+ * missing here or one NativeBinding lacks; the test compares it with the addon's real exports.
+ */
+export const NATIVE_EXPORTS = {
+  fromTypedArray: 'tensor.cc', data: 'tensor.cc', shape: 'tensor.cc', strides: 'tensor.cc', dtype: 'tensor.cc', device: 'tensor.cc',
+  numel: 'tensor.cc', isContiguous: 'tensor.cc', item: 'tensor.cc', NativeTensor: 'tensor.cc',
+  zeros: 'ops.cc', ones: 'ops.cc', empty: 'ops.cc', full: 'ops.cc', rand: 'ops.cc', randn: 'ops.cc', randint: 'ops.cc', randperm: 'ops.cc',
+  arange: 'ops.cc', scalarTensor: 'ops.cc', eye: 'ops.cc', zerosLike: 'ops.cc', onesLike: 'ops.cc', randLike: 'ops.cc', randnLike: 'ops.cc',
+  bernoulli: 'ops.cc', uniform_: 'ops.cc', normal_: 'ops.cc', zero_: 'ops.cc', fill_: 'ops.cc', copy_: 'ops.cc', to: 'ops.cc',
+  contiguous: 'ops.cc', clone: 'ops.cc', detach: 'ops.cc', setData: 'ops.cc', add: 'ops.cc', sub: 'ops.cc', mul: 'ops.cc', div: 'ops.cc',
+  pow: 'ops.cc', rsub: 'ops.cc', add_: 'ops.cc', sub_: 'ops.cc', mul_: 'ops.cc', div_: 'ops.cc', neg: 'ops.cc', matmul: 'ops.cc',
+  addmm: 'ops.cc', linear: 'ops.cc', exp: 'ops.cc', log: 'ops.cc', log1p: 'ops.cc', sqrt: 'ops.cc', abs: 'ops.cc', clamp: 'ops.cc',
+  relu: 'ops.cc', sigmoid: 'ops.cc', tanh: 'ops.cc', softmax: 'ops.cc', logSoftmax: 'ops.cc', isnan: 'ops.cc', isfinite: 'ops.cc',
+  sum: 'ops.cc', mean: 'ops.cc', maxAll: 'ops.cc', minAll: 'ops.cc', maxDim: 'ops.cc', minDim: 'ops.cc', argmax: 'ops.cc',
+  logsumexp: 'ops.cc', any: 'ops.cc', all: 'ops.cc', eq: 'ops.cc', ne: 'ops.cc', lt: 'ops.cc', le: 'ops.cc', gt: 'ops.cc', ge: 'ops.cc',
+  where: 'ops.cc', view: 'ops.cc', reshape: 'ops.cc', flatten: 'ops.cc', permute: 'ops.cc', transpose: 'ops.cc', unsqueeze: 'ops.cc',
+  squeeze: 'ops.cc', expand: 'ops.cc', cat: 'ops.cc', stack: 'ops.cc', select: 'ops.cc', narrow: 'ops.cc', indexSelect: 'ops.cc',
+  gather: 'ops.cc', scatter: 'ops.cc', oneHot: 'ops.cc', binaryCrossEntropy: 'ops.cc', manualSeed: 'ops.cc', initialSeed: 'ops.cc',
+  getRngState: 'ops.cc', setRngState: 'ops.cc', setNumThreads: 'ops.cc', getNumThreads: 'ops.cc', cudaIsAvailable: 'ops.cc',
+  cudaDeviceCount: 'ops.cc', cudaSynchronize: 'ops.cc',
+  requiresGrad: 'autograd.cc', setRequiresGrad: 'autograd.cc', grad: 'autograd.cc', setGrad: 'autograd.cc', isLeaf: 'autograd.cc',
+  backward: 'autograd.cc', isGradEnabled: 'autograd.cc', setGradEnabled: 'autograd.cc', zeroGrads: 'autograd.cc',
+  memory: 'memory.cc',
+  setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
+  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc',
+  storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc',
+  setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
+  gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',
+  gumbelSoftmax: 'gumbel/register.cc', relaxedBernoulli: 'gumbel/register.cc', oneHotCategorical: 'gumbel/register.cc',
+  expRelaxedCategoricalLogProb: 'gumbel/register.cc', relaxedOneHotCategoricalLogProb: 'gumbel/register.cc',
+  relaxedBernoulliLogProb: 'gumbel/register.cc', estimatorSt: 'gumbel/register.cc', estimatorReinmax: 'gumbel/register.cc',
+  estimatorGst: 'gumbel/register.cc', estimatorGumbelRao: 'gumbel/register.cc', conditionalGumbelLogits: 'gumbel/register.cc',
+  estimatorRloo: 'gumbel/register.cc', enumerateConfigurations: 'gumbel/register.cc', estimatorExact: 'gumbel/register.cc',
+  distAvailable: 'distributed.cc', distInit: 'distributed.cc', distDestroy: 'distributed.cc', distIsInitialized: 'distributed.cc',
+  distRank: 'distributed.cc', distWorldSize: 'distributed.cc', distLocalRank: 'distributed.cc', distBackend: 'distributed.cc',
+  distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',
+  NativeReducer: 'distributed_reducer.cc',
+  fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
+  _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
+} as const satisfies Record<keyof NativeBinding, string>;
