@@ -28,7 +28,7 @@
 namespace gt {
 namespace {
 
-constexpr size_t kAlign = 64;         // what LibTorch's allocator guarantees (c10::gAlignment)
+constexpr size_t kAlign = 64;  // what LibTorch's allocator guarantees (c10::gAlignment)
 constexpr size_t kMinCached = 65536;  // smaller blocks are left to malloc's own bins and tcache
 // Larger blocks are mmapped by malloc and unmapped when freed: caching them would keep one-off
 // buffers (a dataset's float conversion, a big intermediate) in RSS for the life of the process.
@@ -36,7 +36,7 @@ constexpr size_t kMaxCached = size_t(32) << 20;
 
 // Kept in the 16 bytes just below every block's data.
 struct Header {
-  void* raw;    // what malloc returned
+  void* raw;  // what malloc returned
   size_t size;  // the size class the block was made for; 0: never cached
 };
 

@@ -97,7 +97,7 @@ describe('memory', () => {
 
   // Inside jest's worker too: its extra threads spread allocations over more glibc arenas.
   test('2000 synchronous scoped steps inside jest: RSS and heap stay flat', () => {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+     
     const run = new Function('torch', 'native', soakScript('scope', 2000)) as (t: typeof torch, n: typeof native) => Soak;
     const { growth, heapGrowth, live } = run(torch, native);
     console.log(`sync scope loop under jest: RSS growth ${mb(growth)}, glibc heap growth ${mb(heapGrowth)} over 2000 steps`);

@@ -12,8 +12,8 @@ import { CategoricalVAE } from '../models/categorical-vae';
 import { manualSeed } from '../runtime';
 import { scope } from '../scope';
 import { checkWritableDir, load } from '../serialize';
-import { Device, Tensor } from '../tensor';
-import { TrainConfig } from '../train/config';
+import { type Device, type Tensor } from '../tensor';
+import { type TrainConfig } from '../train/config';
 import { resolveDevice } from '../train/trainer';
 import { writeBarPlot } from './bar-plot';
 

@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as torch from '../../lib';
-import { maxAbsDiff } from '../helpers';
-import { describeGloo, Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
+import { describeGloo, type Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
 
 const tmpdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'gt-ddp-'));
 const ok = (e: Ended): Ended => {
