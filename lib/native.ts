@@ -21,6 +21,7 @@ export interface NativeAdam {
   setLr(lr: number): void;
   getState(): (NativeAdamState | null)[];
   setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
+  singlePass(): boolean;
 }
 
 export interface NativeBuildInfo {
@@ -36,7 +37,7 @@ export interface NativeBuildInfo {
 /** Functions of the addon: every op is `(...args) => result` through one wrapper on the C++ side. */
 export type NativeFn = (...args: unknown[]) => unknown;
 export interface NativeBinding {
-  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean) => NativeAdam;
+  NativeAdam: new (params: NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean, singlePass: boolean) => NativeAdam;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
   buildInfo(): NativeBuildInfo;
