@@ -15,6 +15,7 @@ import { keep, scope } from '../scope';
 import { checkWritableDir, load, save, Saveable } from '../serialize';
 import { Device, Tensor } from '../tensor';
 import { setFastLinear } from '../fast-linear';
+import { setFastCpu } from '../fast-cpu';
 import { EpochMetrics, TrainConfig } from './config';
 import { planResume } from './resume';
 
@@ -105,6 +106,7 @@ export class Trainer {
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     manualSeed(c.seed);
     if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
+    if (c.fast !== undefined) setFastCpu(c.fast);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     model.to(device);
     const opt = new Adam(model.parameters(), { lr: c.lr });
