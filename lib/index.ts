@@ -24,3 +24,4 @@ export type { Saveable, Loaded, SafetensorsFile, LoadOptions, SafetensorsLoadOpt
 export * as train from './train';
 export { Trainer, trainInWorker } from './train';
 export type { TrainConfig, EpochMetrics, StepProgress, TrainHooks, TrainResult, TrainEvent, TrainEvents, TrainStartInfo, WorkerTrainResult } from './train';
+export * as distributed from './distributed';

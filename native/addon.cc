@@ -1,6 +1,7 @@
 // Module entry: registers each concept's functions and reports what the build found.
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
+#include "distributed.h"
 #include "tensor.h"
 
 namespace gt {
@@ -16,6 +17,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initOptim(env, exports);
   initSerialize(env, exports);
   initGumbel(env, exports);
+  initDistributed(env, exports);
+  initDistributedReducer(env, exports);
   initFastLinear(env, exports);
   initFastBce(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.

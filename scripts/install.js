@@ -14,7 +14,8 @@ const root = path.resolve(__dirname, '..');
 const buildDir = path.join(root, 'build');
 const logFile = path.join(buildDir, 'build.log');
 const started = Date.now();
-const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread'];
+// libgloo-dev: gloo's headers, which torch.distributed's Gloo backend is compiled against.
+const APT_PACKAGES = ['libtorch-dev', 'libopenblas0-pthread', 'libgloo-dev'];
 
 // npm hides a dependency's install output until it fails, so a long build looks hung; progress
 // lines also go to the terminal when there is one and stderr is not it.
@@ -180,6 +181,11 @@ async function main() {
     } else {
       fail([`The build needs ${tools.join(', ')} (a C++ compiler, CMake and make or ninja); install them, then: npm rebuild gumbel-torch`]);
     }
+  }
+  // CMake looks for gloo's headers when it configures: without them the addon has no torch.distributed.
+  if (isDebianLike() && dpkgInstalled('libtorch-dev') && !dpkgInstalled('libgloo-dev')) {
+    if (isRoot) aptInstall(['libgloo-dev']);
+    else say("warning: libgloo-dev is not installed: building without torch.distributed's Gloo backend (apt-get install libgloo-dev, delete build/, npm rebuild gumbel-torch)");
   }
   say(`building the native addon; full log in ${path.relative(process.cwd(), logFile) || logFile}`);
   // A configured build folder is reused (its build step reruns CMake when CMake files change) unless

@@ -18,6 +18,8 @@ import { StepLog } from './steplog';
 import { packageVersion } from './version';
 import { ESTIMATORS, EstimatorName } from '../estimators';
 import { analyze, AnalyzeOptions } from './analyze';
+import { addDistributedOptions, LaunchOptions, runTrain } from './launch';
+import { getRank, isInitialized } from '../distributed/process-group';
 
 const int = (name: string, min = 0) => (v: string): number => {
   const n = Number(v);
@@ -71,7 +73,9 @@ function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; de
 async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
   const trainer = new Trainer({ ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) });
   const progress = new TrainProgress();
-  const stepLog = opts.logJson ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
+  // In a data-parallel job rank 0 alone prints and writes the outputs.
+  const primary = !isInitialized() || getRank() === 0;
+  const stepLog = opts.logJson && primary ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -84,7 +88,7 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
-  const log = (s: string): void => void process.stdout.write(s + '\n');
+  const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
       {
@@ -96,6 +100,7 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
           if (i.changes?.length) log(`changed on resume (applied from here on): ${i.changes.join('; ')}`);
         },
         onProgress: (p) => {
+          if (!primary) return;
           progress.update(p);
           stepLog?.step(p);
         },
@@ -112,14 +117,14 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
     );
     progress.stop();
     const cfg = trainer.config;
-    writeMetrics(cfg.out, result.metrics);
-    if (result.metrics.length) writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
+    if (primary) writeMetrics(cfg.out, result.metrics);
+    if (primary && result.metrics.length) writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
     if (result.stopped === 'non-finite') {
       result.model.dispose();
       process.stderr.write(`gumbel-torch: ${result.message}\n`);
       return 1;
     }
-    writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
+    if (primary) writeGrids(result.model, cfg.out, { data: cfg.data, device: result.device });
     result.model.dispose();
     const last = result.metrics[result.metrics.length - 1];
     log('');
@@ -194,8 +199,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(packageVersion(), '-V, --version', 'print the version of gumbel-torch')
     .showHelpAfterError();
   let code = 0;
-  program
-    .command('train')
+  addDistributedOptions(program.command('train'))
     .description('train the Categorical VAE on MNIST (the defaults are the Gumbel-Softmax article\'s: 10 epochs, batch 100, 30 latents x 10 categories, tau 1, Adam 1e-3)')
     .option('--epochs <n>', 'passes over the training images', int('epochs', 1), SEED_DEFAULTS.epochs)
     .option('--batch-size <n>', 'images per optimizer step', int('batch-size', 1), SEED_DEFAULTS.batchSize)
@@ -222,7 +226,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--fast', 'every fast float32 CPU kernel (oneDNN Linear, SIMD BCE): faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       // The flags given on the command line; on --resume the others come from the checkpoint.
-      code = await train(o, new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli')));
+      const explicit = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+      code = await runTrain(o as unknown as LaunchOptions, argv, () => train(o, explicit));
     });
   program
     .command('sample')

@@ -94,17 +94,18 @@ export abstract class Module {
   }
 
   /**
-   * Moves parameters to a device in place, as PyTorch's module.to: each parameter stays the same
-   * Tensor object (its data is swapped, as param.data = ...), so an optimizer made before still
-   * updates the model.
+   * Moves parameters to a device, or casts them to a floating dtype, in place as PyTorch's module.to:
+   * each parameter stays the same Tensor object (its data is swapped, as param.data = ...), so an
+   * optimizer made before still updates the model.
    */
-  to(device: Device): this {
-    checkDevice(device);
+  to(target: Device | 'float32' | 'float64'): this {
+    const isDtype = target === 'float32' || target === 'float64';
+    if (!isDtype) checkDevice(target);
     for (const p of this.parameters()) {
-      if (p.device === device) continue;
+      if (isDtype ? p.dtype === target : p.device === target) continue;
       for (const t of [p, p.grad]) {
         if (t === undefined) continue;
-        const moved = noGrad(() => t.to(device));
+        const moved = noGrad(() => t.to(isDtype ? { dtype: target } : { device: target }));
         opRaw('setData', t, moved);
         moved.dispose();
         if (t !== p) t.dispose(); // the handle grad returned; the gradient itself lives on

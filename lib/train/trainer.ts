@@ -17,6 +17,7 @@ import { Device, Tensor } from '../tensor';
 import { setFastLinear } from '../fast-linear';
 import { setFastCpu } from '../fast-cpu';
 import { EpochMetrics, TrainConfig } from './config';
+import { DataParallelRun } from '../distributed/training';
 import { planResume } from './resume';
 
 export interface StepProgress {
@@ -101,7 +102,9 @@ export class Trainer {
       ({ config: c, changes } = planResume(saved, c, opts.explicit ?? new Set(Object.keys(c)), ckptPath));
       this.#config = c;
     }
-    const device = resolveDevice(c.device);
+    // Inside a data-parallel job (a process group is initialised): see DataParallelRun.
+    const par = DataParallelRun.current();
+    const device = par ? par.device(resolveDevice(c.device)) : resolveDevice(c.device);
     const estimator = trainingEstimator(c);
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     manualSeed(c.seed);
@@ -109,13 +112,18 @@ export class Trainer {
     if (c.fast !== undefined) setFastCpu(c.fast);
     const model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     model.to(device);
+    const ddp = par?.wrap(model, c.seed);
     const opt = new Adam(model.parameters(), { lr: c.lr });
     const train = loadImages('train', { dir: c.data, device, limit: c.limit });
     const test = loadImages('t10k', { dir: c.data, device, limit: c.limit === undefined ? undefined : Math.max(c.batchSize, Math.floor(c.limit / 6)) });
-    const loader = new DataLoader(train, { batchSize: c.batchSize, shuffle: true });
-    const testLoader = new DataLoader(test, { batchSize: c.batchSize, shuffle: false });
+    const sampler = par?.sampler(train.shape[0], c.seed);
+    const loader = new DataLoader(train, { batchSize: c.batchSize, shuffle: !sampler, sampler });
+    const testLoader = new DataLoader(test, { batchSize: c.batchSize, shuffle: false, sampler: par?.evalSampler(test.shape[0], device) });
     const schedule = new TemperatureSchedule({ tau0: c.temp, rate: c.annealRate, every: c.annealEvery, tauMin: Math.min(c.tauMin, c.temp) });
     const n = train.shape[0];
+    // Samples behind the sums after `step` steps of an epoch (all ranks'; a sampler pads to divide evenly).
+    const seenAfter = (step: number): number => (sampler ? sampler.numReplicas * Math.min(step * c.batchSize, sampler.numSamples) : Math.min(step * c.batchSize, n));
+    const overRanks = (values: number[]): number[] => (par ? par.reduce(values) : values);
 
     let metrics: EpochMetrics[] = [];
     let startEpoch = 1;
@@ -139,15 +147,19 @@ export class Trainer {
         globalStep = ck.globalStep as number;
         trainSecondsSoFar = (ck.trainSeconds as number) ?? 0;
         if (startStep > 0) {
-          order = keep((ck.order as Tensor).to(device));
-          relaxedSum.fill_(ck.relaxedSum as number);
-          unrelaxedSum.fill_(ck.unrelaxedSum as number);
+          // A job's order follows from (seed, epoch); its sums in the checkpoint are all ranks' (kept by rank 0).
+          sampler?.setEpoch(startEpoch - 1);
+          order = sampler ? loader.order() : keep((ck.order as Tensor).to(device));
+          relaxedSum.fill_(par && !par.primary ? 0 : (ck.relaxedSum as number));
+          unrelaxedSum.fill_(par && !par.primary ? 0 : (ck.unrelaxedSum as number));
         }
         // The generators continue exactly where the interrupted run left them.
-        if (ck.rngState instanceof Tensor) setRngState(ck.rngState);
+        const rng = par ? par.myRngState(ck.rngStates) : ck.rngState;
+        if (rng instanceof Tensor) setRngState(rng);
         if (ck.cudaRngState instanceof Tensor && device.startsWith('cuda')) setRngState(ck.cudaRngState, device);
       });
     }
+    par?.checkSame([startEpoch, startStep, globalStep], 'where training resumes');
     hooks.onStart?.({ device, resumedFrom: opts.resume && startEpoch > 1 || startStep > 0 ? { epoch: startEpoch, step: startStep } : undefined, stepsPerEpoch: loader.length, changes });
 
     const writeCheckpoint = (epoch: number, step: number): void =>
@@ -161,13 +173,17 @@ export class Trainer {
           trainSeconds: trainSecondsSoFar,
           config: JSON.stringify(c),
           metrics: JSON.stringify(metrics),
-          rngState: getRngState(),
+          ...(par ? { rngStates: par.rngStates() } : { rngState: getRngState() }),
           ...(cudaRngState() ?? {}),
-          ...(step > 0 && order ? { order, relaxedSum: relaxedSum.item() as number, unrelaxedSum: unrelaxedSum.item() as number } : {}),
+          ...(step > 0 && order ? { order, ...midEpochSums() } : {}),
         };
-        save(obj, ckptPath);
+        if (!par || par.primary) save(obj, ckptPath);
       });
 
+    const midEpochSums = (): { relaxedSum: number; unrelaxedSum: number } => {
+      const [r, u] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number]);
+      return { relaxedSum: r, unrelaxedSum: u };
+    };
     // The CUDA generator's state, when training there; a checkpoint without it still resumes, only
     // without the exact CUDA random stream, so a failure to read it must not cost the checkpoint.
     const cudaRngState = (): { cudaRngState: Tensor } | undefined => {
@@ -185,6 +201,7 @@ export class Trainer {
       relaxedSum.dispose();
       unrelaxedSum.dispose();
       order?.dispose();
+      ddp?.dispose();
       train.dispose();
       test.dispose();
       return { metrics, stopped, checkpoint: ckptPath, model, device, message };
@@ -192,6 +209,7 @@ export class Trainer {
 
     for (let epoch = startEpoch; epoch <= c.epochs; epoch++) {
       model.train();
+      sampler?.setEpoch(epoch - 1);
       if (!order) {
         order = loader.order();
         relaxedSum.zero_();
@@ -236,17 +254,20 @@ export class Trainer {
         step++;
         globalStep++;
         const last = step === steps;
-        if (step % c.logEvery === 0 || last || this.#stop) {
-          const seen = Math.min(step * c.batchSize, n);
-          const relaxed = (relaxedSum.item() as number) / seen;
-          const unrelaxed = (unrelaxedSum.item() as number) / seen;
+        // In a job every rank must take the same branch here: Ctrl-C is agreed at the reads.
+        if (step % c.logEvery === 0 || last || (this.#stop && !par)) {
+          const seen = seenAfter(step);
+          const [rSum, uSum, stop] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number, this.#stop ? 1 : 0]);
+          if (stop) this.#stop = true;
+          const relaxed = rSum / seen;
+          const unrelaxed = uSum / seen;
           if (!Number.isFinite(relaxed) || !Number.isFinite(unrelaxed)) {
             batchIter.return(undefined);
             return finish('non-finite', `the loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped; ${keptNote()}`);
           }
           hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, seen, globalStep, relaxed, unrelaxed, tau });
           await turn(); // lets Ctrl-C and finalizers run
-          if (this.#stop && !last) {
+          if ((par ? stop > 0 : this.#stop) && !last) {
             trainSecondsSoFar += Number(process.hrtime.bigint() - t0) / 1e9;
             batchIter.return(undefined);
             writeCheckpoint(epoch, step);
@@ -256,8 +277,9 @@ export class Trainer {
       }
       cuda.synchronize();
       const t1 = process.hrtime.bigint();
-      const relaxed = (relaxedSum.item() as number) / n;
-      const unrelaxed = (unrelaxedSum.item() as number) / n;
+      const [relaxedAll, unrelaxedAll] = overRanks([relaxedSum.item() as number, unrelaxedSum.item() as number]);
+      const relaxed = relaxedAll / seenAfter(steps);
+      const unrelaxed = unrelaxedAll / seenAfter(steps);
       order.dispose();
       order = undefined;
       // Test epoch: evaluate-mode loss.
@@ -272,7 +294,7 @@ export class Trainer {
           x.dispose();
         }
       });
-      const testLoss = (testSum.item() as number) / test.shape[0];
+      const testLoss = overRanks([testSum.item() as number])[0] / test.shape[0];
       testSum.dispose();
       const t2 = process.hrtime.bigint();
       const m: EpochMetrics = { epoch, relaxed, unrelaxed, test: testLoss, trainSeconds: trainSecondsSoFar + Number(t1 - t0) / 1e9, testSeconds: Number(t2 - t1) / 1e9, tau, estimator: estimator.name };
@@ -280,7 +302,7 @@ export class Trainer {
       metrics.push(m);
       hooks.onEpoch?.(m);
       writeCheckpoint(epoch + 1, 0);
-      if (this.#stop && epoch < c.epochs) return finish('interrupted');
+      if ((par ? par.any(this.#stop) : this.#stop) && epoch < c.epochs) return finish('interrupted');
     }
     return finish('done');
   }
