@@ -31,7 +31,8 @@ struct FastBceFn : public torch::autograd::Function<FastBceFn> {
     ctx->saved_data["mean"] = mean;
     at::Tensor logX = x.log().clamp_min_(-100);
     at::Tensor log1mX = x.neg().log1p_().clamp_min_(-100);
-    at::Tensor total = log1mX.sum().add_(logX.sub_(log1mX).mul_(y).sum()).neg_();
+    // + 0 turns the -0 of a perfect prediction into ATen's 0.
+    at::Tensor total = log1mX.sum().add_(logX.sub_(log1mX).mul_(y).sum()).neg_().add_(0.0);
     return mean ? total.div_(x.numel()) : total;
   }
   // dL/dx = (x - y) / max(x (1 - x), 1e-12), times the incoming gradient (/ n for the mean).

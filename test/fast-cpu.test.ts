@@ -73,6 +73,14 @@ describe('SIMD binary cross-entropy', () => {
     });
   });
 
+  test('a perfect prediction costs 0 (not -0), a certain miss 100 per element, as in ATen', () => {
+    torch.scope(() => {
+      torch.setFastBinaryCrossEntropy(true);
+      expect(Object.is(torch.binaryCrossEntropy(torch.tensor([0, 1]), torch.tensor([0, 1]), { reduction: 'sum' }).item(), 0)).toBe(true);
+      expect(torch.binaryCrossEntropy(torch.tensor([1, 0]), torch.tensor([0, 1]), { reduction: 'sum' }).item()).toBe(200);
+    });
+  });
+
   test.each([
     ['input above 1', [0.5, 1.5], [0, 1], /input should be between 0 and 1/],
     ['input NaN', [0.5, NaN], [0, 1], /input should be between 0 and 1/],
