@@ -2,6 +2,7 @@
 // Memory soak: RSS of the Categorical VAE trained in plain loops (batch 100, MNIST), printed every
 // 1000 steps, one child process per loop style so each starts from a fresh heap.
 // Usage: node bench/soak.js [steps=10000] [batch=100] [variants=scope,dispose,await]
+// GT_CPU_ALLOCATOR=libtorch node bench/soak.js ... shows the loops on LibTorch's own allocator (before).
 //   scope    synchronous loop, each step inside torch.scope()
 //   dispose  synchronous loop, every tensor the step returns disposed by hand
 //   await    no dispose at all; the loop awaits once per step (the GC and finalizers reclaim)
@@ -53,12 +54,13 @@ function main() {
     const r = spawnSync(process.execPath, [__filename, '--child', v, String(steps), String(batch), String(every)], { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0) throw new Error(`${v}: exited with ${r.status}\n${r.stderr}`);
     results[v] = JSON.parse(r.stdout);
-    console.error(`${v}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    console.error(`${v}: ${((Date.now() - t0) / 1000).toFixed(0)} s (${((Date.now() - t0) / steps).toFixed(1)} ms/step)`);
   }
   const rows = results[variants[0]].map((row, k) => [String(row[0]), ...variants.map((v) => `${results[v][k][1]}`)]);
   rows.push(['growth after step ' + every, ...variants.map((v) => `${results[v][results[v].length - 1][1] - results[v][1][1]}`)]);
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`RSS in MiB, Categorical VAE batch ${batch}, ${steps} steps; ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}`);
+  const allocator = process.env.GT_CPU_ALLOCATOR || 'cache';
+  console.log(`RSS in MiB, Categorical VAE batch ${batch}, ${steps} steps, CPU allocator '${allocator}'; ${cpu}, ${os.cpus().length} cores, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString().slice(0, 16)}`);
   console.log(table(['step', ...variants], rows));
 }
 

@@ -7,6 +7,8 @@ export * from './functional';
 export { scope, keep } from './scope';
 export { manualSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
 export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
+export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
+export type { CpuAllocator } from './allocator';
 export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';
 export { fastCpu, setFastCpu, fastBinaryCrossEntropy, setFastBinaryCrossEntropy } from './fast-cpu';
 export * as gumbel from './gumbel';

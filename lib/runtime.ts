@@ -77,6 +77,8 @@ export interface MemoryInfo {
   /** Bytes those tensors address (views count their own extent). */
   liveBytes: number;
   peakBytes: number;
+  /** Freed CPU blocks the allocator keeps for reuse (see setCpuAllocator, emptyCpuCache). */
+  cpuCachedBytes: number;
   /** CUDA caching-allocator figures for device 0, when built with CUDA and a GPU is present. */
   cuda?: CudaMemory;
 }

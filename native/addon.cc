@@ -7,7 +7,7 @@
 namespace gt {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  initAllocator();
+  initAllocator(env, exports);
   initWarnings(env);
   TensorWrap::Init(env, exports);
   initTensorConversions(env, exports);

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
+#include <system_error>
 #include <thread>
 #include "tensor.h"
 
@@ -116,6 +117,7 @@ struct Group {
   c10::intrusive_ptr<BackendBase> backend;
   std::unique_ptr<Heartbeat> heartbeat;
   std::string broken;  // set after a failed collective: the group cannot be used again
+  napi_env owner = nullptr;  // the Node environment (main thread or worker) that made it
 };
 std::unique_ptr<Group> group;
 
@@ -151,13 +153,21 @@ std::runtime_error storeError(const Config& c, const std::string& cause) {
   return std::runtime_error(m.str());
 }
 
+// The store of this job's previous group, which rank 0 has not torn down yet: this rank left it
+// (its note is there) and must wait for rank 0's new one.
+struct StaleStore : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Every rank announces "<worldSize> <host> <pid>" and checks every other rank's, so a world-size
 // mismatch or a duplicate rank is reported at once and a missing rank by number. A rank above 0
 // reads rank 0's announcement before making its own: rank 0 is then still there to read theirs.
 void join(c10d::Store& s, const Config& c) {
-  if (s.add(key("claim", c.rank), 1) > 1)
+  if (s.add(key("claim", c.rank), 1) > 1) {
+    if (c.rank != 0 && s.check({key("note", c.rank)})) throw StaleStore("the previous group's store");
     throw std::runtime_error("initProcessGroup: rank " + std::to_string(c.rank) +
                              " joined twice: another process of this job already has this RANK");
+  }
   const auto deadline = std::chrono::steady_clock::now() + c.timeout;
   auto check = [&](int r) {
     const std::string k = key("rank", r);
@@ -165,9 +175,12 @@ void join(c10d::Store& s, const Config& c) {
     try {
       s.wait({k}, std::max(left, Ms(1)));
     } catch (const std::exception&) {
+      // Named up to a few: a huge WORLD_SIZE typed by mistake must not take a store query per rank.
       std::ostringstream missing;
-      for (int q = r, n = 0; q < c.size; ++q)
+      int n = 0;
+      for (int q = r; q < c.size && n < 8; ++q)
         if (q != c.rank && !s.check({key("rank", q)})) missing << (n++ ? ", " : "") << q;
+      if (n == 8) missing << ", ...";
       throw std::runtime_error("initProcessGroup: timed out after " + secs(c.timeout) + " waiting for rank(s) " + missing.str() +
                                " of WORLD_SIZE=" + std::to_string(c.size) + " to join; start every rank, or fix WORLD_SIZE");
     }
@@ -225,8 +238,25 @@ c10::intrusive_ptr<BackendBase> makeBackend(const Config& c, const c10::intrusiv
   throw std::runtime_error("initProcessGroup: backend '" + c.backend + "' is not in this build");
 }
 
-void destroy(const char* note) {
+// A store closing while a client's request is in flight aborts that client's process inside
+// LibTorch's store code (a thread of its own throws). So a rank above 0 that will re-initialise
+// waits, idle, until rank 0 has closed this group's store (bounded: rank 0 may go on working).
+constexpr Ms kLinger{5000};
+void awaitStoreClosed(c10d::Store& s, Ms upTo) {
+  try {
+    s.wait({key("never", 0)}, upTo);
+  } catch (...) {
+    // closed (what we wait for) or timed out
+  }
+  // Our connection closes slightly before rank 0's listening socket: a connection made in between
+  // is reset, and that too aborts inside LibTorch's client.
+  std::this_thread::sleep_for(Ms(250));
+}
+
+// `linger`: the process may re-initialise (destroyProcessGroup), not exiting.
+void destroy(const char* note, bool linger) {
   if (!group) return;
+  const bool healthy = group->broken.empty();
   try {
     group->store->set(key("note", group->cfg.rank), bytes(note));
   } catch (...) {
@@ -234,6 +264,7 @@ void destroy(const char* note) {
   }
   group->heartbeat.reset();
   group->backend.reset();
+  if (linger && healthy && group->cfg.rank != 0) awaitStoreClosed(*group->store, kLinger);
   group->store.reset();
   group.reset();
 }
@@ -265,6 +296,82 @@ std::string explain(const std::string& what, const std::string& cause) {
       << ", is gone (killed or crashed) (cause: " << cause << ")";
   }
   return m.str();
+}
+
+// Gloo aborts the whole process (its threads throw) when ranks pass buffers of different sizes,
+// and reinterprets bytes when dtypes differ. So before a user's collective every rank all-reduces a
+// small fixed-size signature (max of each field and of its negation: min and max at once); any
+// difference is then an error on every rank, before the real collective, and the group stays usable.
+enum class Kind : int64_t { AllReduce = 1, Broadcast = 2 };
+const char* kindName(int64_t k) { return k == 1 ? "allReduce" : k == 2 ? "broadcast" : "?"; }
+
+void checkSameAcrossRanks(const char* what, Kind kind, const at::Tensor& like, int64_t numel, int64_t layout, int64_t param,
+                          const std::string& mine, const char* paramName) {
+  Group& g = active(what);
+  const std::vector<int64_t> f{static_cast<int64_t>(kind), numel, layout, param};
+  std::vector<int64_t> both(f);
+  for (int64_t v : f) both.push_back(-v);
+  std::vector<at::Tensor> buf{at::tensor(both, at::kLong).to(like.device())};
+  c10d::AllreduceOptions o;
+  o.reduceOp = c10d::ReduceOp::MAX;
+  wait(what, g.backend->allreduce(buf, o));
+  auto out = buf[0].cpu();
+  auto hi = [&](size_t i) { return out[i].item<int64_t>(); };
+  auto lo = [&](size_t i) { return -out[i + f.size()].item<int64_t>(); };
+  std::ostringstream m;
+  m << what << ": ";
+  if (lo(0) != hi(0)) {
+    m << "the ranks called different collectives at the same time (" << kindName(lo(0)) << " and " << kindName(hi(0))
+      << "); every rank must make the same calls in the same order";
+  } else if (lo(1) != hi(1) || lo(2) != hi(2)) {
+    m << "every rank must pass the same number of elements and dtypes, in the same order; this rank (" << g.cfg.rank << ") has "
+      << mine << ", and across ranks the element counts range " << lo(1) << " to " << hi(1)
+      << (lo(2) != hi(2) ? " and the dtypes differ" : "");
+  } else if (lo(3) != hi(3)) {
+    m << "every rank must pass the same " << paramName << "; this rank (" << g.cfg.rank << ") has " << f[3];
+  } else {
+    return;
+  }
+  throw RangeArgError(m.str());
+}
+
+c10::intrusive_ptr<c10d::TCPStore> connect(const Config& c) {
+  try {
+    return connectStore(c, c.rank == 0);
+  } catch (const c10::Error& e) {
+    throw storeError(c, e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    throw storeError(c, e.what());
+  }
+}
+
+// Connects and joins. A rank above 0 that re-initialises soon after destroyProcessGroup may reach
+// the previous group's store before rank 0 has closed it (or see it close under it): it then tries
+// again until rank 0's new store answers, within the timeout.
+c10::intrusive_ptr<c10d::Store> rendezvous(Config c) {
+  const auto deadline = std::chrono::steady_clock::now() + c.timeout;
+  for (;;) {
+    auto tcp = connect(c);
+    std::string stale;
+    try {
+      join(*tcp, c);
+      return tcp;
+    } catch (const StaleStore& e) {
+      stale = e.what();
+      awaitStoreClosed(*tcp, std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now()));
+    } catch (const c10::Error& e) {
+      if (c.rank == 0) throw;
+      stale = e.what_without_backtrace();  // the store went away while joining
+    } catch (const std::system_error& e) {
+      if (c.rank == 0) throw;
+      stale = e.what();
+    }
+    tcp.reset();
+    auto left = std::chrono::duration_cast<Ms>(deadline - std::chrono::steady_clock::now());
+    if (left <= Ms(0)) throw storeError(c, "only reached " + stale);
+    std::this_thread::sleep_for(std::min(left, Ms(200)));
+    c.timeout = left;
+  }
 }
 
 c10d::ReduceOp reduceOp(const std::string& op) {
@@ -369,21 +476,13 @@ void initDistributed(Napi::Env env, Napi::Object x) {
 #endif
     auto g = std::make_unique<Group>();
     g->cfg = c;
-    c10::intrusive_ptr<c10d::TCPStore> tcp;
-    try {
-      tcp = connectStore(c, c.rank == 0);
-    } catch (const c10::Error& e) {
-      throw storeError(c, e.what_without_backtrace());
-    } catch (const std::exception& e) {
-      throw storeError(c, e.what());
-    }
-    g->store = tcp;
-    join(*g->store, c);
+    g->owner = a.env();
+    g->store = rendezvous(c);
     g->backend = makeBackend(c, c10::make_intrusive<c10d::PrefixStore>("gt/pg/", g->store));
     g->heartbeat = std::make_unique<Heartbeat>(c);
     group = std::move(g);
   });
-  GT_DEF(x, "distDestroy", { (void)a; dist::destroy("left the group (destroyProcessGroup)"); });
+  GT_DEF(x, "distDestroy", { (void)a; dist::destroy("left the group (destroyProcessGroup)", /*linger=*/true); });
   GT_DEF(x, "distIsInitialized", { (void)a; return static_cast<bool>(dist::group); });
   GT_DEF(x, "distRank", { (void)a; return static_cast<int64_t>(dist::rank()); });
   GT_DEF(x, "distWorldSize", { (void)a; return static_cast<int64_t>(dist::worldSize()); });
@@ -395,6 +494,13 @@ void initDistributed(Napi::Env env, Napi::Object x) {
     auto op = a.str(1);
     c10d::AllreduceOptions o;
     o.reduceOp = dist::reduceOp(op);
+    const auto dt = t.scalar_type();
+    if (dt == at::kBool || c10::isComplexType(dt))
+      throw ArgError(std::string("allReduce: cannot reduce ") + c10::toString(dt) + " tensors; convert first (e.g. .to('uint8') or .to('float32'))");
+    if (op == "avg" && !c10::isFloatingType(dt))
+      throw ArgError(std::string("allReduce: op 'avg' needs a floating-point tensor, got ") + c10::toString(dt) + "; use 'sum' and divide");
+    dist::checkSameAcrossRanks("allReduce", dist::Kind::AllReduce, t, t.numel(), static_cast<int64_t>(dt), static_cast<int64_t>(o.reduceOp.op_) * 2 + (op == "avg"),
+                               std::to_string(t.numel()) + " elements of " + c10::toString(dt), "op");
     std::vector<at::Tensor> v{t};
     dist::wait("allReduce", dist::active("allReduce").backend->allreduce(v, o));
     if (op == "avg") {
@@ -407,6 +513,17 @@ void initDistributed(Napi::Env env, Napi::Object x) {
     auto ts = a.tensors(0);
     c10d::BroadcastOptions o;
     o.rootRank = a.i64(1);
+    // The signature: total elements, and a hash of the (elements, dtype) sequence.
+    int64_t total = 0;
+    uint64_t layout = 1469598103934665603ull;
+    std::ostringstream mine;
+    for (const auto& t : ts) {
+      total += t.numel();
+      for (uint64_t v : {static_cast<uint64_t>(t.numel()), static_cast<uint64_t>(t.scalar_type())}) layout = (layout ^ v) * 1099511628211ull;
+      mine << (mine.tellp() ? ", " : "") << t.numel() << " " << c10::toString(t.scalar_type());
+    }
+    dist::checkSameAcrossRanks("broadcast", dist::Kind::Broadcast, ts.at(0), total, static_cast<int64_t>(layout >> 2), o.rootRank,
+                               "[" + mine.str() + "]", "src");
     dist::coalesced(ts, [&](at::Tensor& buf) {
       std::vector<at::Tensor> v{buf};
       dist::wait("broadcast", dist::active("broadcast").backend->broadcast(v, o));
@@ -418,7 +535,11 @@ void initDistributed(Napi::Env env, Napi::Object x) {
   });
   // A group still alive when Node's environment ends is closed first, so its threads are joined
   // before LibTorch's statics go away.
-  env.AddCleanupHook([] { dist::destroy("exited"); });
+  // Only the environment that made the group closes it: a worker thread that loaded the addon and
+  // ends must not take the main thread's group with it.
+  env.AddCleanupHook([e = napi_env(env)] {
+    if (dist::group && dist::group->owner == e) dist::destroy("exited", /*linger=*/false);
+  });
 #endif
   // torch.randperm(n, generator=torch.Generator().manual_seed(seed)): DistributedSampler's shuffle.
   GT_DEF(x, "randpermSeeded", {

@@ -1,9 +1,6 @@
 // Live-tensor accounting and allocator figures. Tensor bytes are reported to V8 as external memory,
 // so the garbage collector feels device and host memory held by tensors it has not yet freed.
-#include <malloc.h>
 #include <atomic>
-#include <cstdlib>
-#include <mutex>
 #include "tensor.h"
 
 namespace gt {
@@ -34,22 +31,13 @@ void trackFree(napi_env env, int64_t bytes) noexcept {
   if (bytes) napi_adjust_external_memory(env, -bytes, &ignored);
 }
 
-void initAllocator() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    // Diagnostic knob only: a fixed glibc mmap threshold keeps big tensors out of the heap (flat RSS
-    // even where many threads spread allocations over arenas) but measured 4x slower VAE steps, so
-    // it is not the default; dispose() releasing the wrapper at once is what keeps loops flat.
-    if (const char* t = std::getenv("GT_MMAP_THRESHOLD")) mallopt(M_MMAP_THRESHOLD, std::atoi(t));
-  });
-}
-
 void initMemory(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "memory", {
     auto o = Napi::Object::New(a.env());
     o.Set("liveTensors", static_cast<double>(liveTensors.load()));
     o.Set("liveBytes", static_cast<double>(liveBytes.load()));
     o.Set("peakBytes", static_cast<double>(peakBytes.load()));
+    o.Set("cpuCachedBytes", static_cast<double>(cpuCachedBytes()));
 #ifdef GT_WITH_CUDA
     o.Set("cuda", cudaMemoryStats(a.env()));
 #endif

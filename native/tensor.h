@@ -146,8 +146,9 @@ void initMemory(Napi::Env env, Napi::Object exports);
 void initOptim(Napi::Env env, Napi::Object exports);
 void initSerialize(Napi::Env env, Napi::Object exports);
 void initGumbel(Napi::Env env, Napi::Object exports);
-// Process-wide allocator settings, applied once by the first environment that loads the addon (memory.cc).
-void initAllocator();
+// The CPU allocator for tensor data (allocator.cc): chosen once per process, switchable from JS.
+void initAllocator(Napi::Env env, Napi::Object exports);
+size_t cpuCachedBytes();
 void initFastLinear(Napi::Env env, Napi::Object exports);
 void initFastBce(Napi::Env env, Napi::Object exports);
 

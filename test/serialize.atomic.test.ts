@@ -153,3 +153,25 @@ test('train refuses an unwritable --out before it trains', () => {
     }
   }
 });
+
+test('a folder that cannot be made is an error naming it and the cause, never a hang (/proc, a read-only mount)', () => {
+  const cli = path.join(root, 'dist', 'cli', 'main.js');
+  // Node's recursive mkdir spins forever on /proc: the CLI must answer within the timeout.
+  const r = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--out', '/proc/gt-none/run', '--device', 'cpu'], { encoding: 'utf8', timeout: 60_000 });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/train \(--out\): cannot write to \/proc\/gt-none\/run \(ENOENT: cannot create folder '\/proc\/gt-none': its filesystem does not allow new folders in \/proc\)/);
+  expect(() => torch.save({ a: 1 }, '/proc/gt-none/x.pt')).toThrow(/cannot create folder '\/proc\/gt-none'/);
+  if (mounted) {
+    const ro = path.join(tmp, 'ro2');
+    fs.mkdirSync(ro);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', ro]).status === 0) {
+      try {
+        // A missing folder under the read-only mount: the real cause, not ENOENT.
+        const r2 = spawnSync(process.execPath, [cli, 'train', '--epochs', '1', '--out', path.join(ro, 'a', 'b'), '--device', 'cpu'], { encoding: 'utf8', timeout: 60_000 });
+        expect(r2.stderr).toMatch(/cannot write to .*ro2\/a\/b \(EROFS/);
+      } finally {
+        spawnSync('umount', [ro]);
+      }
+    }
+  }
+});

@@ -70,6 +70,19 @@ test('settings not given explicitly come from the checkpoint (the CLI passes the
   expect(plan.changes).toEqual(['lr 0.01 -> 0.002']);
 });
 
+test("the job's world size: a change is refused mid-epoch and reported at an epoch boundary; absent means 1", () => {
+  const savedCfg = { ...base, out: '/a' };
+  const explicit = new Set(['out']);
+  expect(() => planResume({ ...savedCfg, worldSize: 2 }, { ...base, out: '/a', worldSize: 1 }, explicit, 'ck.pt', { midEpoch: true })).toThrow(
+    /cannot resume from ck\.pt: .*worldSize 2 -> 1 \(the checkpoint is mid-epoch: its data order and sums belong to 2 process\(es\); resume it as a job of 2 process\(es\)\)\. Resume as the saved job/,
+  );
+  expect(() => planResume(savedCfg, { ...base, out: '/a', worldSize: 2 }, explicit, 'ck.pt', { midEpoch: true })).toThrow(/worldSize 1 -> 2 \(the checkpoint is mid-epoch/);
+  const plan = planResume(savedCfg, { ...base, out: '/a', worldSize: 4 }, explicit, 'ck.pt', { midEpoch: false });
+  expect(plan.changes).toEqual(['worldSize 1 -> 4 (from this epoch on: each optimizer step now takes 4 batches)']);
+  expect(plan.config.worldSize).toBe(4);
+  expect(planResume({ ...savedCfg, worldSize: 2 }, { ...base, out: '/a', worldSize: 2 }, explicit, 'ck.pt', { midEpoch: true }).changes).toEqual([]);
+});
+
 describe('image files that training cannot use are errors naming the file', () => {
   function idxDir(n: number, rows: number, cols: number): string {
     const d = tmp();

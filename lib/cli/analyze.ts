@@ -11,7 +11,7 @@ import { loadImages } from '../data/mnist';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { manualSeed } from '../runtime';
 import { scope } from '../scope';
-import { load } from '../serialize';
+import { checkWritableDir, load } from '../serialize';
 import { Device, Tensor } from '../tensor';
 import { TrainConfig } from '../train/config';
 import { resolveDevice } from '../train/trainer';
@@ -130,7 +130,7 @@ export async function analyze(o: AnalyzeOptions): Promise<number> {
   if (unknown.length) throw new TypeError(`unknown estimator(s) ${unknown.join(', ')}; known: ${ESTIMATORS.join(', ')}`);
   log(`gumbel-torch analyze: ${o.checkpoint ?? `fresh model (seed ${o.seed})`}, ${o.latents} latents x ${o.categories} categories, batch ${o.batch}, ${o.draws} draws, tau ${o.temp}`);
   const { exactNorm, stats } = analyzeEstimators(o, log);
-  fs.mkdirSync(o.out, { recursive: true });
+  checkWritableDir(o.out, 'analyze (--out)'); // makes it one level at a time: a recursive mkdir loops on /proc
   const table = statsTable(stats);
   log(`|exact gradient| = ${exactNorm.toPrecision(4)}\n${table}`);
   fs.writeFileSync(path.join(o.out, 'analysis.json'), JSON.stringify({ options: o, exactNorm, stats }, null, 1) + '\n');

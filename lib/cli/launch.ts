@@ -22,13 +22,17 @@ export interface LaunchOptions {
 }
 
 const LAUNCHER_FLAGS = ['--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port'];
-// After a worker fails, the others get this long to notice and exit on their own.
-const GRACE_MS = 30000;
+// After a worker of a formed group fails, the others get this long to notice (their heartbeat sees it
+// within seconds) and exit with their own message; before the group forms they would wait for the
+// rendezvous timeout, so they are stopped at once.
+const GRACE_MS = 10000;
 const KILL_MS = 5000;
+// A worker's message to the launcher once the whole group has formed.
+const JOINED = 'gumbel-torch:joined';
 
-const count = (name: string, min: number) => (v: string): number => {
+const count = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v: string): number => {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(max < Number.MAX_SAFE_INTEGER ? `${name} must be an integer in ${min}..${max}` : `${name} must be an integer >= ${min}`);
   return n;
 };
 
@@ -39,7 +43,7 @@ export function addDistributedOptions(cmd: Command): Command {
     .option('--nnodes <n>', 'machines in the job (with --nproc)', count('nnodes', 1), 1)
     .option('--node-rank <n>', "this machine's index in the job (with --nproc)", count('node-rank', 0), 0)
     .option('--master-addr <host>', "rank 0's machine (with --nproc)", '127.0.0.1')
-    .option('--master-port <port>', 'rendezvous port on rank 0 (with --nproc; default: a free port when --nnodes is 1)', count('master-port', 1))
+    .option('--master-port <port>', 'rendezvous port on rank 0 (with --nproc; default: a free port when --nnodes is 1)', count('master-port', 1, 65535))
     .addOption(new Option('--backend <b>', 'distributed backend (default: nccl on CUDA, else gloo)').choices(['gloo', 'nccl']))
     .option('--dist-timeout <s>', 'seconds to wait for other ranks at start and in each collective', count('dist-timeout', 1), 1800);
 }
@@ -72,6 +76,10 @@ function freePort(host: string): Promise<number> {
  */
 export async function runTrain(opts: LaunchOptions, argv: string[], train: () => Promise<number>): Promise<number> {
   const underJob = process.env.WORLD_SIZE !== undefined;
+  // Before any worker starts: the backend would otherwise blame a missing NCCL.
+  if ((opts.nproc !== undefined || underJob) && opts.device?.startsWith('cuda') && !cuda.isAvailable()) {
+    throw new Error(`--device ${opts.device}: CUDA is not available in this build or on this machine (torch.diagnostics() says why); use --device cpu`);
+  }
   if (opts.nproc !== undefined) {
     if (underJob) throw new Error('--nproc starts the workers itself; under torchrun (WORLD_SIZE is set) leave it out');
     return launch(opts, workerArgs(argv.slice(2)));
@@ -88,11 +96,20 @@ export async function runTrain(opts: LaunchOptions, argv: string[], train: () =>
 // handler, so Ctrl-C still ends a worker that waits for missing ranks.
 async function work(opts: LaunchOptions, train: () => Promise<number>): Promise<number> {
   const wantsCuda = opts.device === undefined || opts.device === 'auto' ? cuda.isAvailable() : opts.device.startsWith('cuda');
+  // A killed launcher (or a closed `| tee`) closes this worker's output pipes: writing there must
+  // not end the worker before it has stopped with the others and written the checkpoint.
+  for (const s of [process.stdout, process.stderr]) {
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+    });
+  }
   initProcessGroup({ backend: opts.backend ?? (wantsCuda ? 'nccl' : 'gloo'), timeout: opts.distTimeout * 1000 });
   // The launcher went away (killed): stop as Ctrl-C would, with a checkpoint.
   if (process.send && process.env.GUMBEL_TORCH_LAUNCHER) {
+    process.send(JOINED, undefined, {}, () => undefined); // errors (a gone launcher) are handled below
     process.on('disconnect', () => process.kill(process.pid, 'SIGINT'));
     process.channel?.unref();
+    if (!process.connected) process.kill(process.pid, 'SIGINT'); // it went away while the group formed
   }
   try {
     return await train();
@@ -110,7 +127,7 @@ async function launch(opts: LaunchOptions, args: string[]): Promise<number> {
   // As torchrun: share the cores between the workers unless told otherwise.
   const threads = process.env.OMP_NUM_THREADS ?? String(Math.max(1, Math.floor(os.availableParallelism() / nproc)));
   const main = path.join(__dirname, 'main.js');
-  const workers: { rank: number; child: ChildProcess; exit?: { code: number | null; signal: NodeJS.Signals | null } }[] = [];
+  const workers: { rank: number; child: ChildProcess; joined?: boolean; exit?: { code: number | null; signal: NodeJS.Signals | null } }[] = [];
   let failed: (typeof workers)[number] | undefined;
   let interrupts = 0;
   const live = (): typeof workers => workers.filter((w) => !w.exit);
@@ -141,6 +158,9 @@ async function launch(opts: LaunchOptions, args: string[]): Promise<number> {
       });
       const w: (typeof workers)[number] = { rank, child };
       workers.push(w);
+      child.on('message', (m) => {
+        if (m === JOINED) w.joined = true;
+      });
       let partial = '';
       child.stderr?.setEncoding('utf8').on('data', (s: string) => {
         const lines = (partial + s).split('\n');
@@ -152,8 +172,10 @@ async function launch(opts: LaunchOptions, args: string[]): Promise<number> {
         w.exit = { code, signal };
         if ((code !== 0 || signal) && !failed && interrupts === 0) {
           failed = w;
-          say(`worker rank ${rank} (pid ${child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; the others stop within ${GRACE_MS / 1000} s`);
-          stopOthers();
+          // Until every local worker has joined, the group has not formed: the others wait in the rendezvous.
+          const grace = workers.every((o) => o.joined) ? GRACE_MS : 0;
+          say(`worker rank ${rank} (pid ${child.pid}) ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; ${grace ? `the others stop within ${grace / 1000} s` : 'stopping the others (the group had not formed)'}`);
+          stopOthers(grace);
         }
         if (!live().length) resolve();
       });
@@ -161,11 +183,11 @@ async function launch(opts: LaunchOptions, args: string[]): Promise<number> {
     say(`workers: ${workers.map((w) => `rank ${w.rank} pid ${w.child.pid}`).join(', ')}`);
   });
 
-  const stopOthers = (): void => {
+  const stopOthers = (grace: number): void => {
     setTimeout(() => {
       for (const w of live()) w.child.kill('SIGTERM');
       setTimeout(() => live().forEach((w) => w.child.kill('SIGKILL')), KILL_MS).unref();
-    }, GRACE_MS).unref();
+    }, grace).unref();
   };
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupts++;

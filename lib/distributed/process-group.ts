@@ -1,7 +1,7 @@
 // torch.distributed's process group: init from torchrun's environment variables (explicit options
 // win), collectives on our tensors, teardown. LibTorch's c10d does the work (Gloo on CPU, NCCL on
 // CUDA) over a TCPStore rendezvous hosted by rank 0.
-import { checkInt, describe } from '../check';
+import { checkInt, checkOptions, describe } from '../check';
 import { callNative } from '../native';
 import { checkTensor, Tensor } from '../tensor';
 
@@ -30,6 +30,8 @@ export interface InitProcessGroupOptions {
 
 const OPTION_KEYS = ['backend', 'rank', 'worldSize', 'localRank', 'masterAddr', 'masterPort', 'timeout'];
 const DEFAULT_TIMEOUT_MS = 30 * 60 * 1000;
+// The same bound for options and environment variables (the native side holds ranks as int).
+const MAX_RANKS = 1 << 20;
 
 const call = (name: string, ...args: unknown[]): unknown => callNative(name, args);
 
@@ -68,10 +70,10 @@ export function resolveInitOptions(opts: InitProcessGroupOptions = {}): Required
   if (unknown.length) throw new TypeError(`initProcessGroup: unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')} (known: ${OPTION_KEYS.join(', ')})`);
   const backend = opts.backend ?? 'gloo';
   if (backend !== 'gloo' && backend !== 'nccl') throw new TypeError(`initProcessGroup: backend must be 'gloo' or 'nccl', got ${describe(backend)}`);
-  const worldSize = required(opts.worldSize === undefined ? fromEnv('WORLD_SIZE', 'worldSize', 1, 1 << 20) : checkInt(opts.worldSize, 'worldSize', 1), 'worldSize', 'WORLD_SIZE');
-  const rank = required(opts.rank === undefined ? fromEnv('RANK', 'rank', 0, 1 << 20) : checkInt(opts.rank, 'rank', 0), 'rank', 'RANK');
+  const worldSize = required(opts.worldSize === undefined ? fromEnv('WORLD_SIZE', 'worldSize', 1, MAX_RANKS) : checkInt(opts.worldSize, 'worldSize', 1, MAX_RANKS), 'worldSize', 'WORLD_SIZE');
+  const rank = required(opts.rank === undefined ? fromEnv('RANK', 'rank', 0, MAX_RANKS - 1) : checkInt(opts.rank, 'rank', 0, MAX_RANKS - 1), 'rank', 'RANK');
   if (rank >= worldSize) throw new RangeError(`initProcessGroup: rank must be in [0, ${worldSize - 1}] for worldSize ${worldSize}, got ${rank}`);
-  const localRank = opts.localRank === undefined ? fromEnv('LOCAL_RANK', 'localRank', 0, 1 << 20) ?? rank : checkInt(opts.localRank, 'localRank', 0);
+  const localRank = opts.localRank === undefined ? fromEnv('LOCAL_RANK', 'localRank', 0, MAX_RANKS - 1) ?? rank : checkInt(opts.localRank, 'localRank', 0, MAX_RANKS - 1);
   const masterAddr = required(opts.masterAddr ?? (process.env.MASTER_ADDR || undefined), 'masterAddr', 'MASTER_ADDR');
   if (typeof masterAddr !== 'string' || masterAddr === '') throw new TypeError(`initProcessGroup: masterAddr must be a host name or address, got ${describe(masterAddr)}`);
   const masterPort = required(opts.masterPort === undefined ? fromEnv('MASTER_PORT', 'masterPort', 1, 65535) : checkInt(opts.masterPort, 'masterPort', 1, 65535), 'masterPort', 'MASTER_PORT');
@@ -111,6 +113,7 @@ export function getBackend(): Backend {
 /** Reduces `tensor` across ranks in place (every rank gets the result) and returns it. */
 export function allReduce(tensor: Tensor, opts: { op?: ReduceOpName } = {}): Tensor {
   checkTensor(tensor, 'tensor');
+  checkOptions(opts, 'allReduce options', ['op']);
   const op = opts.op ?? 'sum';
   if (!Object.values(ReduceOp).includes(op)) throw new TypeError(`allReduce: op must be one of ${Object.values(ReduceOp).join(', ')}, got ${describe(op)}`);
   call('distAllReduce', tensor.handle, op);

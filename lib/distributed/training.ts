@@ -79,9 +79,19 @@ export class DataParallelRun {
     return allReduce(rows);
   }
 
-  /** This rank's row of rngStates(), or undefined when the checkpoint came from another world size. */
-  myRngState(states: unknown): Tensor | undefined {
-    if (!(states instanceof Tensor) || states.ndim !== 2 || states.shape[0] !== this.worldSize) return undefined;
-    return states.select(0, this.rank).contiguous();
+  /**
+   * This rank's generator state from a checkpoint: its row of rngStates(); after a resume at an epoch
+   * boundary with another world size, rank 0 continues a single process's `single` state, and a rank
+   * the saved job did not have keeps its own seed (undefined).
+   */
+  myRngState(states: unknown, single?: unknown): Tensor | undefined {
+    if (this.rank === 0 && single instanceof Tensor) return single;
+    return DataParallelRun.rowOf(states, this.rank);
+  }
+
+  /** Row `rank` of a checkpoint's rngStates, if it has one. */
+  static rowOf(states: unknown, rank: number): Tensor | undefined {
+    if (!(states instanceof Tensor) || states.ndim !== 2 || rank >= states.shape[0]) return undefined;
+    return states.select(0, rank).contiguous();
   }
 }

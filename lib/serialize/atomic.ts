@@ -78,12 +78,36 @@ function describeError(e: unknown): string {
   return err.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(err.message ?? e);
 }
 
+/**
+ * mkdir -p one level at a time. Node's recursive mkdir spins forever where mkdir fails with ENOENT
+ * under an existing folder (/proc), and reports ENOENT where the real cause is EROFS.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    missing.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && fs.statSync(d).isDirectory()) continue; // made meanwhile by another process
+      if (code === 'ENOENT' && fs.existsSync(path.dirname(d))) {
+        throw Object.assign(new Error(`ENOENT: cannot create folder '${d}': its filesystem does not allow new folders in ${path.dirname(d)}`), { code });
+      }
+      throw e;
+    }
+  }
+}
+
 /** Atomically replaces `file` with the chunks; on any failure the old file is untouched. */
 export function writeFileAtomic(file: string, chunks: Uint8Array[], what = 'save()'): void {
   let target: string;
   try {
     target = resolveTarget(file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    makeDirs(path.dirname(target));
   } catch (e) {
     throw new Error(`${what}: cannot write ${file} (${describeError(e)})`);
   }
@@ -131,7 +155,7 @@ export function checkWritableDir(dir: string, what: string): void {
   let fd: number | undefined;
   let probe: string | undefined;
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     probe = tempName(path.join(fs.realpathSync(dir), 'write-check'));
     fd = fs.openSync(probe, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     writeAll(fd, [Buffer.from('ok')]);

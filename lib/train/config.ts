@@ -35,6 +35,8 @@ export interface TrainConfig {
   fastLinear?: boolean;
   /** Every fast float32 CPU kernel (torch.setFastCpu: oneDNN Linear, SIMD BCE): not bit-for-bit PyTorch's. */
   fast?: boolean;
+  /** Processes of the data-parallel job (set by the trainer and recorded in checkpoints; absent means 1). */
+  worldSize?: number;
 }
 
 export const SEED_DEFAULTS: TrainConfig = {

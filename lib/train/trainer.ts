@@ -89,21 +89,24 @@ export class Trainer {
    * A resume that changes the model or the data order is refused (see planResume).
    */
   async run(hooks: TrainHooks = {}, opts: { resume?: boolean; explicit?: ReadonlySet<string> } = {}): Promise<TrainResult> {
-    let c = this.config;
+    // Inside a data-parallel job (a process group is initialised): see DataParallelRun.
+    const par = DataParallelRun.current();
+    let c: TrainConfig = { ...this.config, worldSize: par?.worldSize ?? 1 };
     const ckptPath = path.join(c.out, CHECKPOINT);
     let changes: string[] | undefined;
     if (opts.resume) {
       if (!fs.existsSync(ckptPath)) throw new Error(`nothing to resume: no checkpoint at ${ckptPath} (train without --resume to start a new run)`);
-      const saved = scope(() => {
+      const { saved, midEpoch } = scope(() => {
         const ck = load(ckptPath) as Record<string, unknown> | null;
         if (!ck || typeof ck !== 'object' || typeof ck.config !== 'string') throw new Error(`${ckptPath}: not a gumbel-torch training checkpoint (no 'config' entry)`);
-        return JSON.parse(ck.config) as Partial<TrainConfig>;
+        const cfg = JSON.parse(ck.config) as Partial<TrainConfig>;
+        // Checkpoints from before worldSize was recorded: a job's has one generator row per rank.
+        const rows = ck.rngStates instanceof Tensor && ck.rngStates.ndim === 2 ? ck.rngStates.shape[0] : 1;
+        return { saved: { ...cfg, worldSize: cfg.worldSize ?? rows }, midEpoch: typeof ck.step === 'number' && ck.step > 0 };
       });
-      ({ config: c, changes } = planResume(saved, c, opts.explicit ?? new Set(Object.keys(c)), ckptPath));
-      this.#config = c;
+      ({ config: c, changes } = planResume(saved, c, opts.explicit ?? new Set(Object.keys(c)), ckptPath, { midEpoch }));
     }
-    // Inside a data-parallel job (a process group is initialised): see DataParallelRun.
-    const par = DataParallelRun.current();
+    this.#config = c;
     const device = par ? par.device(resolveDevice(c.device)) : resolveDevice(c.device);
     const estimator = trainingEstimator(c);
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
@@ -154,7 +157,7 @@ export class Trainer {
           unrelaxedSum.fill_(par && !par.primary ? 0 : (ck.unrelaxedSum as number));
         }
         // The generators continue exactly where the interrupted run left them.
-        const rng = par ? par.myRngState(ck.rngStates) : ck.rngState;
+        const rng = par ? par.myRngState(ck.rngStates, ck.rngState) : ck.rngState instanceof Tensor ? ck.rngState : DataParallelRun.rowOf(ck.rngStates, 0);
         if (rng instanceof Tensor) setRngState(rng);
         if (ck.cudaRngState instanceof Tensor && device.startsWith('cuda')) setRngState(ck.cudaRngState, device);
       });

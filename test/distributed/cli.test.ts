@@ -5,17 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as torch from '../../lib';
-import { freePort, requireDist, root } from './ranks';
+import { cleanEnv, describeGloo, freePort, requireDist, root } from './ranks';
 
 const cli = path.join(root, 'dist', 'cli', 'main.js');
-const gloo = torch.distributed.availableBackends().gloo;
-const describeGloo = gloo ? describe : (n: string, f: () => void) => describe.skip(`${n} [skipped: built without gloo; apt-get install libgloo-dev and rebuild]`, f);
 const tmpdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'gt-dcli-'));
-const cleanEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
-  return env;
-};
 function run(args: string[], env: NodeJS.ProcessEnv = cleanEnv()): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -5,10 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as torch from '../../lib';
 import { maxAbsDiff } from '../helpers';
-import { Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
+import { describeGloo, Ended, lastJson, requireDist, start, startJob, worker } from './ranks';
 
-const gloo = torch.distributed.availableBackends().gloo;
-const describeGloo = gloo ? describe : (n: string, f: () => void) => describe.skip(`${n} [skipped: built without gloo; apt-get install libgloo-dev and rebuild]`, f);
 const tmpdir = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'gt-ddp-'));
 const ok = (e: Ended): Ended => {
   if (e.code !== 0) throw new Error(`rank ${e.rank} exited with ${e.code ?? e.signal}: ${e.stderr}`);

@@ -56,6 +56,48 @@ describeGloo('collectives between 3 processes', () => {
   });
 });
 
+describeGloo('collectives called wrongly are errors on every rank, and the group stays usable', () => {
+  interface Seen {
+    errors: Record<string, string>;
+    afterMisuse: number;
+    afterWorkerThread: number | false;
+    cycles: number[];
+  }
+  let seen: Seen[];
+  beforeAll(async () => {
+    const ranks = await startJob(2, worker('misuse'));
+    const ended = await Promise.all(ranks.map((r) => r.ended));
+    for (const e of ended) if (e.code !== 0) throw new Error(`rank ${e.rank} failed (${e.code ?? e.signal}): ${e.stderr}`);
+    seen = ended.map((e) => lastJson<Seen>(e.stdout));
+  });
+  // Before: different sizes aborted the process inside Gloo, different dtypes of equal bytes gave
+  // garbage, a short broadcast filled part of the tensor, and bool broke the group for good.
+  test('different sizes, dtypes, ops or calls across ranks: a RangeError on every rank', () => {
+    for (const s of seen) {
+      expect(s.errors.sizes).toMatch(/^RangeError: (distAllReduce: )?allReduce: every rank must pass the same number of elements.*range 3 to 5/);
+      expect(s.errors.dtypes).toMatch(/^RangeError: (distAllReduce: )?allReduce: .*the dtypes differ/);
+      expect(s.errors.ops).toMatch(/^RangeError: (distAllReduce: )?allReduce: every rank must pass the same op/);
+      expect(s.errors.calls).toMatch(/^RangeError: \w+: (allReduce|broadcast): the ranks called different collectives at the same time \(allReduce and broadcast\)/);
+      expect(s.errors.broadcastSizes).toMatch(/^RangeError: (distBroadcast: )?broadcast: .*range 3 to 100/);
+    }
+  });
+  test('dtypes a collective cannot reduce are TypeErrors before any communication', () => {
+    for (const s of seen) {
+      expect(s.errors.bool).toMatch(/^TypeError: (distAllReduce: )?allReduce: cannot reduce Bool tensors/);
+      expect(s.errors.avgInt).toMatch(/^TypeError: (distAllReduce: )?allReduce: op 'avg' needs a floating-point tensor, got Long/);
+    }
+  });
+  test('after all that the group still works', () => {
+    for (const s of seen) expect(s.afterMisuse).toBe(2);
+  });
+  test('a worker thread that loads the library and ends leaves the main thread\'s group alone', () => {
+    for (const s of seen) expect(s.afterWorkerThread).toBe(2);
+  });
+  test('destroy and re-initialise at once on the same port, while rank 0 lingers: every cycle works', () => {
+    for (const s of seen) expect(s.cycles).toEqual([2, 2, 2, 2]);
+  });
+});
+
 describe('bad configuration gives clear errors', () => {
   const clean = (): (() => void) => {
     const saved = { ...process.env };

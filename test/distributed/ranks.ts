@@ -4,8 +4,21 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import * as torch from '../../lib';
 
 export const root = path.resolve(__dirname, '..', '..');
+
+/** describe, or describe.skip saying why when this build has no Gloo. */
+export const describeGloo = torch.distributed.availableBackends().gloo
+  ? describe
+  : (n: string, f: () => void): void => describe.skip(`${n} [skipped: built without gloo; apt-get install libgloo-dev and rebuild]`, f);
+
+/** Our environment without torchrun's variables (a test run under torchrun must not leak them). */
+export function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete env[k];
+  return env;
+}
 export const worker = (name: string): string => path.join(__dirname, 'workers', `${name}.worker.js`);
 
 export interface Ended {
@@ -38,8 +51,7 @@ export interface Rank {
 
 /** Starts one process with the given environment on top of ours (torchrun's variables cleared). */
 export function start(rank: number, script: string, args: string[], env: Record<string, string | undefined>): Rank {
-  const base = { ...process.env };
-  for (const k of ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT']) delete base[k];
+  const base = cleanEnv();
   const t0 = Date.now();
   const child = spawn(process.execPath, [script, ...args], { cwd: root, env: { ...base, OMP_NUM_THREADS: '1', ...env } });
   let stdout = '';
