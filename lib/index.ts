@@ -10,6 +10,7 @@ export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
 export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
 export type { CpuAllocator } from './allocator';
 export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';
+export { fastCpu, setFastCpu, fastBinaryCrossEntropy, setFastBinaryCrossEntropy } from './fast-cpu';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';

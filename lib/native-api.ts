@@ -33,6 +33,8 @@ export interface NativeAdam {
   setLr(lr: number): void;
   getState(): (NativeAdamState | null)[];
   setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
+  /** Whether the step runs in one pass per parameter (native/adam_kernel.cc). */
+  singlePass(): boolean;
 }
 
 /** DDP's gradient reducer (native/distributed_reducer.cc): all-reduces gradient buckets during backward. */
@@ -249,6 +251,9 @@ export interface NativeFunctions {
   fastLinearAvailable(): boolean;
   setFastLinear(on: boolean): void;
   fastLinear(): boolean;
+  // ---- fast_bce.cc
+  setFastBinaryCrossEntropy(on: boolean): void;
+  fastBinaryCrossEntropy(): boolean;
 
   // ---- addon.cc
   /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
@@ -260,7 +265,7 @@ export interface NativeFunctions {
 export interface NativeBinding extends NativeFunctions {
   /** The class of tensor handles (made by the ops only; `new` from JS throws). */
   NativeTensor: abstract new () => NativeTensor;
-  NativeAdam: new (params: readonly NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean) => NativeAdam;
+  NativeAdam: new (params: readonly NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean, singlePass: boolean) => NativeAdam;
   /** new NativeReducer(params, firstBucketBytes, bucketBytes); throws without c10d or a process group. */
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
@@ -308,5 +313,6 @@ export const NATIVE_EXPORTS = {
   distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',
   NativeReducer: 'distributed_reducer.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
+  setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
 } as const satisfies Record<keyof NativeBinding, string>;

@@ -172,8 +172,8 @@ void initOps(Napi::Env env, Napi::Object x) {
 
   // Losses.
   GT_DEF(x, "binaryCrossEntropy", {
-    return torch::binary_cross_entropy(a.tensor(0), a.tensor(1), a.optTensor(2).value_or(at::Tensor()),
-                                       reduction(a.has(3) ? a.str(3) : "mean"));
+    return binaryCrossEntropyOp(a.tensor(0), a.tensor(1), a.optTensor(2).value_or(at::Tensor()),
+                                reduction(a.has(3) ? a.str(3) : "mean"));
   });
 
   // Global state.

@@ -1,7 +1,8 @@
 // LibTorch's own optimizers over a list of parameter tensors, so the arithmetic is PyTorch's.
 #include <torch/optim/adam.h>
 #include <torch/version.h>
-#include <sstream>
+#include "adam_single_pass.h"
+#include "adam_state_key.h"
 #include "tensor.h"
 
 // PyTorch 2's fused multi-tensor Adam (one kernel for all parameters, steps kept on the device).
@@ -10,20 +11,6 @@
 #endif
 
 namespace gt {
-namespace {
-// LibTorch 1.x keys optimizer state by the TensorImpl address printed as a string, 2.x by the address.
-template <typename Map>
-typename Map::key_type stateKey(const Map&, const at::Tensor& p) {
-  using K = typename Map::key_type;
-  if constexpr (std::is_same_v<K, std::string>) {
-    std::ostringstream s;
-    s << p.unsafeGetTensorImpl();
-    return s.str();
-  } else {
-    return static_cast<K>(p.unsafeGetTensorImpl());
-  }
-}
-}  // namespace
 
 class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
  public:
@@ -33,10 +20,11 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
                         InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad"),
                         InstanceMethod<&OptimizerWrap::SetLr>("setLr"),
                         InstanceMethod<&OptimizerWrap::GetState>("getState"),
-                        InstanceMethod<&OptimizerWrap::SetState>("setState")});
+                        InstanceMethod<&OptimizerWrap::SetState>("setState"),
+                        InstanceMethod<&OptimizerWrap::SinglePass>("singlePass")});
   }
 
-  // new NativeAdam(params, lr, beta1, beta2, eps, weightDecay, amsgrad)
+  // new NativeAdam(params, lr, beta1, beta2, eps, weightDecay, amsgrad, fused, singlePass)
   explicit OptimizerWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<OptimizerWrap>(info) {
     guard(info.Env(), "Adam", [&]() -> Napi::Value {
       Args a(info);
@@ -48,6 +36,8 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
                       .amsgrad(a.flag(6));
       adam_ = std::make_unique<torch::optim::Adam>(params_, opts);
       fused_ = a.flag(7, false);
+      // The one-pass CPU step, where it reproduces LibTorch's rounding on this CPU (probed once here).
+      if (!fused_ && a.flag(8, false) && !opts.amsgrad() && opts.weight_decay() == 0) rounding_ = probeAdamRounding(opts);
 #ifndef GT_HAS_FUSED_ADAM
       if (fused_) throw ArgError("fused Adam needs LibTorch 2 or later (this build has " TORCH_VERSION ")");
 #else
@@ -90,10 +80,11 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
         return info.Env().Undefined();
       }
 #endif
-      adam_->step();
+      if (!rounding_ || !adamSinglePassStep(*adam_, *rounding_)) adam_->step();
       return info.Env().Undefined();
     });
   }
+  Napi::Value SinglePass(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), rounding_.has_value()); }
   Napi::Value ZeroGrad(const Napi::CallbackInfo& info) {
     return guard(info.Env(), "Adam.zeroGrad", [&]() -> Napi::Value {
       for (auto& p : params_) p.mutable_grad() = at::Tensor();
@@ -131,7 +122,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
       }
       auto& state = adam_->state();
       for (size_t i = 0; i < params_.size(); ++i) {
-        auto it = state.find(stateKey(state, params_[i]));
+        auto it = state.find(adamStateKey(state, params_[i]));
         if (it == state.end()) {
           out.Set(i, env.Null());
           continue;
@@ -166,7 +157,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
       s->exp_avg(a.tensor(2).detach().clone());
       s->exp_avg_sq(a.tensor(3).detach().clone());
       if (a.has(4)) s->max_exp_avg_sq(a.tensor(4).detach().clone());
-      adam_->state()[stateKey(adam_->state(), params_[i])] = std::move(s);
+      adam_->state()[adamStateKey(adam_->state(), params_[i])] = std::move(s);
       return info.Env().Undefined();
     });
   }
@@ -174,6 +165,7 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   std::vector<at::Tensor> params_;
   std::unique_ptr<torch::optim::Adam> adam_;
   bool fused_ = false;
+  std::optional<AdamRounding> rounding_;
   double lr_ = 0, beta1_ = 0, beta2_ = 0, eps_ = 0, weightDecay_ = 0;
   bool amsgrad_ = false;
   std::vector<at::Tensor> expAvg_, expAvgSq_, maxExpAvgSq_, steps_;

@@ -150,8 +150,11 @@ void initGumbel(Napi::Env env, Napi::Object exports);
 void initAllocator(Napi::Env env, Napi::Object exports);
 size_t cpuCachedBytes();
 void initFastLinear(Napi::Env env, Napi::Object exports);
+void initFastBce(Napi::Env env, Napi::Object exports);
 
 // F.linear: ATen's, or oneDNN's sgemm when setFastLinear(true) (fast_linear.cc).
 at::Tensor linearOp(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
+// F.binary_cross_entropy: ATen's, or whole-tensor ops when setFastBinaryCrossEntropy(true) (fast_bce.cc).
+at::Tensor binaryCrossEntropyOp(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction);
 
 }  // namespace gt

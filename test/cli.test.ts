@@ -78,6 +78,19 @@ describe('gumbel-torch train', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/became non-finite at epoch 1, step \d+ .*training stopped/);
   });
+  test('--fast trains on the fast CPU kernels, differs from the default in rounding only, and still stops a diverged model', () => {
+    const [plain, fast] = [tmpdir(), tmpdir()];
+    const base = ['train', '--epochs', '1', '--limit', '500', '--device', 'cpu'];
+    expect(run([...base, '--out', plain]).code).toBe(0);
+    expect(run([...base, '--out', fast, '--fast']).code).toBe(0);
+    const read = (d: string): { relaxed: number } => JSON.parse(fs.readFileSync(path.join(d, 'metrics.json'), 'utf8'))[0];
+    const [a, b] = [read(plain).relaxed, read(fast).relaxed];
+    expect(b).not.toBe(a);
+    expect(Math.abs(b - a) / a).toBeLessThan(1e-4);
+    const r = run([...base, '--lr', '1e30', '--out', tmpdir(), '--log-every', '1', '--fast']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/became non-finite at epoch 1, step \d+ .*training stopped/);
+  });
   test('bad flags and files give clear errors', () => {
     expect(run(['train', '--epochs', 'zero']).stderr).toMatch(/epochs must be an integer >= 1/);
     expect(run(['train', '--device', 'tpu']).stderr).toMatch(/device must be auto, cpu, cuda or cuda:N/);

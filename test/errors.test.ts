@@ -15,7 +15,7 @@ const threads = torch.getNumThreads();
 afterAll(() => {
   process.chdir(cwd);
   const api = torch as unknown as Record<string, ((on: boolean) => void) | undefined>;
-  api.setFastLinear?.(false);
+  api.setFastCpu?.(false); // also switches fast Linear off
   torch.setFusedKernels(true);
   torch.setNumThreads(threads);
 });
@@ -57,7 +57,7 @@ const functions = Object.entries(api).filter(([k, v]) => typeof v === 'function'
 
 describe('bad arguments to every exported function give clear errors', () => {
   // Process-wide switches the fuzz may flip must not leak into later test files of this worker.
-  afterAll(() => torch.setFastLinear(false));
+  afterAll(() => torch.setFastCpu(false));
   test('the API under test is not empty', () => expect(functions.length).toBeGreaterThan(30));
   test.each(functions.map(([k, f]) => [k, f] as const))('%s', (_name, fn) => {
     const tensors = badTensors();

@@ -1,7 +1,10 @@
 // The opt-in oneDNN Linear (torch.setFastLinear): its values and gradients against float64, and the
 // drift of 30 VAE training steps against the same steps in float64, beside the default float32 path.
 import * as torch from '../lib';
-import { fixture, maxAbsDiff } from './helpers';
+import { maxAbsDiff } from './helpers';
+import { vaeDrift } from './vae-drift';
+
+const STEPS = 30;
 
 const available = torch.fastLinearAvailable();
 const maybe = available ? describe : (name: string, fn: () => void) => describe.skip(`${name} [skipped: oneDNN's sgemm is not reachable in this LibTorch]`, fn);
@@ -70,51 +73,8 @@ maybe('fast Linear', () => {
     });
   });
 
-  interface Traj { batches: number[][]; noiseSeedBase: number; initSeed: number }
-  const STEPS = 30;
-
-  // STEPS steps of the seed's VAE on the trajectory fixture's batches and noise; returns the losses.
-  function trajectory(dtype: 'float32' | 'float64', fast: boolean): number[] {
-    const fx = fixture<Traj>('vae_trajectory.json');
-    const images = torch.data.loadImages('train');
-    torch.manualSeed(fx.initSeed);
-    const init = new torch.CategoricalVAE();
-    const params = init.parameters().map((p) => torch.keep(p.detach().to(dtype).requiresGrad_()));
-    init.dispose();
-    const opt = new torch.optim.Adam(params, { lr: 1e-3 });
-    const lin = (x: torch.Tensor, i: number): torch.Tensor => torch.linear(x, params[2 * i], params[2 * i + 1]);
-    torch.setFastLinear(fast);
-    const losses = fx.batches.slice(0, STEPS).map((idx, i) =>
-      torch.scope(() => {
-        const x = images.indexSelect(0, torch.tensor(idx, { dtype: 'int64' })).to(dtype);
-        torch.manualSeed(fx.noiseSeedBase + i);
-        const noise = torch.gumbelFromUniform(torch.rand([100, 30, 10]).to(dtype), { formula: 'seed' });
-        opt.zeroGrad();
-        const qy = lin(lin(lin(x, 0).relu(), 1).relu(), 2).relu().view(-1, 30, 10);
-        const z = torch.gumbelSoftmax(qy, { tau: 1, noise }).view(-1, 300);
-        const recon = lin(lin(lin(z, 3).relu(), 4).relu(), 5).sigmoid();
-        const q = qy.softmax(-1).reshape(-1, 300);
-        const loss = torch.binaryCrossEntropy(recon, x, { reduction: 'sum' }).div(100).add(q.mul(q.mul(10).add(1e-20).log()).sum(-1).mean());
-        loss.backward();
-        opt.step();
-        return loss.item() as number;
-      }),
-    );
-    torch.setFastLinear(false);
-    params.forEach((p) => p.dispose());
-    images.dispose();
-    return losses;
-  }
-
   test('30 VAE steps: fast float32 stays within 1e-5 (relative) of float64, as the default float32 path does', () => {
-    const ref = trajectory('float64', false);
-    const drift = (ls: number[]): number => Math.max(...ls.map((l, i) => Math.abs(l - ref[i]) / Math.abs(ref[i])));
-    const plainLosses = trajectory('float32', false);
-    const fastLosses = trajectory('float32', true);
-    // The switch must route through oneDNN: its rounding differs, so the losses are not bit-identical.
-    expect(fastLosses).not.toEqual(plainLosses);
-    const plain = drift(plainLosses);
-    const fast = drift(fastLosses);
+    const { plain, fast } = vaeDrift(torch.setFastLinear, STEPS);
     process.stdout.write(`max relative loss drift from float64 over ${STEPS} steps: default float32 ${plain.toExponential(2)}, fast ${fast.toExponential(2)}\n`);
     expect(fast).toBeLessThan(1e-5);
     expect(plain).toBeLessThan(1e-5);

@@ -223,6 +223,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--log-every <n>', 'steps between progress updates (each update waits for the device)', int('log-every', 1), SEED_DEFAULTS.logEvery)
     .option('--log-json <file>', 'also write one JSON line per progress update and per epoch to <file> (with --log-every 1: every step)')
     .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
+    .option('--fast', 'every fast float32 CPU kernel (oneDNN Linear, SIMD BCE): faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       // The flags given on the command line; on --resume the others come from the checkpoint.
       const explicit = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));

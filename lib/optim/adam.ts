@@ -15,7 +15,10 @@ export interface AdamOptions {
   /**
    * PyTorch 2's fused multi-tensor Adam (one kernel per step, as Adam(fused=True)); 'auto' (default)
    * uses it when every parameter is on CUDA and LibTorch has it, else LibTorch's Adam (the
-   * arithmetic of PyTorch's default Adam, bit for bit on CPU).
+   * arithmetic of PyTorch's default Adam, bit for bit on CPU). On the CPU, 'auto' runs LibTorch's
+   * Adam as one pass over each float32 parameter instead of eight elementwise ops, where a probe at
+   * construction shows it rounds exactly as LibTorch's does on this CPU (`singlePass` says whether);
+   * `false` keeps LibTorch's own step.
    */
   fused?: boolean | 'auto';
 }
@@ -57,6 +60,8 @@ export class Adam {
   readonly params: Tensor[];
   /** Whether the fused multi-tensor kernel is in use. */
   readonly fused: boolean;
+  /** Whether float32 CPU parameters are updated in one pass, bit for bit as LibTorch's Adam. */
+  readonly singlePass: boolean;
 
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
@@ -82,7 +87,8 @@ export class Adam {
       amsgrad: checkBool(opts.amsgrad ?? false, 'amsgrad'),
     };
     const h = this.#hyper;
-    this.#native = new native.NativeAdam(params.map((p) => p.handle), lr, b1, b2, h.eps, h.weight_decay, h.amsgrad, this.fused);
+    this.#native = new native.NativeAdam(params.map((p) => p.handle), lr, b1, b2, h.eps, h.weight_decay, h.amsgrad, this.fused, f === 'auto');
+    this.singlePass = this.#native.singlePass();
   }
 
   get lr(): number {

@@ -33,6 +33,8 @@ export interface TrainConfig {
   logEvery: number;
   /** float32 CPU Linear layers on oneDNN (torch.setFastLinear): faster, not bit-for-bit PyTorch's. */
   fastLinear?: boolean;
+  /** Every fast float32 CPU kernel (torch.setFastCpu: oneDNN Linear, SIMD BCE): not bit-for-bit PyTorch's. */
+  fast?: boolean;
   /** Processes of the data-parallel job (set by the trainer and recorded in checkpoints; absent means 1). */
   worldSize?: number;
 }

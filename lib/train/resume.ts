@@ -5,7 +5,7 @@
 import { type TrainConfig } from './config';
 
 /** Settings a resume may change; every other setting (model shape, data, batch order) must match. */
-const CHANGEABLE: ReadonlySet<string> = new Set<keyof TrainConfig>(['epochs', 'lr', 'temp', 'annealRate', 'annealEvery', 'tauMin', 'hard', 'device', 'logEvery', 'out', 'fastLinear']);
+const CHANGEABLE: ReadonlySet<string> = new Set<keyof TrainConfig>(['epochs', 'lr', 'temp', 'annealRate', 'annealEvery', 'tauMin', 'hard', 'device', 'logEvery', 'out', 'fastLinear', 'fast']);
 
 export interface ResumePlan {
   config: TrainConfig;

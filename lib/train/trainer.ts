@@ -15,6 +15,7 @@ import { keep, scope } from '../scope';
 import { checkWritableDir } from '../serialize';
 import { type Device, Tensor } from '../tensor';
 import { setFastLinear } from '../fast-linear';
+import { setFastCpu } from '../fast-cpu';
 import { type EpochMetrics, type TrainConfig } from './config';
 import { DataParallelRun } from '../distributed/training';
 import { planResume } from './resume';
@@ -117,6 +118,7 @@ class Run {
     checkWritableDir(c.out, 'train (--out)'); // before any epoch is spent
     manualSeed(c.seed);
     if (c.fastLinear !== undefined) setFastLinear(c.fastLinear);
+    if (c.fast !== undefined) setFastCpu(c.fast);
     this.model = new CategoricalVAE({ latents: c.latents, categories: c.categories, reluLogits: c.reluLogits });
     this.model.to(device);
     this.ddp = par?.wrap(this.model, c.seed);
