@@ -100,6 +100,7 @@ export function makeDirs(dir: string): void {
       throw e;
     }
   }
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`ENOTDIR: '${dir}' is not a folder`), { code: 'ENOTDIR' });
 }
 
 /** Atomically replaces `file` with the chunks; on any failure the old file is untouched. */
@@ -130,7 +131,11 @@ export function writeFileAtomic(file: string, chunks: Uint8Array[], what = 'save
     fs.renameSync(tmp, target);
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // nothing was created there (e.g. the folder is a file): the error below says why
+    }
     const kept = fs.existsSync(target) ? `; the previous ${path.basename(target)} was kept` : '';
     throw new Error(`${what}: could not write ${file} (${describeError(e)})${kept}`);
   }
