@@ -69,6 +69,11 @@ const isNumber = (v: unknown): v is number => typeof v === 'number';
 // The outer layout; Adam.loadStateDict checks the entries.
 const isAdamStateDict = (v: Loaded | undefined): v is Dict & AdamStateDict => isDict(v) && isDict(v.state) && Array.isArray(v.param_groups);
 
+/** The settings of the run saved in `file`. */
+export function readCheckpointConfig(file: string): Partial<TrainConfig> {
+  return readConfig(file, loadDict(file));
+}
+
 /**
  * Reads and checks a checkpoint. Its tensors are new: call it inside a scope and copy what is kept
  * (loadStateDict, setRngState and friends copy).
