@@ -13,7 +13,7 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-bool enabled = false;
+bool fastBceEnabled = false;
 
 void checkUnitRange(const at::Tensor& t, const char* what) {
   auto mm = at::aminmax(t);
@@ -48,7 +48,7 @@ struct FastBceFn : public torch::autograd::Function<FastBceFn> {
 
 bool fits(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction) {
   auto f32cpu = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided; };
-  return enabled && !w.defined() && reduction != at::Reduction::None && f32cpu(x) && f32cpu(y) && x.sizes() == y.sizes() &&
+  return fastBceEnabled && !w.defined() && reduction != at::Reduction::None && f32cpu(x) && f32cpu(y) && x.sizes() == y.sizes() &&
          !y.requires_grad() && x.numel() > 0;
 }
 
@@ -61,8 +61,8 @@ at::Tensor binaryCrossEntropyOp(const at::Tensor& x, const at::Tensor& y, const 
 }
 
 void initFastBce(Napi::Env, Napi::Object x) {
-  GT_DEF(x, "setFastBinaryCrossEntropy", { enabled = a.flag(0); });
-  GT_DEF(x, "fastBinaryCrossEntropy", { return enabled; });
+  GT_DEF(x, "setFastBinaryCrossEntropy", { fastBceEnabled = a.flag(0); });
+  GT_DEF(x, "fastBinaryCrossEntropy", { return fastBceEnabled; });
 }
 
 }  // namespace gt
