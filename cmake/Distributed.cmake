@@ -4,8 +4,10 @@
 # PyTorch's LibTorch ships them); NCCL needs a CUDA LibTorch and nccl.h. Without a backend the addon
 # still builds, and initProcessGroup says what to install.
 set(GT_DIST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed.cc ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed_reducer.cc)
-# Their own flags keep them out of unity batches.
+# Their own flags keep them out of unity batches, and they parse their headers themselves: in a checkout
+# they compile while the precompiled header is being made, on a core that would otherwise wait.
 set_property(SOURCE ${GT_DIST_SOURCES} PROPERTY SKIP_UNITY_BUILD_INCLUSION ON)
+set_property(SOURCE ${GT_DIST_SOURCES} PROPERTY SKIP_PRECOMPILE_HEADERS ON)
 find_path(GT_C10D_INCLUDE_DIR torch/csrc/distributed/c10d/TCPStore.hpp HINTS ${TORCH_INCLUDE_DIRS})
 find_path(GT_GLOO_INCLUDE_DIR gloo/algorithm.h HINTS ${TORCH_INCLUDE_DIRS} ENV GLOO_INCLUDE_DIR)
 set(GT_DISTRIBUTED "")

@@ -4,6 +4,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
 #include <unistd.h>
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -269,6 +270,16 @@ void destroy(const char* note, bool linger) {
   group.reset();
 }
 
+// Rank 0 hosts the store: when it exits, a survivor still reading the heartbeats can only say the
+// store is gone. So after its own diagnosis it waits (boundedly) for the other survivors' diagnoses.
+void awaitOthersExplained(c10d::Store& s, int n, const std::vector<int>& gone) {
+  const auto deadline = std::chrono::steady_clock::now() + kSilence + Ms(1000);
+  for (int r = 1; r < n; ++r) {
+    if (std::find(gone.begin(), gone.end(), r) != gone.end()) continue;
+    while (!s.check({key("explained", r)}) && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(Ms(50));
+  }
+}
+
 // After a failed collective: which ranks stopped counting their heartbeat? Their own notes (an
 // error, or destroyProcessGroup) say why when they left on purpose.
 std::string explain(const std::string& what, const std::string& cause) {
@@ -283,14 +294,18 @@ std::string explain(const std::string& what, const std::string& cause) {
     for (int r = 0; r < n; ++r) before[r] = s.add(key("hb", r), 0);
     std::this_thread::sleep_for(kSilence);
     std::vector<std::string> gone;
+    std::vector<int> goneRanks;
     for (int r = 0; r < n; ++r) {
       if (r == me || s.add(key("hb", r), 0) != before[r]) continue;
+      goneRanks.push_back(r);
       std::string note = s.check({key("note", r)}) ? text(s.get(key("note", r))) : "";
       gone.push_back("rank " + std::to_string(r) +
                      (note.empty() ? " stopped responding (no heartbeat for " + secs(kSilence) + ": killed or crashed)" : " left (" + note + ")"));
     }
     for (size_t i = 0; i < gone.size(); ++i) m << (i ? "; " : "") << gone[i];
     m << (gone.empty() ? "" : " (cause: ") << cause << (gone.empty() ? "" : ")");
+    s.set(key("explained", me), bytes("1"));
+    if (me == 0) awaitOthersExplained(s, n, goneRanks);
   } catch (const std::exception&) {
     m << "rank 0, which hosts the rendezvous store at " << g.cfg.addr << ":" << g.cfg.port
       << ", is gone (killed or crashed) (cause: " << cause << ")";

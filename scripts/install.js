@@ -82,9 +82,9 @@ function cmakeJs(args, onLine) {
 const logTail = (n) => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-n) : []);
 
 /**
- * Unity batches (least CPU, one batch per job) for an installed package, which is built once; file by
- * file with a precompiled header in a git checkout, where a touched file must rebuild alone.
- * GUMBEL_TORCH_UNITY=1/0 overrides.
+ * The package layout (one unity batch per job: least CPU) for an installed package, which is built once;
+ * the checkout layout (a precompiled header and batches of 4 files) in a git checkout, where a touched file
+ * must rebuild quickly. GUMBEL_TORCH_UNITY=1/0 overrides. See cmake/BuildSpeed.cmake.
  */
 function unityBuild() {
   const v = process.env.GUMBEL_TORCH_UNITY;
@@ -92,7 +92,8 @@ function unityBuild() {
 }
 
 function configure(jobs) {
-  const mode = [`--CDGT_UNITY=${unityBuild() ? 'ON' : 'OFF'}`, `--CDGT_JOBS=${jobs}`];
+  const unity = unityBuild();
+  const mode = [`--CDGT_PCH=${unity ? 'OFF' : 'ON'}`, `--CDGT_UNITY_BATCH=${unity ? 0 : 4}`, `--CDGT_JOBS=${jobs}`];
   // CMake's own "-- gumbel-torch: ..." lines say what the search found and how the build is set up.
   return cmakeJs(['configure', '--out', 'build', ...mode], (l) => {
     const m = /^-- gumbel-torch: (.*)$/.exec(l);
