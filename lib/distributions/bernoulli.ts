@@ -3,17 +3,12 @@ import { logProb, relaxedBernoulli } from '../gumbel';
 import { noGrad } from '../runtime';
 import { checkTensor, op, type Tensor } from '../tensor';
 import { checkTau } from '../estimators/args';
-import { Distribution } from './distribution';
+import { ParameterisedDistribution } from './distribution';
 import { binaryParams, type ProbsOrLogits, softplus } from './params';
 
-abstract class BinaryBase extends Distribution {
-  readonly logits: Tensor;
-  readonly probs: Tensor;
+abstract class BinaryBase extends ParameterisedDistribution {
   constructor(params: ProbsOrLogits, who: string) {
-    super();
-    const p = binaryParams(params, who);
-    this.logits = this.own(p.logits);
-    this.probs = this.own(p.probs);
+    super(binaryParams(params, who));
   }
   get eventShape(): number[] {
     return [];

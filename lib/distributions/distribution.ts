@@ -46,16 +46,22 @@ export abstract class Distribution {
   }
 }
 
-/** A distribution over one-hot vectors of C categories, parameterised by probs or logits [..., C]. */
-export abstract class CategoricalFamily extends Distribution {
-  /** Normalised log-probabilities [..., C]. */
+/** A distribution given by probs or logits (the other computed from it), which it owns. */
+export abstract class ParameterisedDistribution extends Distribution {
+  /** Log-probabilities (normalised over the categories) or, for binary ones, log-odds. */
   readonly logits: Tensor;
   readonly probs: Tensor;
-  constructor(params: ProbsOrLogits, who: string) {
+  protected constructor(p: { logits: Tensor; probs: Tensor }) {
     super();
-    const p = categoricalParams(params, who);
     this.logits = this.own(p.logits);
     this.probs = this.own(p.probs);
+  }
+}
+
+/** A distribution over one-hot vectors of C categories, parameterised by probs or logits [..., C]. */
+export abstract class CategoricalFamily extends ParameterisedDistribution {
+  constructor(params: ProbsOrLogits, who: string) {
+    super(categoricalParams(params, who));
   }
   get eventShape(): number[] {
     return this.logits.shape.slice(-1);
