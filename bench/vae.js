@@ -125,11 +125,12 @@ function pytorchEpoch(env) {
   return py.error ? py : { ms: (py.first * 1000) / 600, relaxed: py.last.relaxed, unrelaxed: py.last.unrelaxed };
 }
 
-// PyTorch takes tensor memory from glibc's malloc. Holding the 188 MB training set (an mmap whose size
-// exceeds glibc's 32 MB cap, so the dynamic mmap threshold stays at 128 KiB) makes every activation and
-// gradient above 128 KiB a fresh mmap, page-faulted in again each step: ~1,350 faults and ~18 ms of CPU
-// per step here. Fixed thresholds remove that cost; the row with them is PyTorch at its best. (Our
-// addon keeps such blocks in its own CPU allocator, native/allocator.cc.)
+// PyTorch takes tensor memory from glibc's malloc, whose mmap threshold rises only when a freed mmapped
+// block is <= 32 MiB. vae_steps_pytorch.py frees only the 47 MB uint8 copy of the training images, so the
+// threshold stays at 128 KiB and every larger activation and gradient is a fresh mmap, page-faulted in
+// again each step (~1,350 faults, ~20 ms per step here); tuned_vae.py also frees the 7.8 MB test copy and
+// escapes it. Fixed thresholds remove the cost: the rows with them are PyTorch at its best. (Our addon
+// keeps such blocks in its own CPU allocator, native/allocator.cc.)
 const GLIBC_TUNED = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(128 << 20) };
 const PY_BEST = 'PyTorch tuned_vae.py eager, malloc tuned';
 
