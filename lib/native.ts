@@ -47,8 +47,8 @@ function load(): NativeBinding {
     throw new Error(
       [
         'gumbel-torch: the native addon has not been built (no build/Release/gumbel_torch.node).',
-        `  Build it with: ${REBUILD} (npm run build:native in this repository; npm 11 runs a dependency's`,
-        '  build only after: npm install-scripts approve gumbel-torch)',
+        `  Build it with: ${REBUILD} (npm run build:native in this repository; where npm's policy held back`,
+        '  its install script, first: npm install-scripts approve gumbel-torch)',
         '  (installing with GUMBEL_TORCH_SKIP_BUILD set skips the build; the last build log is build/build.log)',
         '  It needs LibTorch: on Debian/Ubuntu apt-get install libtorch-dev libopenblas0-pthread,',
         '  or set LIBTORCH to a LibTorch folder, or Torch_DIR to the folder holding TorchConfig.cmake.',
