@@ -91,9 +91,13 @@ function unityBuild() {
   return v !== undefined && v !== '' ? v !== '0' : !fs.existsSync(path.join(root, '.git'));
 }
 
-function configure(jobs) {
+function layoutFlags(jobs) {
   const unity = unityBuild();
-  const mode = [`--CDGT_PCH=${unity ? 'OFF' : 'ON'}`, `--CDGT_UNITY_BATCH=${unity ? 0 : 4}`, `--CDGT_JOBS=${jobs}`];
+  return [`--CDGT_PCH=${unity ? 'OFF' : 'ON'}`, `--CDGT_UNITY_BATCH=${unity ? 0 : 4}`, `--CDGT_JOBS=${jobs}`];
+}
+
+function configure(jobs) {
+  const mode = layoutFlags(jobs);
   // CMake's own "-- gumbel-torch: ..." lines say what the search found and how the build is set up.
   return cmakeJs(['configure', '--out', 'build', ...mode], (l) => {
     const m = /^-- gumbel-torch: (.*)$/.exec(l);
@@ -191,7 +195,8 @@ async function main() {
   say(`building the native addon; full log in ${path.relative(process.cwd(), logFile) || logFile}`);
   // A configured build folder is reused (its build step reruns CMake when CMake files change) unless
   // the variables that steer the LibTorch search changed since.
-  const searchEnv = JSON.stringify([...['LIBTORCH', 'Torch_DIR', 'CMAKE_PREFIX_PATH', 'GUMBEL_TORCH_UNITY'].map((k) => process.env[k] ?? null), unityBuild()]);
+  // The layout's cache variables are part of it: a folder configured with other ones is configured again.
+  const searchEnv = JSON.stringify([...['LIBTORCH', 'Torch_DIR', 'CMAKE_PREFIX_PATH', 'GUMBEL_TORCH_UNITY'].map((k) => process.env[k] ?? null), layoutFlags(jobCount())]);
   const envFile = path.join(buildDir, 'search-env.json');
   const reuse = readJson('torch-info.json') && fs.existsSync(path.join(buildDir, 'CMakeCache.txt')) && fs.existsSync(envFile) && fs.readFileSync(envFile, 'utf8') === searchEnv;
   const jobs = jobCount();
