@@ -7,6 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 touchfile=${1:-native/autograd.cc}
+# Checked before the cold build: a path outside the copy would touch the real tree, a new name would
+# measure adding a file.
+if [[ "$touchfile" = /* ]] || ! git ls-files --error-unmatch -- "$touchfile" > /dev/null 2>&1; then
+  echo "build-time.sh: $touchfile is not a tracked file (give a path relative to the repository, e.g. native/ops.cc)" >&2
+  exit 2
+fi
 export CCACHE_DISABLE=1
 work=$(mktemp -d /tmp/gt-build-time.XXXXXX)
 trap 'rm -rf "$work"' EXIT

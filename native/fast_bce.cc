@@ -46,7 +46,7 @@ struct FastBceFn : public torch::autograd::Function<FastBceFn> {
   }
 };
 
-bool fits(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction) {
+bool fastBceFits(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction) {
   auto f32cpu = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided; };
   return fastBceEnabled && !w.defined() && reduction != at::Reduction::None && f32cpu(x) && f32cpu(y) && x.sizes() == y.sizes() &&
          !y.requires_grad() && x.numel() > 0;
@@ -56,7 +56,7 @@ bool fits(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t
 
 // F.binary_cross_entropy's one entry point: the vectorised form when switched on and it fits, else ATen's.
 at::Tensor binaryCrossEntropyOp(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction) {
-  if (!fits(x, y, w, reduction)) return torch::binary_cross_entropy(x, y, w, reduction);
+  if (!fastBceFits(x, y, w, reduction)) return torch::binary_cross_entropy(x, y, w, reduction);
   return FastBceFn::apply(x.contiguous(), y.contiguous(), reduction == at::Reduction::Mean);
 }
 

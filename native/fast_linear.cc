@@ -71,7 +71,7 @@ struct FastLinearFn : public torch::autograd::Function<FastLinearFn> {
   }
 };
 
-bool fits(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+bool fastLinearFits(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
   auto f32cpu = [](const at::Tensor& t) { return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided; };
   // Without a bias ATen's path is kept: autograd Functions take defined tensors only.
   return enabled && b.defined() && x.dim() == 2 && w.dim() == 2 && b.dim() == 1 && x.size(1) == w.size(1) &&
@@ -82,7 +82,7 @@ bool fits(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
 
 // The linear op's one entry point: oneDNN when switched on and the operands fit, else ATen's.
 at::Tensor linearOp(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
-  if (!fits(x, w, b)) return at::linear(x, w, b);
+  if (!fastLinearFits(x, w, b)) return at::linear(x, w, b);
   return FastLinearFn::apply(x.contiguous(), w.contiguous(), b.contiguous());
 }
 

@@ -51,12 +51,31 @@ function jobCount() {
   return Math.max(1, Math.min(cores, Math.floor(os.totalmem() / 1.5e9)));
 }
 
+// A build stopped from outside (Ctrl-C, a CI timeout's SIGTERM, a closed terminal) stops its compilers
+// too, rather than leaving them writing into build/.
+const running = new Set();
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    for (const c of running) {
+      try {
+        process.kill(-c.pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+    process.exit(128 + os.constants.signals[sig]);
+  });
+}
+
 /** Runs cmake-js, keeping its whole output in build/build.log and passing each line to onLine. */
 function cmakeJs(args, onLine) {
   fs.mkdirSync(buildDir, { recursive: true });
   const log = fs.createWriteStream(logFile, { flags: 'a' });
   log.write(`\n$ cmake-js ${args.join(' ')}\n`);
-  const child = spawn(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so that a signal to this script reaches the compilers too (see below).
+  const child = spawn(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let pending = '';
   const feed = (chunk) => {
     log.write(chunk);
@@ -87,8 +106,37 @@ const logTail = (n) => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8'
  * must rebuild quickly. GUMBEL_TORCH_UNITY=1/0 overrides. See cmake/BuildSpeed.cmake.
  */
 function unityBuild() {
-  const v = process.env.GUMBEL_TORCH_UNITY;
-  return v !== undefined && v !== '' ? v !== '0' : !fs.existsSync(path.join(root, '.git'));
+  const v = envSwitch('GUMBEL_TORCH_UNITY');
+  return v ?? !fs.existsSync(path.join(root, '.git'));
+}
+
+/** An on/off environment variable: 1/true/on, 0/false/off, or unset/empty (undefined); anything else is refused. */
+function envSwitch(name) {
+  const v = (process.env[name] ?? '').trim().toLowerCase();
+  if (v === '') return undefined;
+  if (['1', 'true', 'on', 'yes'].includes(v)) return true;
+  if (['0', 'false', 'off', 'no'].includes(v)) return false;
+  fail([`${name}=${process.env[name]} is not understood: use 1 or 0 (or leave it unset).`]);
+}
+
+/** What rebuilds the addon where it is: npm's rebuild for an installed package, the script in a checkout. */
+const rebuildCommand = () => (fs.existsSync(path.join(root, '.git')) ? 'npm run build:native' : 'npm rebuild gumbel-torch');
+const addonFile = path.join(buildDir, 'Release', 'gumbel_torch.node');
+
+/** The compiler's first errors (a unity batch can add hundreds more from the headers after them). */
+function firstErrors() {
+  const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n') : [];
+  const errors = lines.filter((l) => /\berror\b|FAILED:|undefined reference/.test(l) && !/ERROR OMG/.test(l));
+  return errors.length ? errors.slice(0, 12) : logTail(40);
+}
+
+/**
+ * Loads the addon in a child with every symbol bound at once: a function declared but defined nowhere
+ * (node loads addons lazily) would otherwise kill the process at its first call, not here.
+ */
+function checkLoads() {
+  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(addonFile)})`], { encoding: 'utf8', env: { ...process.env, LD_BIND_NOW: '1' } });
+  return r.status === 0 ? undefined : (r.stderr || r.stdout).split('\n').find((l) => /Error|undefined symbol/.test(l)) ?? `exit ${r.status}`;
 }
 
 function layoutFlags(jobs) {
@@ -109,6 +157,7 @@ function configure(jobs) {
 async function build(jobs) {
   let last = Date.now();
   let done = '';
+  let errorLines = 0;
   // A file can take a minute on a busy machine: say so rather than look hung.
   const beat = setInterval(() => {
     if (Date.now() - last >= 20000) {
@@ -123,7 +172,7 @@ async function build(jobs) {
       done = m[2] === '%' ? `${m[1]}%` : `${m[1]} of ${m[2].slice(1)}`;
       return say(`[${seconds()}] ${m[3].startsWith('Linking') ? 'linked' : 'compiled'} ${done}: ${shortName(m[4])}`);
     }
-    if (/error:|Error \d|FAILED:/.test(l)) process.stderr.write(l + '\n');
+    if (/error:|Error \d|FAILED:/.test(l) && !/ERROR OMG/.test(l) && ++errorLines <= 12) process.stderr.write(l + (errorLines === 12 ? '\n(more errors in build/build.log)\n' : '\n'));
   });
   clearInterval(beat);
   return ok;
@@ -173,7 +222,7 @@ function readJson(name) {
 }
 
 async function main() {
-  if (process.env.GUMBEL_TORCH_SKIP_BUILD) {
+  if (envSwitch('GUMBEL_TORCH_SKIP_BUILD')) {
     say('GUMBEL_TORCH_SKIP_BUILD is set: not building the addon (build it later with: npm rebuild gumbel-torch)');
     return;
   }
@@ -228,8 +277,18 @@ async function main() {
     else say('warning: libopenblas0-pthread is not installed; matrix products will use the slow reference BLAS (apt-get install libopenblas0-pthread)');
   }
   say(`[${seconds()}] configured; compiling with ${jobs} parallel job${jobs > 1 ? 's' : ''}`);
-  if (!(await build(jobs))) fail(['the compile failed:', ...logTail(40), `Full log: ${logFile}`, 'Rebuild with: npm rebuild gumbel-torch']);
+  // A failed build must not leave the previous addon behind to be loaded as if it were this code.
+  if (!(await build(jobs))) {
+    fs.rmSync(addonFile, { force: true });
+    fail(['the compile failed (first errors):', ...firstErrors(), `Full log: ${logFile}`, `Rebuild with: ${rebuildCommand()}`]);
+  }
+  const unresolved = checkLoads();
+  if (unresolved) {
+    fs.rmSync(addonFile, { force: true });
+    fail(['the addon was linked but does not load:', unresolved, `Rebuild with: ${rebuildCommand()}`]);
+  }
   say(`[${seconds()}] built build/Release/gumbel_torch.node (LibTorch ${info.version}, ${info.via})`);
 }
 
-main();
+// Anything unexpected (a read-only folder, a full disk) is one clear line, not a stack trace.
+main().catch((e) => fail([`${e.code ? `${e.code}: ` : ''}${e.message}`, `Rebuild with: ${rebuildCommand()}`]));
