@@ -45,10 +45,21 @@ function fail(lines) {
   process.exit(1);
 }
 
-/** Parallel compiles: one per core, but ~1.5 GB of memory each (a LibTorch translation unit). */
+/**
+ * Parallel compiles: one per core, but ~1.5 GB of memory each (a LibTorch translation unit). In a
+ * container the cgroup's limits count, not the host's: its memory limit, and its CPU quota (cpu.max).
+ */
 function jobCount() {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, Math.floor(os.totalmem() / 1.5e9)));
+  let cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  try {
+    const [quota, period] = fs.readFileSync('/sys/fs/cgroup/cpu.max', 'utf8').trim().split(/\s+/);
+    if (quota !== 'max' && Number(period) > 0) cores = Math.min(cores, Math.max(1, Math.floor(Number(quota) / Number(period))));
+  } catch {
+    // no cgroup v2 CPU limit readable: the cores Node sees
+  }
+  const limit = typeof process.constrainedMemory === 'function' ? Number(process.constrainedMemory()) : 0;
+  const memory = limit > 0 && limit < os.totalmem() ? limit : os.totalmem();
+  return Math.max(1, Math.min(cores, Math.floor(memory / 1.5e9)));
 }
 
 // A build stopped from outside (Ctrl-C, a CI timeout's SIGTERM, a closed terminal) stops its compilers
