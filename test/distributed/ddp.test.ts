@@ -84,10 +84,13 @@ describeGloo('a rank that dies', () => {
     const [r0, , r2] = await Promise.all(ranks.map((r) => r.ended));
     const waited = Date.now() - t0;
     process.stdout.write(`survivors exited ${waited} ms after the kill\n`);
-    for (const e of [r0, r2]) {
-      expect(e.code).not.toBe(0);
-      expect(e.stderr).toMatch(/failed on rank [02]: rank 1 stopped responding \(no heartbeat for 2 s: killed or crashed\)/);
-    }
+    const named = /failed on rank [02]: rank 1 stopped responding \(no heartbeat for 2 s: killed or crashed\)/;
+    expect(r0.code).not.toBe(0);
+    expect(r0.stderr).toMatch(named);
+    // Rank 2 may be blocked in a collective on rank 0 alone (the ring's other pair) and learn of the
+    // failure only when rank 0, which hosts the store, exits: then it can only say that rank 0 is gone.
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(new RegExp(`${named.source}|failed on rank 2: rank 0, which hosts the rendezvous store at \\S+, is gone`));
     expect(waited).toBeLessThan(20000);
   }, 120000);
   test('rank 0 (the rendezvous store) killed: the others say so', async () => {
