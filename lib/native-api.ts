@@ -7,6 +7,19 @@ import type { Backend, ReduceOpName } from './distributed/process-group';
 import type { MemoryInfo } from './runtime';
 import type { DataArray, Device, DType, Reduction } from './tensor';
 
+/** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
+export interface FusedPlan {
+  rows: number;
+  k: number;
+  inner: number;
+  /** The dtype computed and returned: logits and noise promoted as on the CPU. */
+  dtype: DType;
+  /** Why ATen's composition computes it instead; '' when the fused kernels take it. */
+  reason: string;
+  /** int64 [rows, k]: the linear index in the contiguous tensor of each row's categories. */
+  index: NativeTensor;
+}
+
 /** The opaque native handle that owns one LibTorch tensor. */
 export interface NativeTensor {
   dispose(): void;
@@ -229,6 +242,10 @@ export interface NativeFunctions {
   estimatorRloo(logits: H, samples: H, values: H): H;
   enumerateConfigurations(latents: number, categories: number, maxConfigurations: number, dtype?: DType, device?: Device): H;
   estimatorExact(logits: H, configurations: H, values: H): H;
+  /** The fused CUDA kernels' host-side plan for a call (gumbel/fused_plan.h), on every build: for tests. */
+  _gumbelFusedPlan(logits: H, noise: H | undefined, dim: number): FusedPlan;
+  /** The noise the fused kernel draws for elements 0..n-1 at generator state (seed, offset), computed on the CPU. */
+  _gumbelKernelNoise(seed: number, offset: number, n: number, doublePrecision: boolean): H;
 
   // ---- distributed.cc (without c10d in the build every one but distAvailable and
   // distIsInitialized throws, saying so)
@@ -308,6 +325,7 @@ export const NATIVE_EXPORTS = {
   relaxedBernoulliLogProb: 'gumbel/register.cc', estimatorSt: 'gumbel/register.cc', estimatorReinmax: 'gumbel/register.cc',
   estimatorGst: 'gumbel/register.cc', estimatorGumbelRao: 'gumbel/register.cc', conditionalGumbelLogits: 'gumbel/register.cc',
   estimatorRloo: 'gumbel/register.cc', enumerateConfigurations: 'gumbel/register.cc', estimatorExact: 'gumbel/register.cc',
+  _gumbelFusedPlan: 'gumbel/register.cc', _gumbelKernelNoise: 'gumbel/register.cc',
   distAvailable: 'distributed.cc', distInit: 'distributed.cc', distDestroy: 'distributed.cc', distIsInitialized: 'distributed.cc',
   distRank: 'distributed.cc', distWorldSize: 'distributed.cc', distLocalRank: 'distributed.cc', distBackend: 'distributed.cc',
   distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',

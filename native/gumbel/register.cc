@@ -1,6 +1,7 @@
 // JS entry points of the Gumbel family (one GT_DEF each, like ops.cc).
 #include "../tensor.h"
 #include "estimators.h"
+#include "fused_plan.h"
 #include "gumbel.h"
 
 namespace gt {
@@ -34,6 +35,33 @@ void initGumbel(Napi::Env env, Napi::Object x) {
   // enumerateConfigurations(latents, categories, maxConfigurations, dtype, device)
   GT_DEF(x, "enumerateConfigurations", { return estimators::enumerateConfigurations(a.i64(0), a.i64(1), a.i64(2), a.options(3, 4)); });
   GT_DEF(x, "estimatorExact", { return estimators::exactExpectation(a.tensor(0), a.tensor(1), a.tensor(2)); });
+
+  // Test hooks: the fused CUDA kernels' host-side decisions (fused_plan.h), checked by CPU tests.
+  // _gumbelFusedPlan(logits, noise?, dim)
+  GT_DEF(x, "_gumbelFusedPlan", {
+    const at::Tensor logits = a.tensor(0);
+    const at::Tensor noise = a.optTensor(1).value_or(at::Tensor());
+    const int64_t dim = a.i64(2);
+    const at::ScalarType dtype = fused::computeType(logits, noise);
+    const fused::RowLayout l = fused::rowLayout(logits.sizes(), dim);
+    auto index = at::empty({l.rows, l.k}, at::kLong);
+    auto* p = index.data_ptr<int64_t>();
+    for (int64_t r = 0; r < l.rows; ++r)
+      for (int64_t j = 0; j < l.k; ++j) p[r * l.k + j] = fused::elementIndex(r, j, l.k, l.inner);
+    auto o = Napi::Object::New(a.env());
+    o.Set("rows", static_cast<double>(l.rows));
+    o.Set("k", static_cast<double>(l.k));
+    o.Set("inner", static_cast<double>(l.inner));
+    o.Set("dtype", dtypeName(dtype));
+    o.Set("reason", fused::notFusedReason(logits.sizes(), dim, dtype));
+    o.Set("index", toJs(a.env(), index));
+    return Napi::Value(o);
+  });
+  // _gumbelKernelNoise(seed, offset, n, doublePrecision)
+  GT_DEF(x, "_gumbelKernelNoise", {
+    TORCH_CHECK(a.i64(0) >= 0 && a.i64(1) >= 0, "_gumbelKernelNoise: seed and offset must be >= 0");
+    return fused::kernelNoise(static_cast<uint64_t>(a.i64(0)), static_cast<uint64_t>(a.i64(1)), a.i64(2), a.flag(3));
+  });
 }
 
 }  // namespace gt

@@ -1,5 +1,6 @@
 // Gumbel-Softmax and its straight-through form as one custom autograd function.
 #include <torch/csrc/autograd/custom_function.h>
+#include "fused_plan.h"
 #include "gumbel.h"
 
 namespace gt::gumbel {
@@ -60,6 +61,12 @@ struct GumbelSoftmaxFn : public torch::autograd::Function<GumbelSoftmaxFn> {
 
 at::Tensor gumbelSoftmax(const at::Tensor& logits, const at::Tensor& gumbels, double tau, bool hard, int64_t dim) {
   TORCH_CHECK(logits.is_floating_point(), "gumbelSoftmax: logits must be floating point, got ", logits.scalar_type());
+  // Noise of another dtype: both promoted (differentiably) as F.gumbel_softmax's logits + gumbels
+  // promotes them, on every device, before the float16 CPU path or the fused kernels see them.
+  if (gumbels.defined() && gumbels.scalar_type() != logits.scalar_type()) {
+    const at::ScalarType dtype = fused::computeType(logits, gumbels);
+    return gumbelSoftmax(logits.to(dtype), gumbels.to(dtype), tau, hard, dim);
+  }
   if (cpuHalf(logits)) return gumbelSoftmax(logits.to(at::kFloat), gumbels.defined() ? gumbels.to(at::kFloat) : gumbels, tau, hard, dim).to(at::kHalf);
   TORCH_CHECK(tau > 0 && std::isfinite(tau), "gumbelSoftmax: tau must be a finite number > 0, got ", tau);
   if (gumbels.defined()) {
