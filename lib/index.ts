@@ -6,7 +6,7 @@ export * from './creation';
 export * from './functional';
 export { scope, keep } from './scope';
 export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
-export type { MemoryInfo, CudaMemory, Diagnostics } from './runtime';
+export type { MemoryInfo, CudaMemory, CudaDeviceMemory, Diagnostics } from './runtime';
 export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
 export type { CpuAllocator } from './allocator';
 export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';

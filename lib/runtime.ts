@@ -70,10 +70,15 @@ export const cuda = {
   },
 };
 
-export interface CudaMemory {
+export interface CudaDeviceMemory {
   allocatedBytes: number;
   reservedBytes: number;
   peakAllocatedBytes: number;
+}
+/** Totals over all CUDA devices (the peak: the sum of each device's peak), and each device's figures. */
+export interface CudaMemory extends CudaDeviceMemory {
+  /** Indexed by device: devices[1] is cuda:1. */
+  devices: CudaDeviceMemory[];
 }
 export interface MemoryInfo {
   /** Tensors whose handles are alive in JS (not yet disposed or collected). */
@@ -83,7 +88,7 @@ export interface MemoryInfo {
   peakBytes: number;
   /** Freed CPU blocks the allocator keeps for reuse (see setCpuAllocator, emptyCpuCache). */
   cpuCachedBytes: number;
-  /** CUDA caching-allocator figures for device 0, when built with CUDA and a GPU is present. */
+  /** CUDA caching-allocator figures of every device and their totals, when built with CUDA and a GPU is present. */
   cuda?: CudaMemory;
 }
 export function memory(): MemoryInfo {
