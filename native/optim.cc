@@ -4,6 +4,7 @@
 #include "adam_single_pass.h"
 #include "adam_state_key.h"
 #include "tensor.h"
+#include "tensor_groups.h"
 
 // PyTorch 2's fused multi-tensor Adam (one kernel for all parameters, steps kept on the device).
 #if TORCH_VERSION_MAJOR >= 2
@@ -42,7 +43,12 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
       if (fused_) throw ArgError("fused Adam needs LibTorch 2 or later (this build has " TORCH_VERSION ")");
 #else
       if (fused_) {
-        for (auto& p : params_) TORCH_CHECK(p.is_cuda() || p.is_cpu(), "fused Adam: unsupported device ", p.device());
+        // As torch.optim.Adam(fused=True): floating-point parameters on CUDA or the CPU, of any mix of
+        // devices and dtypes (Step launches one kernel per group).
+        for (auto& p : params_) {
+          TORCH_CHECK(p.is_cuda() || p.is_cpu(), "fused Adam: unsupported device ", p.device());
+          TORCH_CHECK(p.is_floating_point(), "fused Adam: parameters must be floating point, got ", p.scalar_type());
+        }
         lr_ = opts.lr(); beta1_ = std::get<0>(opts.betas()); beta2_ = std::get<1>(opts.betas());
         eps_ = opts.eps(); weightDecay_ = opts.weight_decay(); amsgrad_ = opts.amsgrad();
         for (auto& p : params_) {
@@ -62,21 +68,30 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
     return guard(info.Env(), "Adam.step", [&]() -> Napi::Value {
 #ifdef GT_HAS_FUSED_ADAM
       if (fused_) {
-        std::vector<at::Tensor> p, g, m, v, vmax, st;
+        std::vector<at::Tensor> withGrad;
+        std::vector<size_t> index;
         for (size_t i = 0; i < params_.size(); ++i) {
           if (!params_[i].grad().defined()) continue;  // as PyTorch: parameters without gradients are skipped
-          p.push_back(params_[i]);
-          g.push_back(params_[i].grad());
-          m.push_back(expAvg_[i]);
-          v.push_back(expAvgSq_[i]);
-          if (amsgrad_) vmax.push_back(maxExpAvgSq_[i]);
-          st.push_back(steps_[i]);
+          withGrad.push_back(params_[i]);
+          index.push_back(i);
         }
-        if (p.empty()) return info.Env().Undefined();
         torch::NoGradGuard noGrad;
-        at::_foreach_add_(st, 1);
-        at::_fused_adam_(p, g, m, v, vmax, st, lr_, beta1_, beta2_, weightDecay_, eps_, amsgrad_, /*maximize=*/false,
-                         std::nullopt, std::nullopt);
+        // One fused launch per (device, dtype), as torch/optim/adam.py's _fused_adam groups them.
+        for (const auto& group : groupByDeviceAndDtype(withGrad)) {
+          std::vector<at::Tensor> p, g, m, v, vmax, st;
+          for (size_t k : group) {
+            const size_t i = index[k];
+            p.push_back(params_[i]);
+            g.push_back(params_[i].grad());
+            m.push_back(expAvg_[i]);
+            v.push_back(expAvgSq_[i]);
+            if (amsgrad_) vmax.push_back(maxExpAvgSq_[i]);
+            st.push_back(steps_[i]);
+          }
+          at::_foreach_add_(st, 1);
+          at::_fused_adam_(p, g, m, v, vmax, st, lr_, beta1_, beta2_, weightDecay_, eps_, amsgrad_, /*maximize=*/false,
+                           std::nullopt, std::nullopt);
+        }
         return info.Env().Undefined();
       }
 #endif
