@@ -9,14 +9,17 @@
 // LibTorch headers: the system's (Debian's libtorch-dev ships ATen/cuda and c10/cuda), plus each
 // include folder in GT_CUDA_CHECK_TORCH (':'-separated; e.g. a pip wheel's torch/include, so that 2.x
 // is checked too). Without nvcc it says SKIPPED and why, and exits 0. Exit 1 when a file fails.
-// Usage: node scripts/cuda-compile-check.js [--list]   (--list: the files and their line counts only)
+// Usage: node scripts/cuda-compile-check.js [--list] [--root DIR]
+//   --list: the files and their lines of CUDA-only code, compiling nothing; --root: another checkout.
+// CUDACXX names the nvcc to use (as for CMake); GT_CUDA_CHECK_ARCH the architecture (default sm_75).
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const root = path.resolve(__dirname, '..');
+const rootArg = process.argv.indexOf('--root');
+const root = path.resolve(rootArg > 0 ? process.argv[rootArg + 1] : path.join(__dirname, '..'));
 const native = path.join(root, 'native');
 
 /** The files to compile: [file, compiler kind], relative to the repository root. */
@@ -56,8 +59,9 @@ function cudaLines(file) {
   return n;
 }
 
+/** CUDACXX when set (it alone, as CMake takes it), else nvcc on PATH or in /usr/local/cuda. */
 function findNvcc() {
-  const cands = [process.env.CUDACXX, 'nvcc', '/usr/local/cuda/bin/nvcc'].filter(Boolean);
+  const cands = process.env.CUDACXX ? [process.env.CUDACXX] : ['nvcc', '/usr/local/cuda/bin/nvcc'];
   return cands.find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
 }
 
@@ -115,7 +119,8 @@ function main() {
   }
   const nvcc = findNvcc();
   if (!nvcc) {
-    console.log('cuda-compile-check: SKIPPED: nvcc not found (put the CUDA toolkit on PATH or set CUDACXX)');
+    const why = process.env.CUDACXX ? `CUDACXX=${process.env.CUDACXX} does not run` : 'nvcc not found (put the CUDA toolkit on PATH or set CUDACXX)';
+    console.log(`cuda-compile-check: SKIPPED: ${why}`);
     return 0;
   }
   const roots = torchIncludeRoots(process.env.GT_CUDA_CHECK_TORCH);
