@@ -83,9 +83,19 @@ function shimFolder(dir) {
   return path.join(dir, 'shim');
 }
 
-/** LibTorch include folders to check: the system's or $LIBTORCH's, then each in `extra` (':'-separated). */
+/** The include folder of the LibTorch the last build used (build/torch-info.json), if it has one. */
+function builtTorchInclude() {
+  try {
+    const info = JSON.parse(fs.readFileSync(path.join(root, 'build', 'torch-info.json'), 'utf8'));
+    return path.resolve(info.dir, '..', '..', '..', 'include'); // <prefix>/share/cmake/Torch -> <prefix>/include
+  } catch {
+    return undefined;
+  }
+}
+
+/** LibTorch include folders to check: $LIBTORCH's, the built one's, the system's, then each in `extra` (':'-separated). */
 function torchIncludeRoots(extra, env = process.env) {
-  const cands = [env.LIBTORCH && path.join(env.LIBTORCH, 'include'), '/usr/include', ...(extra ? extra.split(':') : [])].filter(Boolean);
+  const cands = [env.LIBTORCH && path.join(env.LIBTORCH, 'include'), builtTorchInclude(), '/usr/include', ...(extra ? extra.split(':') : [])].filter(Boolean);
   const found = cands.filter((d) => fs.existsSync(path.join(d, 'ATen', 'ATen.h')));
   const missing = (extra ? extra.split(':') : []).filter((d) => d && !found.includes(d));
   if (missing.length) throw new Error(`GT_CUDA_CHECK_TORCH: no LibTorch headers (ATen/ATen.h) in ${missing.join(', ')}`);
