@@ -7,8 +7,8 @@
 //   - every other native .cc with CUDA-only code (#ifdef GT_WITH_CUDA, or LibTorch 2's fused Adam),
 //     with -DGT_WITH_CUDA=1, as the CUDA build compiles them.
 // LibTorch headers: the system's (Debian's libtorch-dev ships ATen/cuda and c10/cuda), plus each
-// include folder in GT_CUDA_CHECK_TORCH (':'-separated; e.g. a pip wheel's torch/include, so that 2.x
-// is checked too). Without nvcc it says SKIPPED and why, and exits 0. Exit 1 when a file fails.
+// include folder or PyTorch wheel (.whl) in GT_CUDA_CHECK_TORCH (':'-separated), so that 2.x is
+// checked too. Without nvcc it says SKIPPED and why, and exits 0. Exit 1 when a file fails.
 // Usage: node scripts/cuda-compile-check.js [--list] [--root DIR]
 //   --list: the files and their lines of CUDA-only code, compiling nothing; --root: another checkout.
 // CUDACXX names the nvcc to use (as for CMake); GT_CUDA_CHECK_ARCH the architecture (default sm_75).
@@ -93,9 +93,25 @@ function builtTorchInclude() {
   }
 }
 
-/** LibTorch include folders to check: $LIBTORCH's, the built one's, the system's, then each in `extra` (':'-separated). */
-function torchIncludeRoots(extra, env = process.env) {
-  const cands = [env.LIBTORCH && path.join(env.LIBTORCH, 'include'), builtTorchInclude(), '/usr/include', ...(extra ? extra.split(':') : [])].filter(Boolean);
+/**
+ * A PyTorch wheel (.whl, a zip) given in GT_CUDA_CHECK_TORCH: its torch/include unpacked into dir
+ * (Python's zipfile, as unzip may be absent); the folder, or undefined when that fails.
+ */
+function wheelHeaders(wheel, dir) {
+  const out = path.join(dir, `${path.basename(wheel)}.include`);
+  const py = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nfor n in z.namelist():\n    if n.startswith('torch/include/'): z.extract(n, sys.argv[2])";
+  const r = spawnSync('python3', ['-c', py, wheel, out], { encoding: 'utf8' });
+  return r.status === 0 ? path.join(out, 'torch', 'include') : undefined;
+}
+
+/**
+ * LibTorch include folders to check: $LIBTORCH's, the built one's, the system's, then each in `extra`
+ * (':'-separated include folders, or PyTorch wheels unpacked into tmp).
+ */
+function torchIncludeRoots(extra, env = process.env, tmp = os.tmpdir()) {
+  const given = (extra ? extra.split(':') : []).filter(Boolean).map((e) => (e.endsWith('.whl') && fs.existsSync(e) ? (wheelHeaders(e, tmp) ?? e) : e));
+  extra = given.join(':');
+  const cands = [env.LIBTORCH && path.join(env.LIBTORCH, 'include'), builtTorchInclude(), '/usr/include', ...given].filter(Boolean);
   const found = cands.filter((d) => fs.existsSync(path.join(d, 'ATen', 'ATen.h')));
   const missing = (extra ? extra.split(':') : []).filter((d) => d && !found.includes(d));
   if (missing.length) throw new Error(`GT_CUDA_CHECK_TORCH: no LibTorch headers (ATen/ATen.h) in ${missing.join(', ')}`);
@@ -133,12 +149,20 @@ function main() {
     console.log(`cuda-compile-check: SKIPPED: ${why}`);
     return 0;
   }
-  const roots = torchIncludeRoots(process.env.GT_CUDA_CHECK_TORCH);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-cuda-check-'));
+  let roots;
+  try {
+    roots = torchIncludeRoots(process.env.GT_CUDA_CHECK_TORCH, process.env, tmp);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    console.log(`cuda-compile-check: ${e.message}`);
+    return 1;
+  }
   if (roots.length === 0) {
+    fs.rmSync(tmp, { recursive: true, force: true });
     console.log('cuda-compile-check: SKIPPED: no LibTorch headers found (apt-get install libtorch-dev, or set GT_CUDA_CHECK_TORCH)');
     return 0;
   }
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-cuda-check-'));
   const addonApi = require('node-addon-api').include.replace(/"/g, '');
   const nodeApi = require('node-api-headers').include_dir;
   const cuInc = cudaInclude(nvcc);
