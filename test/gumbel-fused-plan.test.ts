@@ -141,6 +141,18 @@ describe('fused plan: layout, dtype, limits', () => {
       expect(plan(torch.zeros([2, 3], { dtype: 'bfloat16' }), -1).dtype).toBe('bfloat16');
     }));
 
+  test('CPU: float16 logits with float32 noise give float32 (as F.gumbel_softmax), gradients in each dtype', () =>
+    torch.scope(() => {
+      const l = torch.randn([4, 6]).to('float16').requiresGrad_();
+      const n = torch.sampleGumbel([4, 6]).requiresGrad_();
+      const y = torch.gumbelSoftmax(l, { noise: n, tau: 0.5 });
+      expect(y.dtype).toBe('float32');
+      const want = l.detach().float().add(n.detach()).div(0.5).softmax(-1);
+      expect(y.detach().sub(want).abs().max().item()).toBeLessThan(1e-6);
+      y.mul(torch.arange(0, 24, 1, { dtype: 'float32' }).reshape([4, 6])).sum().backward();
+      expect([l.grad!.dtype, n.grad!.dtype]).toEqual(['float16', 'float32']);
+    }));
+
   test('a bad dim is a RangeError naming it', () =>
     torch.scope(() => {
       expect(() => plan(torch.zeros([2, 3]), 2)).toThrow(/Dimension out of range/);
