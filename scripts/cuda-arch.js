@@ -4,6 +4,8 @@
 // 7.5, V100 7.0), so: GT_CUDA_ARCH when set; else the GPUs found by nvidia-smi, the newest also as
 // PTX; else a default whose oldest entry is PTX, which the driver compiles for any newer GPU. Each
 // list holds only what this nvcc can build (nvcc 13 dropped everything before 7.5, 12 before 5.0).
+// PyTorch builds the same way: real code for each architecture in TORCH_CUDA_ARCH_LIST and PTX for
+// the one marked "+PTX" (cmake/Modules_CUDA_fix/upstream/FindCUDA/select_compute_arch.cmake).
 // Prints the list (CMake's CUDA_ARCHITECTURES syntax) on stdout and the reason on stderr.
 'use strict';
 const { spawnSync } = require('node:child_process');

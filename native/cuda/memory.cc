@@ -1,5 +1,7 @@
 // CUDA caching-allocator figures for torch.memory() (compiled only with a CUDA LibTorch): every
-// device's, and their totals, so memory held on cuda:1 shows as well as on cuda:0.
+// device's, and their totals, so memory held on cuda:1 shows as well as on cuda:0. PyTorch reads one
+// device per call (torch.cuda.memory_stats(device) in torch/cuda/memory.py, the current one by
+// default); memory() takes no device, so it returns them all, each as memory_stats(d) reads it.
 #include <ATen/Context.h>
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <c10/cuda/CUDAFunctions.h>
