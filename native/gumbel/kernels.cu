@@ -2,8 +2,8 @@
 // in registers. Forward: Philox noise (or given noise), tempered softmax, and for hard the argmax and
 // one-hot, in one pass over the logits. Backward: the softmax-over-tau gradient in one pass.
 // Rows are read and written in place in the contiguous tensor (fused_plan.h: rowLayout, elementIndex),
-// so the outputs are plain contiguous tensors of the logits' shape, as ATen's own softmax allocates
-// its output (aten/src/ATen/native/cuda/SoftMax.cu: empty_like(input, LEGACY_CONTIGUOUS_MEMORY_FORMAT)).
+// so the outputs are plain contiguous tensors of the logits' shape, as the CPU path's ATen softmax
+// returns (aten/src/ATen/native/SoftMax.cpp allocates its output contiguous for any dim).
 #include <ATen/ATen.h>
 #include <ATen/AccumulateType.h>
 #include <ATen/Dispatch.h>
