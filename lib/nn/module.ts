@@ -42,6 +42,12 @@ export abstract class Module {
     if (!b) throw new Error(`no buffer '${name}'`);
     return b.tensor;
   }
+  /** A registered submodule by name. */
+  protected child(name: string): Module {
+    const m = this.#children.get(name);
+    if (!m) throw new Error(`no submodule '${name}'`);
+    return m;
+  }
   protected registerModule<M extends Module>(name: string, m: M): M {
     if (!(m instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module`);
     this.#children.set(name, m);

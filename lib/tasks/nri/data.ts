@@ -11,7 +11,7 @@ import { checkInt, checkOptions } from '../../check';
 import { tensor } from '../../creation';
 import { cat } from '../../functional';
 import { getRngState, manualSeed, setRngState } from '../../runtime';
-import { keep, scope } from '../../scope';
+import { scope } from '../../scope';
 import { readSafetensors, saveSafetensors } from '../../serialize';
 import type { Tensor } from '../../tensor';
 import { drawSpringSystems, framesOf, integrateSprings, type SpringsSettings, springsSettings } from './springs';
@@ -122,7 +122,7 @@ function generate(r: Resolved, onProgress?: (done: number, total: number) => voi
       out[split] = scope(() => {
         const systems = drawSpringSystems(r.counts[split], r.settings);
         const { loc, vel } = integrateSprings(systems, r.settings, { onProgress: onProgress && ((d) => onProgress(before + d, total)) });
-        return { loc: keep(loc) as Tensor<'float32'>, vel: keep(vel) as Tensor<'float32'>, edges: keep(systems.edges.to('uint8')) };
+        return { loc: loc as Tensor<'float32'>, vel: vel as Tensor<'float32'>, edges: systems.edges.to('uint8') };
       });
       before += r.counts[split];
     }
@@ -198,9 +198,9 @@ function normalise(raw: Record<SpringsSplitName, RawSplit>): Pick<SpringsData, S
     const offDiagonal: number[] = [];
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i !== j) offDiagonal.push(i * n + j);
     const split = (s: RawSplit): SpringsSplit => {
-      const features = keep(cat([scale(s.loc, locMin, locMax), scale(s.vel, velMin, velMax)], 3).contiguous() as Tensor<'float32'>);
+      const features = cat([scale(s.loc, locMin, locMax), scale(s.vel, velMin, velMax)], 3).contiguous() as Tensor<'float32'>;
       const flat = s.edges.reshape([s.edges.size(0), n * n]).long();
-      const edges = keep(flat.indexSelect(1, tensor(offDiagonal, { dtype: 'int64' })) as Tensor<'int64'>);
+      const edges = flat.indexSelect(1, tensor(offDiagonal, { dtype: 'int64' })) as Tensor<'int64'>;
       return { features, edges };
     };
     return { train: split(raw.train), valid: split(raw.valid), test: split(raw.test) };

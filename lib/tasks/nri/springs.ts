@@ -5,7 +5,7 @@
 import { checkInt, checkNumber, checkOptions } from '../../check';
 import { eye, rand, randn, tensor, zeros } from '../../creation';
 import { where } from '../../functional';
-import { keep, scope } from '../../scope';
+import { scope } from '../../scope';
 import type { Tensor } from '../../tensor';
 
 /** The generator's constants (SpringSim's defaults and generate_dataset.py's springs settings). */
@@ -83,10 +83,10 @@ export function drawSpringSystems(count: number, settings: SpringsSettings): Spr
       { dtype: 'float64' },
     );
     const lower = joined.mul(strictlyLower);
-    const edges = keep(lower.add(lower.transpose(1, 2)));
-    const loc = keep(randn([count, 2, n], { dtype: 'float64' }).mul(settings.locStd));
+    const edges = lower.add(lower.transpose(1, 2));
+    const loc = randn([count, 2, n], { dtype: 'float64' }).mul(settings.locStd);
     const v = randn([count, 2, n], { dtype: 'float64' });
-    const vel = keep(v.mul(settings.velNorm).div(v.pow(2).sum(1, true).sqrt()));
+    const vel = v.mul(settings.velNorm).div(v.pow(2).sum(1, true).sqrt());
     return { edges, loc, vel };
   });
 }
