@@ -4,3 +4,7 @@ export { Parameter } from './parameter';
 export { ModuleList } from './module-list';
 export { Linear, ReLU, Sigmoid } from './linear';
 export * as functional from '../functional';
+export { BatchNorm1d } from './batchnorm';
+export type { BatchNormOptions } from './batchnorm';
+export { ELU, elu } from './activation';
+export * as init from './init';

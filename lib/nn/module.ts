@@ -1,5 +1,7 @@
 // nn.Module: parameters and submodules (registered, or found in fields as PyTorch's __setattr__ does),
 // train/eval, device moves that keep parameter identity, and state dicts.
+import { checkBool, checkOptions } from '../check';
+import { keep } from '../scope';
 import { checkDevice } from '../tensor';
 import { type Device, Tensor } from '../tensor';
 import { noGrad } from '../runtime';
@@ -11,6 +13,7 @@ export type StateDict = Record<string, Tensor>;
 export abstract class Module {
   #params = new Map<string, Tensor>();
   #children = new Map<string, Module>();
+  #buffers = new Map<string, { tensor: Tensor; persistent: boolean }>();
   #training = true;
 
   /** Registers a parameter (a leaf that requires grad); it lives outside any scope. */
@@ -23,6 +26,27 @@ export abstract class Module {
     const p = this.#params.get(name);
     if (!p) throw new Error(`no parameter '${name}'`);
     return p;
+  }
+  /**
+   * Registers a buffer: state that is not a parameter (running statistics, counters). It outlives every
+   * scope, moves with to(), and is in the state dict unless persistent is false, as PyTorch's.
+   */
+  protected registerBuffer(name: string, t: Tensor, opts: { persistent?: boolean } = {}): Tensor {
+    if (this.#params.has(name) || this.#children.has(name)) throw new TypeError(`registerBuffer('${name}'): the name is taken`);
+    this.#buffers.set(name, { tensor: keep(t), persistent: opts.persistent ?? true });
+    return t;
+  }
+  /** A registered buffer by name. */
+  protected buffer(name: string): Tensor {
+    const b = this.#buffers.get(name);
+    if (!b) throw new Error(`no buffer '${name}'`);
+    return b.tensor;
+  }
+  /** A registered submodule by name. */
+  protected child(name: string): Module {
+    const m = this.#children.get(name);
+    if (!m) throw new Error(`no submodule '${name}'`);
+    return m;
   }
   protected registerModule<M extends Module>(name: string, m: M): M {
     if (!(m instanceof Module)) throw new TypeError(`registerModule('${name}'): expected a Module`);
@@ -88,6 +112,33 @@ export abstract class Module {
   parameters(): Tensor[] {
     return [...this.namedParameters()].map(([, p]) => p);
   }
+  /** Buffers with PyTorch's dotted names ('bn.running_mean', ...), each once. */
+  *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    for (const [path, m] of this.namedModules()) {
+      for (const [k, b] of m.#buffers) {
+        if (seen.has(b.tensor)) continue;
+        seen.add(b.tensor);
+        yield [prefix + (path ? `${path}.${k}` : k), b.tensor];
+      }
+    }
+  }
+  buffers(): Tensor[] {
+    return [...this.namedBuffers()].map(([, b]) => b);
+  }
+  /** What the state dict holds, in PyTorch's order: per module (pre-order) its parameters, then its persistent buffers. */
+  *#stateEntries(): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    for (const [path, m] of this.namedModules()) {
+      const own: [string, Tensor][] = [...m.#ownParameters()];
+      for (const [k, b] of m.#buffers) if (b.persistent) own.push([k, b.tensor]);
+      for (const [k, t] of own) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        yield [path ? `${path}.${k}` : k, t];
+      }
+    }
+  }
   /** Clears every parameter's gradient (set to none, as PyTorch 2's zero_grad). */
   zeroGrad(): void {
     opRaw('zeroGrads', this.parameters());
@@ -101,7 +152,9 @@ export abstract class Module {
   to(target: Device | 'float32' | 'float64'): this {
     const isDtype = target === 'float32' || target === 'float64';
     if (!isDtype) checkDevice(target);
-    for (const p of this.parameters()) {
+    // Buffers move too; a dtype cast applies to floating buffers only (a counter stays int64), as PyTorch's.
+    const buffers = this.buffers().filter((b) => !isDtype || b.isFloatingPoint);
+    for (const p of [...this.parameters(), ...buffers]) {
       if (isDtype ? p.dtype === target : p.device === target) continue;
       for (const t of [p, p.grad]) {
         if (t === undefined) continue;
@@ -114,29 +167,37 @@ export abstract class Module {
     return this;
   }
 
-  /** Parameter copies keyed as PyTorch names them ('fc1.weight', ...). */
+  /** Parameter and buffer copies keyed as PyTorch names them ('fc1.weight', 'bn.running_mean', ...). */
   stateDict(): StateDict {
     const out: StateDict = {};
-    for (const [k, p] of this.namedParameters()) out[k] = p.detach();
+    for (const [k, p] of this.#stateEntries()) out[k] = p.detach();
     return out;
   }
-  /** Copies values into the parameters; every key must match in name and shape. */
-  loadStateDict(sd: StateDict): void {
+  /**
+   * Copies values into the parameters and buffers. strict (the default): every key must match in name;
+   * otherwise missing and unexpected keys are skipped and returned, as PyTorch's load_state_dict. Shapes
+   * must always match, and every entry is checked before anything is copied.
+   */
+  loadStateDict(sd: StateDict, opts?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] } {
     if (sd === null || typeof sd !== 'object') throw new TypeError('loadStateDict: expected an object of tensors');
-    const mine = new Map(this.namedParameters());
-    const missing = [...mine.keys()].filter((k) => !(k in sd));
+    const strict = checkBool(checkOptions(opts, 'loadStateDict options', ['strict']).strict ?? true, 'strict');
+    const mine = new Map(this.#stateEntries());
+    const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(sd, k);
+    const missing = [...mine.keys()].filter((k) => !has(k));
     const extra = Object.keys(sd).filter((k) => !mine.has(k));
-    if (missing.length || extra.length) throw new Error(`loadStateDict: missing keys [${missing.join(', ')}], unexpected keys [${extra.join(', ')}]`);
-    for (const [k, p] of mine) {
+    if (strict && (missing.length || extra.length)) throw new Error(`loadStateDict: missing keys [${missing.join(', ')}], unexpected keys [${extra.join(', ')}]`);
+    const pairs = [...mine].filter(([k]) => has(k));
+    for (const [k, p] of pairs) {
       const src = sd[k];
       if (!(src instanceof Tensor)) throw new TypeError(`loadStateDict: '${k}' is not a tensor`);
       const [a, b] = [p.shape, src.shape];
       if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new RangeError(`loadStateDict: '${k}' has shape [${b}], the module expects [${a}]`);
-      noGrad(() => p.copy_(src));
     }
+    for (const [k, p] of pairs) noGrad(() => p.copy_(sd[k]));
+    return { missingKeys: missing, unexpectedKeys: extra };
   }
-  /** Frees every parameter. */
+  /** Frees every parameter and buffer. */
   dispose(): void {
-    for (const p of this.parameters()) p.dispose();
+    for (const p of [...this.parameters(), ...this.buffers()]) p.dispose();
   }
 }
