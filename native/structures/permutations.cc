@@ -1,0 +1,95 @@
+// Permutations: Mena et al. 2018's log-space Sinkhorn and Gumbel-Sinkhorn, permutation matrices and
+// Kendall's tau. Composed from ATen ops (autograd and CUDA come through ATen).
+#include <sstream>
+#include "../error.h"
+#include "../gumbel/gumbel.h"
+#include "checks.h"
+#include "structures.h"
+
+namespace gt::structures {
+namespace {
+
+void checkIters(int64_t iters) {
+  if (iters < 1) {
+    std::ostringstream m;
+    m << "iters must be >= 1, got " << iters;
+    throw RangeArgError(m.str());
+  }
+}
+
+// The reference's loop: rows (last dim) then columns, in log space, exponentiated at the end.
+at::Tensor logSinkhorn(at::Tensor x, int64_t iters) {
+  for (int64_t i = 0; i < iters; ++i) {
+    x = x - x.logsumexp(-1, true);
+    x = x - x.logsumexp(-2, true);
+  }
+  return x.exp();
+}
+
+}  // namespace
+
+at::Tensor sinkhorn(const at::Tensor& logAlpha, int64_t iters) {
+  if (!logAlpha.is_floating_point()) throw ArgError("logAlpha must be a floating-point tensor");
+  checkSquare(logAlpha, "sinkhorn", "logAlpha");
+  checkIters(iters);
+  checkFinite(logAlpha, "sinkhorn", "logAlpha");
+  if (upcastOnCpu(logAlpha)) return logSinkhorn(logAlpha.to(at::kFloat), iters).to(logAlpha.scalar_type());
+  return logSinkhorn(logAlpha, iters);
+}
+
+at::Tensor gumbelSinkhorn(const at::Tensor& logAlpha, const at::Tensor& noise, double tau, int64_t iters) {
+  if (!logAlpha.is_floating_point()) throw ArgError("logAlpha must be a floating-point tensor");
+  checkSquare(logAlpha, "gumbelSinkhorn", "logAlpha");
+  checkIters(iters);
+  checkTau(tau, "gumbelSinkhorn");
+  checkFinite(logAlpha, "gumbelSinkhorn", "logAlpha");
+  if (noise.defined()) checkNoise(noise, logAlpha, "gumbelSinkhorn", "logAlpha");
+  bool up = upcastOnCpu(logAlpha);
+  auto l = toFloatIf(logAlpha, up);
+  auto g = noise.defined() ? noise.to(l.scalar_type()) : gumbel::sampleGumbel(l.sizes(), l.options());
+  auto y = logSinkhorn((l + g) / tau, iters);
+  return up ? y.to(logAlpha.scalar_type()) : y;
+}
+
+at::Tensor permutationMatrix(const at::Tensor& indices, at::ScalarType dtype) {
+  if (indices.scalar_type() != at::kLong) throw ArgError("indices must be an int64 tensor");
+  if (indices.dim() < 1) throw RangeArgError("indices must have at least one dim [..., n]");
+  int64_t n = indices.size(-1);
+  if (indices.numel() > 0) {
+    auto sorted = std::get<0>(indices.sort(-1));
+    if (!sorted.eq(at::arange(n, indices.options())).all().item<bool>())
+      throw RangeArgError("indices must hold a permutation of 0..n-1 along the last dim");
+  }
+  std::vector<int64_t> shape(indices.sizes().begin(), indices.sizes().end());
+  shape.push_back(n);
+  return at::zeros(shape, indices.options().dtype(dtype)).scatter_(-1, indices.unsqueeze(-1), 1);
+}
+
+at::Tensor kendallTau(const at::Tensor& a, const at::Tensor& b) {
+  if (a.sizes() != b.sizes() || a.dim() < 1) {
+    std::ostringstream m;
+    m << "a and b must have the same shape [..., n], got " << a.sizes() << " and " << b.sizes();
+    throw RangeArgError(m.str());
+  }
+  if (a.device() != b.device()) throw RangeArgError("a and b must be on the same device");
+  for (const auto* t : {&a, &b})
+    if (t->scalar_type() == at::kBool || t->is_complex()) throw ArgError("a and b must be real-valued tensors");
+  checkFinite(a, "kendallTau", "a");
+  checkFinite(b, "kendallTau", "b");
+  at::NoGradGuard noGrad;
+  // Over all pairs i != j: sign(a_i - a_j) sign(b_i - b_j) sums to 2 (concordant - discordant); the
+  // pairs not tied in a (in b) to 2 (n0 - n1) (2 (n0 - n2)). tau-b = (C - D) / sqrt((n0 - n1)(n0 - n2)),
+  // NaN where a row is all ties, as scipy.stats.kendalltau.
+  auto pairSign = [](const at::Tensor& x) {
+    auto d = x.to(at::kDouble);
+    return (d.unsqueeze(-1) - d.unsqueeze(-2)).sign();
+  };
+  auto sa = pairSign(a), sb = pairSign(b);
+  auto num = (sa * sb).sum({-2, -1});
+  auto den = (sa.ne(0).sum({-2, -1}).to(at::kDouble) * sb.ne(0).sum({-2, -1}).to(at::kDouble)).sqrt();
+  auto tau = num / den;
+  bool dbl = a.scalar_type() == at::kDouble || b.scalar_type() == at::kDouble;
+  return tau.to(dbl ? at::kDouble : at::kFloat);
+}
+
+}  // namespace gt::structures

@@ -1,0 +1,150 @@
+// k-subsets: Xie & Ermon 2019's relaxed top-k, the exact Gumbel-top-k sampler and the Plackett-Luce
+// log-probability of an ordered draw. Composed from ATen ops (autograd and CUDA come through ATen).
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include "../error.h"
+#include "../gumbel/gumbel.h"
+#include "checks.h"
+#include "structures.h"
+
+namespace gt::structures {
+namespace {
+
+// Scores with the item dim last: no NaN or +Infinity (-Infinity masks an item), and at least k items
+// that are not masked in every row, so each of the k draws has something to choose.
+void checkItems(const at::Tensor& s, int64_t k, const char* name) {
+  int64_t n = s.size(-1);
+  if (k < 1 || k > n) {
+    std::ostringstream m;
+    m << "k must be in [1, " << n << "] (the number of items), got " << k;
+    throw RangeArgError(m.str());
+  }
+  if (s.numel() == 0) return;
+  if (s.isnan().any().item<bool>() || s.isposinf().any().item<bool>())
+    throw RangeArgError(std::string(name) + " has NaN or +Infinity entries (-Infinity masks an item)");
+  int64_t valid = s.isneginf().logical_not().sum(-1).min().item<int64_t>();
+  if (valid < k) {
+    std::ostringstream m;
+    m << "k = " << k << " is larger than the number of valid (not -Infinity) items in a row of " << name << " (" << valid << ")";
+    throw RangeArgError(m.str());
+  }
+}
+
+// The Gumbel noise along the last dim: given (moved like the scores) or drawn.
+at::Tensor noiseFor(const at::Tensor& scores, const at::Tensor& noise, int64_t dim, const char* who) {
+  if (!noise.defined()) return gumbel::sampleGumbel(scores.sizes(), scores.options()).movedim(dim, -1);
+  checkNoise(noise, scores, who, "scores");
+  return noise.to(scores.scalar_type()).movedim(dim, -1);
+}
+
+// The largest finite value of a dtype, for the overflow test of s / tau.
+double maxOf(at::ScalarType t) {
+  switch (t) {
+    case at::kDouble: return std::numeric_limits<double>::max();
+    case at::kHalf: return 65504.0;
+    default: return static_cast<double>(std::numeric_limits<float>::max());
+  }
+}
+
+}  // namespace
+
+at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_t k, double tau, bool hard, int64_t dim) {
+  if (!scores.is_floating_point()) throw ArgError("scores must be a floating-point tensor");
+  if (upcastOnCpu(scores)) return relaxedTopK(scores.to(at::kFloat), toFloatIf(noise, true), k, tau, hard, dim).to(scores.scalar_type());
+  checkTau(tau, "relaxedTopK");
+  dim = c10::maybe_wrap_dim(dim, scores.dim());
+  auto s0 = scores.movedim(dim, -1);
+  checkItems(s0, k, "scores");
+  auto s = s0 + noiseFor(scores, noise, dim, "relaxedTopK");
+  if (s.numel() == 0) return at::zeros_like(scores);
+  // The reference divides s by tau as it is. Where that could overflow (tiny tau, huge scores), the row
+  // maximum is subtracted first (detached): the same softmax, never inf - inf.
+  double bound;
+  {
+    at::NoGradGuard noGrad;
+    auto finite = s.masked_fill(s.isneginf(), 0);
+    bound = finite.abs().max().item<double>() + 88.8 * static_cast<double>(k);  // -log(tiny_f32) = 87.3 per round
+  }
+  bool shift = !(bound / tau < 0.25 * maxOf(s.scalar_type()));
+  // tiny_f32 as in the reference: log(max(1 - a, tiny)) is finite, so no -inf enters s and no NaN leaves.
+  auto tiny = at::scalar_tensor(static_cast<double>(std::numeric_limits<float>::min()), s.options());
+  auto a = at::zeros_like(s);
+  auto khot = at::zeros_like(s);
+  for (int64_t i = 0; i < k; ++i) {
+    s = s + at::maximum(at::rsub(a, 1.0), tiny).log();
+    auto x = shift ? (s - std::get<0>(s.max(-1, true)).detach()) / tau : s / tau;
+    a = x.softmax(-1);
+    khot = khot + a;
+  }
+  if (hard) {
+    // Exactly k ones forward (k-hot of khot's top k); khot - khot.detach() is exactly 0 but carries khot's gradient.
+    auto index = std::get<1>(khot.detach().topk(k, -1));
+    auto khard = at::zeros_like(khot, at::MemoryFormat::Contiguous).scatter_(-1, index, 1.0);
+    khot = khard + (khot - khot.detach());
+  }
+  return khot.movedim(-1, dim);
+}
+
+std::tuple<at::Tensor, at::Tensor> gumbelTopK(const at::Tensor& scores, const at::Tensor& noise, int64_t k, int64_t dim) {
+  if (!scores.is_floating_point()) throw ArgError("scores must be a floating-point tensor");
+  if (upcastOnCpu(scores)) {
+    auto [i, m] = gumbelTopK(scores.to(at::kFloat), toFloatIf(noise, true), k, dim);
+    return {i, m.to(scores.scalar_type())};
+  }
+  at::NoGradGuard noGrad;
+  dim = c10::maybe_wrap_dim(dim, scores.dim());
+  auto s0 = scores.detach().movedim(dim, -1);
+  checkItems(s0, k, "scores");
+  // Gumbel-top-k: the k largest perturbed scores, in decreasing order, are an exact draw of k items
+  // without replacement (the first is a categorical draw, the rest continue on the remaining items).
+  auto s = s0 + noiseFor(scores.detach(), noise.defined() ? noise.detach() : noise, dim, "gumbelTopK");
+  auto index = std::get<1>(s.topk(k, -1, /*largest=*/true, /*sorted=*/true));
+  auto mask = at::zeros_like(s0, at::MemoryFormat::Contiguous).scatter_(-1, index, 1.0);
+  return {index.movedim(-1, dim), mask.movedim(-1, dim)};
+}
+
+at::Tensor subsetLogProb(const at::Tensor& scores, const at::Tensor& indices, int64_t dim) {
+  if (!scores.is_floating_point()) throw ArgError("scores must be a floating-point tensor");
+  if (indices.scalar_type() != at::kLong) throw ArgError("indices must be an int64 tensor");
+  if (upcastOnCpu(scores)) return subsetLogProb(scores.to(at::kFloat), indices, dim).to(scores.scalar_type());
+  dim = c10::maybe_wrap_dim(dim, scores.dim());
+  auto s = scores.movedim(dim, -1);
+  if (indices.dim() != scores.dim() || indices.device() != scores.device()) {
+    std::ostringstream m;
+    m << "indices must have the rank and device of scores (shape " << scores.sizes() << ", k along dim " << dim << "), got shape " << indices.sizes() << " on " << indices.device();
+    throw RangeArgError(m.str());
+  }
+  auto idx = indices.movedim(dim, -1);
+  if (idx.sizes().slice(0, idx.dim() - 1) != s.sizes().slice(0, s.dim() - 1)) {
+    std::ostringstream m;
+    m << "indices shape " << indices.sizes() << " must equal scores shape " << scores.sizes() << " except along dim " << dim;
+    throw RangeArgError(m.str());
+  }
+  int64_t n = s.size(-1), k = idx.size(-1);
+  checkItems(s, k, "scores");
+  if (s.numel() == 0) return at::zeros(s.sizes().slice(0, s.dim() - 1), s.options());
+  {
+    at::NoGradGuard noGrad;
+    if (idx.lt(0).any().item<bool>() || idx.ge(n).any().item<bool>()) {
+      std::ostringstream m;
+      m << "indices must be in [0, " << n << ")";
+      throw RangeArgError(m.str());
+    }
+    auto sorted = std::get<0>(idx.sort(-1));
+    if (k > 1 && sorted.narrow(-1, 1, k - 1).eq(sorted.narrow(-1, 0, k - 1)).any().item<bool>())
+      throw RangeArgError("indices must not repeat an item within a draw (a draw is without replacement)");
+  }
+  // Step j chooses item i_j among the items not drawn before it: log p = sum_j s[i_j] - logsumexp(s[available_j]).
+  // available_j is never empty of valid items (checkItems), so every logsumexp is finite.
+  std::vector<int64_t> kn(s.sizes().begin(), s.sizes().end() - 1);
+  kn.push_back(k);
+  kn.push_back(n);
+  auto oneHot = at::zeros(kn, s.options().dtype(at::kInt)).scatter_(-1, idx.unsqueeze(-1), 1);
+  auto before = (oneHot.cumsum(-2) - oneHot).to(at::kBool);
+  auto available = s.unsqueeze(-2).expand(kn).masked_fill(before, -std::numeric_limits<double>::infinity());
+  auto chosen = s.gather(-1, idx);
+  return (chosen - available.logsumexp(-1)).sum(-1);
+}
+
+}  // namespace gt::structures
