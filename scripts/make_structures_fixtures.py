@@ -130,7 +130,7 @@ def main():
             a = np.stack([rng.permutation(n) for _ in range(batch)])
             b = np.stack([rng.permutation(n) for _ in range(batch)])
             b[0] = a[0]
-            b[1] = a[1][::-1]
+            b[1] = n - 1 - a[1]  # the reverse order
         elif kind == 'ties':
             a, b = rng.integers(0, 3, size=(batch, n)), rng.integers(0, 4, size=(batch, n))
         elif kind == 'floats':
