@@ -188,7 +188,7 @@ describe('relaxedTopK', () => {
       const lp = (i: torch.Tensor): torch.Tensor => torch.subsets.logProb(torch.zeros([2, 4]), i);
       expect(() => lp(torch.tensor([[0, 0], [1, 2]], { dtype: 'int64' }))).toThrow(/must not repeat an item/);
       expect(() => lp(torch.tensor([[0, 4], [1, 2]], { dtype: 'int64' }))).toThrow(/indices must be in \[0, 4\)/);
-      expect(() => lp(torch.tensor([[0, 1]], { dtype: 'int64' }))).toThrow(/indices shape \[1,2\] must equal scores shape \[2,4\] except along dim 1/);
+      expect(() => lp(torch.tensor([[0, 1]], { dtype: 'int64' }))).toThrow(/indices shape \[1, 2\] must equal scores shape \[2, 4\] except along dim 1/);
       expect(() => lp(torch.tensor([[0, 1], [1, 2]]))).toThrow(/indices must be an int64 tensor/);
       expect(() => torch.subsets.logProb(torch.tensor([[0, -Infinity, -Infinity]]), torch.tensor([[0, 1]], { dtype: 'int64' }))).toThrow(/larger than the number of valid/);
     }));
