@@ -7,6 +7,7 @@
 #include <napi.h>
 #include <ATen/ATen.h>
 #include <tuple>
+#include <vector>
 
 namespace gt {
 // Registers the JS entry points (register.cc; called from addon.cc).
@@ -35,6 +36,14 @@ at::Tensor permutationMatrix(const at::Tensor& indices, at::ScalarType dtype);
 at::Tensor kendallTau(const at::Tensor& a, const at::Tensor& b);
 
 // Minimum-cost assignment of the row-major n x n cost matrix c (finite): colOfRow[i] = column of row i.
-void solveAssignment(const double* c, int64_t n, int64_t* colOfRow);
+// One solver per thread; its buffers are reused from one matrix to the next.
+struct AssignmentSolver {
+  void solve(const double* c, int64_t n, int64_t* colOfRow);
+
+ private:
+  std::vector<double> u, v, minv;
+  std::vector<int64_t> p, way;
+  std::vector<char> used;
+};
 
 }  // namespace gt::structures
