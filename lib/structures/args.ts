@@ -3,6 +3,11 @@
 import { checkInt, describe } from '../check';
 import { checkTensor, type Tensor } from '../tensor';
 
+/** An option's default applies only when it is left out: null is a value, and a wrong one. */
+export function orDefault<T>(v: T | undefined, dflt: T): T {
+  return v === undefined ? dflt : v;
+}
+
 /** tau: a finite number > 0; NaN, 0, negatives and infinities are RangeErrors. */
 export function checkTau(tau: unknown): number {
   if (typeof tau !== 'number') throw new TypeError(`tau must be a number, got ${describe(tau)}`);

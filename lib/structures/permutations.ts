@@ -3,7 +3,7 @@
 // tau. Native LibTorch ops (native/structures/); these wrappers check arguments and pick defaults.
 import { checkOptions } from '../check';
 import { checkDtype, checkTensor, type DType, op, type Tensor } from '../tensor';
-import { checkFloatTensor, checkIters, checkNoise, checkSquare, checkTau } from './args';
+import { checkFloatTensor, checkIters, checkNoise, checkSquare, checkTau, orDefault } from './args';
 
 export interface SinkhornOptions {
   /** Rounds of row then column normalisation, >= 1 (default 20). */
@@ -25,14 +25,14 @@ export interface GumbelSinkhornOptions extends SinkhornOptions {
 export function sinkhorn(logAlpha: Tensor, opts: SinkhornOptions = {}): Tensor {
   const l = checkSquare(checkFloatTensor(logAlpha, 'logAlpha', 2), 'logAlpha');
   const o = checkOptions(opts, 'sinkhorn options', ['iters']);
-  return op('sinkhorn', l, checkIters(o.iters ?? 20));
+  return op('sinkhorn', l, checkIters(orDefault(o.iters, 20)));
 }
 
 /** A relaxed permutation: sinkhorn((logAlpha + Gumbel noise) / tau). */
 export function gumbelSinkhorn(logAlpha: Tensor, opts: GumbelSinkhornOptions = {}): Tensor {
   const l = checkSquare(checkFloatTensor(logAlpha, 'logAlpha', 2), 'logAlpha');
   const o = checkOptions(opts, 'gumbelSinkhorn options', ['tau', 'iters', 'noise']);
-  return op('gumbelSinkhorn', l, checkNoise(o.noise, l, 'logAlpha'), checkTau(o.tau ?? 1), checkIters(o.iters ?? 20));
+  return op('gumbelSinkhorn', l, checkNoise(o.noise, l, 'logAlpha'), checkTau(orDefault(o.tau, 1)), checkIters(orDefault(o.iters, 20)));
 }
 
 function checkRealSquare(v: unknown, name: string): Tensor {
@@ -62,7 +62,7 @@ export function permutationMatrix(indices: Tensor, opts: PermutationMatrixOption
   if (idx.dtype !== 'int64') throw new TypeError(`indices must be an int64 tensor, got ${idx.dtype}`);
   if (idx.ndim < 1) throw new RangeError('indices must have at least one dim [..., n]');
   const o = checkOptions(opts, 'permutationMatrix options', ['dtype']);
-  return op('permutationMatrix', idx, checkDtype(o.dtype ?? 'float32'));
+  return op('permutationMatrix', idx, checkDtype(orDefault(o.dtype, 'float32')));
 }
 
 /**

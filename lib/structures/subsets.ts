@@ -3,7 +3,7 @@
 // (native/structures/subsets.cc); these wrappers check arguments and pick defaults.
 import { checkBool, checkDim, checkInt, checkOptions } from '../check';
 import { checkTensor, op, opRaw, Tensor } from '../tensor';
-import { checkFloatTensor, checkNoise, checkTau } from './args';
+import { checkFloatTensor, checkNoise, checkTau, orDefault } from './args';
 
 export interface RelaxedTopKOptions {
   /** How many items to choose, in [1, valid items per row]. */
@@ -43,9 +43,9 @@ function checkK(k: unknown, scores: Tensor, dim: number): number {
 export function relaxedTopK(scores: Tensor, opts: RelaxedTopKOptions): Tensor {
   const s = checkFloatTensor(scores, 'scores');
   const o = checkOptions(opts, 'relaxedTopK options', ['k', 'tau', 'hard', 'dim', 'noise']);
-  const dim = checkDim(o.dim ?? -1, s.ndim);
+  const dim = checkDim(orDefault(o.dim, -1), s.ndim);
   const k = checkK(o.k, s, dim);
-  return op('relaxedTopK', s, checkNoise(o.noise, s, 'scores'), k, checkTau(o.tau ?? 1), checkBool(o.hard ?? false, 'hard'), dim);
+  return op('relaxedTopK', s, checkNoise(o.noise, s, 'scores'), k, checkTau(orDefault(o.tau, 1)), checkBool(orDefault(o.hard, false), 'hard'), dim);
 }
 
 /**
@@ -56,7 +56,7 @@ export function relaxedTopK(scores: Tensor, opts: RelaxedTopKOptions): Tensor {
 export function gumbelTopK(scores: Tensor, opts: GumbelTopKOptions): { indices: Tensor<'int64'>; mask: Tensor } {
   const s = checkFloatTensor(scores, 'scores');
   const o = checkOptions(opts, 'gumbelTopK options', ['k', 'dim', 'noise']);
-  const dim = checkDim(o.dim ?? -1, s.ndim);
+  const dim = checkDim(orDefault(o.dim, -1), s.ndim);
   const k = checkK(o.k, s, dim);
   const [indices, mask] = opRaw('gumbelTopK', s, checkNoise(o.noise, s, 'scores'), k, dim);
   return { indices: Tensor.fromHandle<'int64'>(indices), mask: Tensor.fromHandle(mask) };
@@ -73,5 +73,5 @@ export function logProb(scores: Tensor, indices: Tensor, opts: SubsetLogProbOpti
   const o = checkOptions(opts, 'logProb options', ['dim']);
   const idx = checkTensor(indices, 'indices');
   if (idx.dtype !== 'int64') throw new TypeError(`indices must be an int64 tensor, got ${idx.dtype}`);
-  return op('subsetLogProb', s, idx, checkDim(o.dim ?? -1, s.ndim));
+  return op('subsetLogProb', s, idx, checkDim(orDefault(o.dim, -1), s.ndim));
 }
