@@ -1,5 +1,6 @@
 // Exact maximum-weight matching of square matrices: the shortest-augmenting-path Hungarian algorithm
-// with row and column potentials (Jonker & Volgenant's formulation), O(n^3) per matrix, on CPU data.
+// with row and column potentials (Jonker & Volgenant; Crouse 2016's form, which SciPy's
+// linear_sum_assignment uses, so ties resolve as SciPy's do), O(n^3) per matrix, on CPU data.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,57 +12,76 @@
 
 namespace gt::structures {
 
-void AssignmentSolver::solve(const double* c, int64_t n, int64_t* colOfRow) {
+// One shortest augmenting path from row i to a free column, Dijkstra over reduced costs (scanned
+// columns leave `remaining` by swap-remove); ties prefer a free column, which ends the path sooner.
+// Returns the free column reached; minVal is the path's length.
+int64_t AssignmentSolver::augment(const double* c, int64_t n, int64_t i, double& minVal) {
   const double inf = std::numeric_limits<double>::infinity();
-  // 1-based: p[j] is the row matched to column j (0: none), u/v the dual potentials; column 0 is the
-  // virtual start of each augmenting path. The buffers are reused across the matrices of a batch.
-  u.assign(n + 1, 0);
-  v.assign(n + 1, 0);
-  p.assign(n + 1, 0);
-  way.assign(n + 1, 0);
-  minv.resize(n + 1);
-  used.resize(n + 1);
-  for (int64_t i = 1; i <= n; ++i) {
-    p[0] = i;
-    int64_t j0 = 0;
-    std::fill(minv.begin(), minv.end(), inf);
-    std::fill(used.begin(), used.end(), 0);
-    do {
-      used[j0] = 1;
-      int64_t i0 = p[j0], j1 = 0;
-      double delta = inf;
-      const double* row = c + (i0 - 1) * n;
-      for (int64_t j = 1; j <= n; ++j) {
-        if (used[j]) continue;
-        double cur = row[j - 1] - u[i0] - v[j];
-        if (cur < minv[j]) {
-          minv[j] = cur;
-          way[j] = j0;
-        }
-        if (minv[j] < delta) {
-          delta = minv[j];
-          j1 = j;
-        }
+  minVal = 0;
+  int64_t numRemaining = n;
+  for (int64_t it = 0; it < n; ++it) remaining[it] = n - it - 1;
+  std::fill(sr.begin(), sr.end(), 0);
+  std::fill(sc.begin(), sc.end(), 0);
+  std::fill(dist.begin(), dist.end(), inf);
+  int64_t sink = -1;
+  while (sink == -1) {
+    int64_t index = -1;
+    double lowest = inf;
+    sr[i] = 1;
+    const double* row = c + i * n;
+    double base = minVal - u[i];
+    for (int64_t it = 0; it < numRemaining; ++it) {
+      int64_t j = remaining[it];
+      double r = base + row[j] - v[j];
+      if (r < dist[j]) {
+        path[j] = i;
+        dist[j] = r;
       }
-      // Finite costs (checked, and scaled into range by matching()) always leave a column to reach.
-      if (j1 == 0) throw std::runtime_error("matching: no augmenting path (non-finite reduced costs)");
-      for (int64_t j = 0; j <= n; ++j) {
-        if (used[j]) {
-          u[p[j]] += delta;
-          v[j] -= delta;
-        } else {
-          minv[j] -= delta;
-        }
+      if (dist[j] < lowest || (dist[j] == lowest && rowOfCol[j] == -1)) {
+        lowest = dist[j];
+        index = it;
       }
-      j0 = j1;
-    } while (p[j0] != 0);
-    do {
-      int64_t j1 = way[j0];
-      p[j0] = p[j1];
-      j0 = j1;
-    } while (j0 != 0);
+    }
+    // Finite costs (checked, and scaled into range by matching()) always reach a column.
+    if (index < 0) throw std::runtime_error("matching: no augmenting path (non-finite reduced costs)");
+    minVal = lowest;
+    int64_t j = remaining[index];
+    if (rowOfCol[j] == -1) sink = j;
+    else i = rowOfCol[j];
+    sc[j] = 1;
+    remaining[index] = remaining[--numRemaining];
   }
-  for (int64_t j = 1; j <= n; ++j) colOfRow[p[j] - 1] = j - 1;
+  return sink;
+}
+
+void AssignmentSolver::solve(const double* c, int64_t n, int64_t* colOfRow) {
+  // The shortest-augmenting-path method of Jonker & Volgenant in Crouse's form (as SciPy's
+  // linear_sum_assignment): n augmentations, each O(n^2), with dual potentials u (rows), v (columns).
+  u.assign(n, 0);
+  v.assign(n, 0);
+  dist.resize(n);
+  path.assign(n, -1);
+  rowOfCol.assign(n, -1);
+  remaining.resize(n);
+  sr.resize(n);
+  sc.resize(n);
+  std::fill(colOfRow, colOfRow + n, -1);
+  for (int64_t cur = 0; cur < n; ++cur) {
+    double minVal = 0;
+    int64_t sink = augment(c, n, cur, minVal);
+    u[cur] += minVal;
+    for (int64_t i = 0; i < n; ++i)
+      if (sr[i] && i != cur) u[i] += minVal - dist[colOfRow[i]];
+    for (int64_t j = 0; j < n; ++j)
+      if (sc[j]) v[j] -= minVal - dist[j];
+    // Flip the path: each row on it takes the column after it.
+    for (int64_t j = sink;;) {
+      int64_t i = path[j];
+      rowOfCol[j] = i;
+      std::swap(colOfRow[i], j);
+      if (i == cur) break;
+    }
+  }
 }
 
 at::Tensor matching(const at::Tensor& logAlpha) {

@@ -41,9 +41,10 @@ struct AssignmentSolver {
   void solve(const double* c, int64_t n, int64_t* colOfRow);
 
  private:
-  std::vector<double> u, v, minv;
-  std::vector<int64_t> p, way;
-  std::vector<char> used;
+  int64_t augment(const double* c, int64_t n, int64_t i, double& minVal);
+  std::vector<double> u, v, dist;
+  std::vector<int64_t> path, rowOfCol, remaining;
+  std::vector<char> sr, sc;
 };
 
 }  // namespace gt::structures
