@@ -86,7 +86,7 @@ void AssignmentSolver::solve(const double* c, int64_t n, int64_t* colOfRow) {
 
 at::Tensor matching(const at::Tensor& logAlpha) {
   if (logAlpha.scalar_type() == at::kBool || logAlpha.is_complex()) throw ArgError("logAlpha must be a real-valued tensor");
-  checkSquare(logAlpha, "matching", "logAlpha");
+  checkSquare(logAlpha, "logAlpha");
   int64_t n = logAlpha.size(-1);
   std::vector<int64_t> outShape(logAlpha.sizes().begin(), logAlpha.sizes().end() - 1);
   if (logAlpha.numel() == 0) return at::zeros(outShape, logAlpha.options().dtype(at::kLong));

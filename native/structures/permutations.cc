@@ -30,20 +30,20 @@ at::Tensor logSinkhorn(at::Tensor x, int64_t iters) {
 
 at::Tensor sinkhorn(const at::Tensor& logAlpha, int64_t iters) {
   if (!logAlpha.is_floating_point()) throw ArgError("logAlpha must be a floating-point tensor");
-  checkSquare(logAlpha, "sinkhorn", "logAlpha");
+  checkSquare(logAlpha, "logAlpha");
   checkIters(iters);
-  checkFinite(logAlpha, "sinkhorn", "logAlpha");
+  checkFinite(logAlpha, "logAlpha");
   if (upcastOnCpu(logAlpha)) return logSinkhorn(logAlpha.to(at::kFloat), iters).to(logAlpha.scalar_type());
   return logSinkhorn(logAlpha, iters);
 }
 
 at::Tensor gumbelSinkhorn(const at::Tensor& logAlpha, const at::Tensor& noise, double tau, int64_t iters) {
   if (!logAlpha.is_floating_point()) throw ArgError("logAlpha must be a floating-point tensor");
-  checkSquare(logAlpha, "gumbelSinkhorn", "logAlpha");
+  checkSquare(logAlpha, "logAlpha");
   checkIters(iters);
-  checkTau(tau, "gumbelSinkhorn");
-  checkFinite(logAlpha, "gumbelSinkhorn", "logAlpha");
-  if (noise.defined()) checkNoise(noise, logAlpha, "gumbelSinkhorn", "logAlpha");
+  checkTau(tau);
+  checkFinite(logAlpha, "logAlpha");
+  if (noise.defined()) checkNoise(noise, logAlpha, "logAlpha");
   bool up = upcastOnCpu(logAlpha);
   auto l = toFloatIf(logAlpha, up);
   auto g = noise.defined() ? noise.to(l.scalar_type()) : gumbel::sampleGumbel(l.sizes(), l.options());
@@ -74,8 +74,8 @@ at::Tensor kendallTau(const at::Tensor& a, const at::Tensor& b) {
   if (a.device() != b.device()) throw RangeArgError("a and b must be on the same device");
   for (const auto* t : {&a, &b})
     if (t->scalar_type() == at::kBool || t->is_complex()) throw ArgError("a and b must be real-valued tensors");
-  checkFinite(a, "kendallTau", "a");
-  checkFinite(b, "kendallTau", "b");
+  checkFinite(a, "a");
+  checkFinite(b, "b");
   at::NoGradGuard noGrad;
   // Over all pairs i != j: sign(a_i - a_j) sign(b_i - b_j) sums to 2 (concordant - discordant); the
   // pairs not tied in a (in b) to 2 (n0 - n1) (2 (n0 - n2)). tau-b = (C - D) / sqrt((n0 - n1)(n0 - n2)),

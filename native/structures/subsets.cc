@@ -32,9 +32,9 @@ void checkItems(const at::Tensor& s, int64_t k, const char* name) {
 }
 
 // The Gumbel noise along the last dim: given (moved like the scores) or drawn.
-at::Tensor noiseFor(const at::Tensor& scores, const at::Tensor& noise, int64_t dim, const char* who) {
+at::Tensor noiseFor(const at::Tensor& scores, const at::Tensor& noise, int64_t dim) {
   if (!noise.defined()) return gumbel::sampleGumbel(scores.sizes(), scores.options()).movedim(dim, -1);
-  checkNoise(noise, scores, who, "scores");
+  checkNoise(noise, scores, "scores");
   return noise.to(scores.scalar_type()).movedim(dim, -1);
 }
 
@@ -52,11 +52,11 @@ double maxOf(at::ScalarType t) {
 at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_t k, double tau, bool hard, int64_t dim) {
   if (!scores.is_floating_point()) throw ArgError("scores must be a floating-point tensor");
   if (upcastOnCpu(scores)) return relaxedTopK(scores.to(at::kFloat), toFloatIf(noise, true), k, tau, hard, dim).to(scores.scalar_type());
-  checkTau(tau, "relaxedTopK");
+  checkTau(tau);
   dim = c10::maybe_wrap_dim(dim, scores.dim());
   auto s0 = scores.movedim(dim, -1);
   checkItems(s0, k, "scores");
-  auto s = s0 + noiseFor(scores, noise, dim, "relaxedTopK");
+  auto s = s0 + noiseFor(scores, noise, dim);
   if (s.numel() == 0) return at::zeros_like(scores);
   // The reference divides s by tau as it is. Where that could overflow (tiny tau, huge scores), the row
   // maximum is subtracted first (detached): the same softmax, never inf - inf.
@@ -98,7 +98,7 @@ std::tuple<at::Tensor, at::Tensor> gumbelTopK(const at::Tensor& scores, const at
   checkItems(s0, k, "scores");
   // Gumbel-top-k: the k largest perturbed scores, in decreasing order, are an exact draw of k items
   // without replacement (the first is a categorical draw, the rest continue on the remaining items).
-  auto s = s0 + noiseFor(scores.detach(), noise.defined() ? noise.detach() : noise, dim, "gumbelTopK");
+  auto s = s0 + noiseFor(scores.detach(), noise.defined() ? noise.detach() : noise, dim);
   auto index = std::get<1>(s.topk(k, -1, /*largest=*/true, /*sorted=*/true));
   auto mask = at::zeros_like(s0, at::MemoryFormat::Contiguous).scatter_(-1, index, 1.0);
   return {index.movedim(-1, dim), mask.movedim(-1, dim)};
