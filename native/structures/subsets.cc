@@ -51,7 +51,10 @@ double maxOf(at::ScalarType t) {
 
 at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_t k, double tau, bool hard, int64_t dim) {
   if (!scores.is_floating_point()) throw ArgError("scores must be a floating-point tensor");
-  if (upcastOnCpu(scores)) return relaxedTopK(scores.to(at::kFloat), toFloatIf(noise, true), k, tau, hard, dim).to(scores.scalar_type());
+  // Half precision is computed in float32 on every device: tiny_f32 is 0 in float16, and log(0) would
+  // put -inf (and NaN gradients) into s.
+  bool half = scores.scalar_type() == at::kHalf || scores.scalar_type() == at::kBFloat16;
+  if (half) return relaxedTopK(scores.to(at::kFloat), toFloatIf(noise, true), k, tau, hard, dim).to(scores.scalar_type());
   checkTau(tau);
   dim = c10::maybe_wrap_dim(dim, scores.dim());
   auto s0 = scores.movedim(dim, -1);
