@@ -28,6 +28,12 @@ describeCuda('structures on CUDA', () => {
       expect(b.indices.cpu().toArray()).toEqual(a.indices.toArray());
       expect(maxAbsDiff(torch.subsets.logProb(s.cuda(), a.indices.cuda()).cpu(), torch.subsets.logProb(s, a.indices))).toBeLessThan(1e-10);
       expect(() => torch.subsets.relaxedTopK(torch.tensor([[0, -Infinity]]).cuda(), { k: 2 })).toThrow(/larger than the number of valid/);
+      // float16 runs in float32 (tiny_f32 is 0 in float16): finite values and gradients, sums to k.
+      const h = torch.randn([6, 10], { dtype: 'float16', device: 'cuda' }).mul(20).requiresGrad_();
+      const y = torch.subsets.relaxedTopK(h, { k: 4, tau: 0.01 });
+      y.float().sum().backward();
+      expect([y.dtype, y.isfinite().all().item(), h.grad!.isfinite().all().item()]).toEqual(['float16', true, true]);
+      expect(y.float().sum(-1).sub(4).abs().max().item()).toBeLessThan(1e-2);
     }));
   test('sinkhorn, gumbelSinkhorn, matching, permutationMatrix, kendallTau: CUDA equals CPU', () =>
     torch.scope(() => {
