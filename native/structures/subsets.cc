@@ -1,5 +1,6 @@
 // k-subsets: Xie & Ermon 2019's relaxed top-k, the exact Gumbel-top-k sampler and the Plackett-Luce
 // log-probability of an ordered draw. Composed from ATen ops (autograd and CUDA come through ATen).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -11,24 +12,65 @@
 namespace gt::structures {
 namespace {
 
+// What the checks need from scores with the item dim last: any NaN or +Infinity, the fewest valid
+// (not -Infinity) items in a row, and the largest finite magnitude.
+struct ItemStats {
+  bool bad = false;
+  int64_t minValid = std::numeric_limits<int64_t>::max();
+  double maxAbs = 0;
+};
+
+// One pass over CPU data: for the small tensors these ops see, each ATen reduction's fixed cost would
+// be most of the time.
+template <typename T>
+ItemStats scanRows(const T* d, int64_t rows, int64_t n) {
+  ItemStats st;
+  for (int64_t r = 0; r < rows; ++r, d += n) {
+    int64_t valid = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      T v = d[j];
+      if (std::isnan(v) || v == std::numeric_limits<T>::infinity()) st.bad = true;
+      if (v == -std::numeric_limits<T>::infinity()) continue;
+      ++valid;
+      st.maxAbs = std::max(st.maxAbs, static_cast<double>(std::abs(v)));
+    }
+    st.minValid = std::min(st.minValid, valid);
+  }
+  return st;
+}
+
+ItemStats itemStats(const at::Tensor& s) {
+  at::NoGradGuard noGrad;
+  int64_t n = s.size(-1), rows = s.numel() / n;
+  if (s.is_cpu() && s.scalar_type() == at::kFloat) return scanRows(s.contiguous().data_ptr<float>(), rows, n);
+  if (s.is_cpu() && s.scalar_type() == at::kDouble) return scanRows(s.contiguous().data_ptr<double>(), rows, n);
+  ItemStats st;
+  st.bad = s.isnan().logical_or(s.isposinf()).any().item<bool>();
+  auto masked = s.isneginf();
+  st.minValid = masked.logical_not().sum(-1).min().item<int64_t>();
+  st.maxAbs = s.masked_fill(masked, 0).abs().max().item<double>();
+  return st;
+}
+
 // Scores with the item dim last: no NaN or +Infinity (-Infinity masks an item), and at least k items
-// that are not masked in every row, so each of the k draws has something to choose.
-void checkItems(const at::Tensor& s, int64_t k, const char* name) {
+// that are not masked in every row, so each of the k draws has something to choose. Returns the largest
+// finite |score|.
+double checkItems(const at::Tensor& s, int64_t k, const char* name) {
   int64_t n = s.size(-1);
   if (k < 1 || k > n) {
     std::ostringstream m;
     m << "k must be in [1, " << n << "] (the number of items), got " << k;
     throw RangeArgError(m.str());
   }
-  if (s.numel() == 0) return;
-  if (s.isnan().any().item<bool>() || s.isposinf().any().item<bool>())
-    throw RangeArgError(std::string(name) + " has NaN or +Infinity entries (-Infinity masks an item)");
-  int64_t valid = s.isneginf().logical_not().sum(-1).min().item<int64_t>();
-  if (valid < k) {
+  if (s.numel() == 0) return 0;
+  ItemStats st = itemStats(s);
+  if (st.bad) throw RangeArgError(std::string(name) + " has NaN or +Infinity entries (-Infinity masks an item)");
+  if (st.minValid < k) {
     std::ostringstream m;
-    m << "k = " << k << " is larger than the number of valid (not -Infinity) items in a row of " << name << " (" << valid << ")";
+    m << "k = " << k << " is larger than the number of valid (not -Infinity) items in a row of " << name << " (" << st.minValid << ")";
     throw RangeArgError(m.str());
   }
+  return st.maxAbs;
 }
 
 // The Gumbel noise along the last dim: given (moved like the scores) or drawn.
@@ -58,26 +100,25 @@ at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_
   checkTau(tau);
   dim = c10::maybe_wrap_dim(dim, scores.dim());
   auto s0 = scores.movedim(dim, -1);
-  checkItems(s0, k, "scores");
-  auto s = s0 + noiseFor(scores, noise, dim);
+  double maxScore = checkItems(s0, k, "scores");
+  auto g = noiseFor(scores, noise, dim);
+  auto s = s0 + g;
   if (s.numel() == 0) return at::zeros_like(scores);
   // The reference divides s by tau as it is. Where that could overflow (tiny tau, huge scores), the row
-  // maximum is subtracted first (detached): the same softmax, never inf - inf.
-  double bound;
-  {
-    at::NoGradGuard noGrad;
-    auto finite = s.masked_fill(s.isneginf(), 0);
-    bound = finite.abs().max().item<double>() + 88.8 * static_cast<double>(k);  // -log(tiny_f32) = 87.3 per round
-  }
+  // maximum is subtracted first (detached): the same softmax, never inf - inf. Drawn noise lies in
+  // [-6.6, 36.8] (noise.cc); given noise is measured.
+  double maxNoise = noise.defined() ? g.detach().abs().max().item<double>() : 40.0;
+  double bound = maxScore + maxNoise + 88.8 * static_cast<double>(k);  // -log(tiny_f32) = 87.3 per round
   bool shift = !(bound / tau < 0.25 * maxOf(s.scalar_type()));
+  auto soft = [&](const at::Tensor& t) { return (shift ? (t - std::get<0>(t.max(-1, true)).detach()) / tau : t / tau).softmax(-1); };
+  // Round 1 of the reference masks with log(max(1 - 0, tiny)) = 0: s itself, so it starts from there.
+  auto a = soft(s);
+  auto khot = a;
   // tiny_f32 as in the reference: log(max(1 - a, tiny)) is finite, so no -inf enters s and no NaN leaves.
   auto tiny = at::scalar_tensor(static_cast<double>(std::numeric_limits<float>::min()), s.options());
-  auto a = at::zeros_like(s);
-  auto khot = at::zeros_like(s);
-  for (int64_t i = 0; i < k; ++i) {
+  for (int64_t i = 1; i < k; ++i) {
     s = s + at::maximum(at::rsub(a, 1.0), tiny).log();
-    auto x = shift ? (s - std::get<0>(s.max(-1, true)).detach()) / tau : s / tau;
-    a = x.softmax(-1);
+    a = soft(s);
     khot = khot + a;
   }
   if (hard) {
