@@ -1,6 +1,8 @@
 // Permutations: Mena et al. 2018's log-space Sinkhorn and Gumbel-Sinkhorn, permutation matrices and
 // Kendall's tau. Composed from ATen ops (autograd and CUDA come through ATen).
 #include <sstream>
+#include <vector>
+#include <torch/csrc/autograd/custom_function.h>
 #include "../error.h"
 #include "../gumbel/gumbel.h"
 #include "checks.h"
@@ -17,13 +19,47 @@ void checkIters(int64_t iters) {
   }
 }
 
-// The reference's loop: rows (last dim) then columns, in log space, exponentiated at the end.
-at::Tensor logSinkhorn(at::Tensor x, int64_t iters) {
-  for (int64_t i = 0; i < iters; ++i) {
-    x = x - x.logsumexp(-1, true);
-    x = x - x.logsumexp(-2, true);
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// The reference's loop (rows, then columns, in log space; exp at the end) as one autograd node: the
+// forward runs the same ATen ops, so the same bits, without recording ~10 nodes per half-step; the
+// backward of each half-step y = x - logsumexp(x) is g + sum(-g) * exp(y), what autograd computes for
+// the composition (SubBackward's -g summed to the logsumexp's shape, then logsumexp_backward), in the
+// same order, so the gradients are PyTorch's too.
+// x - logsumexp(x, dim) with ATen's logsumexp kernels minus its guard for infinite maxima (the entries
+// are checked finite): the same bits with 3 of its 9 kernels fewer, in place where it can.
+at::Tensor normalise(const at::Tensor& x, int64_t dim) {
+  auto m = x.amax(dim, true);
+  return x - (x - m).exp_().sum(dim, true).log_().add_(m);
+}
+
+struct LogSinkhornFn : public torch::autograd::Function<LogSinkhornFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& logAlpha, int64_t iters) {
+    std::vector<at::Tensor> steps;
+    steps.reserve(2 * iters);
+    at::Tensor x = logAlpha;
+    for (int64_t i = 0; i < iters; ++i) {
+      x = normalise(x, -1);
+      steps.push_back(x);
+      x = normalise(x, -2);
+      steps.push_back(x);
+    }
+    ctx->save_for_backward(steps);
+    return x.exp();
   }
-  return x.exp();
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto steps = ctx->get_saved_variables();
+    auto g = grads[0] * steps.back().exp();
+    for (int64_t t = static_cast<int64_t>(steps.size()) - 1; t >= 0; --t) g = g + g.neg().sum(t % 2 ? -2 : -1, true) * steps[t].exp();
+    return {g, at::Tensor()};
+  }
+};
+
+at::Tensor logSinkhorn(const at::Tensor& x, int64_t iters) {
+  if (x.numel() == 0) return x.exp();  // an empty batch, or 0 x 0 matrices (amax needs entries)
+  return LogSinkhornFn::apply(x, iters);
 }
 
 }  // namespace
