@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <sstream>
+#include <vector>
+#include <torch/csrc/autograd/custom_function.h>
 #include "../error.h"
 #include "../gumbel/gumbel.h"
 #include "checks.h"
@@ -89,6 +91,58 @@ double maxOf(at::ScalarType t) {
   }
 }
 
+using torch::autograd::AutogradContext;
+using torch::autograd::variable_list;
+
+// The relaxed k-hot of perturbed scores s (items last) as one autograd node. Forward: the reference's
+// ATen ops. Backward: what autograd computes for that composition, op by op in the same order
+// (AddBackward, softmax's backward, DivBackward, LogBackward, maximum's tie-halving rule, RsubBackward),
+// so the gradients keep PyTorch's bits without ~7 recorded nodes per round.
+struct RelaxedTopKFn : public torch::autograd::Function<RelaxedTopKFn> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& s1, int64_t k, double tau, bool shift) {
+    auto soft = [&](const at::Tensor& t) { return (shift ? t - std::get<0>(t.max(-1, true)) : t).div(tau).softmax(-1); };
+    // tiny_f32 as in the reference: log(max(1 - a, tiny)) is finite, so no -inf enters s and no NaN leaves.
+    auto tiny = at::scalar_tensor(static_cast<double>(std::numeric_limits<float>::min()), s1.options());
+    // Round 1 of the reference masks with log(max(1 - 0, tiny)) = 0: s itself, so it starts from there.
+    std::vector<at::Tensor> saved{soft(s1)};  // a_1 .. a_k
+    auto s = s1;
+    auto khot = saved[0];
+    for (int64_t i = 1; i < k; ++i) {
+      s = s + at::maximum(at::rsub(saved.back(), 1.0), tiny).log();
+      saved.push_back(soft(s));
+      khot = khot + saved.back();
+    }
+    saved.push_back(tiny);
+    ctx->save_for_backward(saved);
+    ctx->saved_data["tau"] = tau;
+    return khot;
+  }
+
+  static variable_list backward(AutogradContext* ctx, variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    double tau = ctx->saved_data["tau"].toDouble();
+    auto tiny = saved.back();
+    int64_t k = static_cast<int64_t>(saved.size()) - 1;
+    const auto& g = grads[0];
+    at::Tensor gsNext;  // the gradient reaching s_{i+1}
+    for (int64_t i = k - 1; i >= 0; --i) {
+      const auto& a = saved[i];
+      auto da = g;
+      if (i < k - 1) {
+        // s_{i+1} = s_i + log(m), m = maximum(1 - a_i, tiny).
+        auto oneMinus = at::rsub(a, 1.0);
+        auto m = at::maximum(oneMinus, tiny);
+        auto gm = gsNext.div(m);
+        auto gmax = at::where(oneMinus == tiny, gm / 2, gm).masked_fill_(oneMinus < tiny, 0);
+        da = g + gmax.neg();
+      }
+      auto gs = at::_softmax_backward_data(da, a, -1, a.scalar_type()).div(tau);
+      gsNext = i < k - 1 ? gs + gsNext : gs;
+    }
+    return {gsNext, at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
+
 }  // namespace
 
 at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_t k, double tau, bool hard, int64_t dim) {
@@ -110,17 +164,7 @@ at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_
   double maxNoise = noise.defined() ? g.detach().abs().max().item<double>() : 40.0;
   double bound = maxScore + maxNoise + 88.8 * static_cast<double>(k);  // -log(tiny_f32) = 87.3 per round
   bool shift = !(bound / tau < 0.25 * maxOf(s.scalar_type()));
-  auto soft = [&](const at::Tensor& t) { return (shift ? (t - std::get<0>(t.max(-1, true)).detach()) / tau : t / tau).softmax(-1); };
-  // Round 1 of the reference masks with log(max(1 - 0, tiny)) = 0: s itself, so it starts from there.
-  auto a = soft(s);
-  auto khot = a;
-  // tiny_f32 as in the reference: log(max(1 - a, tiny)) is finite, so no -inf enters s and no NaN leaves.
-  auto tiny = at::scalar_tensor(static_cast<double>(std::numeric_limits<float>::min()), s.options());
-  for (int64_t i = 1; i < k; ++i) {
-    s = s + at::maximum(at::rsub(a, 1.0), tiny).log();
-    a = soft(s);
-    khot = khot + a;
-  }
+  auto khot = RelaxedTopKFn::apply(s, k, tau, shift);
   if (hard) {
     // Exactly k ones forward (k-hot of khot's top k); khot - khot.detach() is exactly 0 but carries khot's gradient.
     auto index = std::get<1>(khot.detach().topk(k, -1));
