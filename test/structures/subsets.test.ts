@@ -76,9 +76,25 @@ describe('gumbelTopK is the exact sampler of k items without replacement', () =>
       for (const d of idx) counts[at.get(d.join(','))!]++;
       const { p } = chiSquareP(counts, draws.map((d) => plProb(WEIGHTS, d)));
       expect(p).toBeGreaterThan(1e-3);
+      // The unordered k-subsets: P({i, j}) = P(i, j) + P(j, i).
+      const subsets = draws.filter((d) => d[0] < d[1]);
+      const subsetCounts = subsets.map((d) => counts[at.get(d.join(','))!] + counts[at.get([d[1], d[0]].join(','))!]);
+      expect(chiSquareP(subsetCounts, subsets.map((d) => plProb(WEIGHTS, d) + plProb(WEIGHTS, [d[1], d[0]]))).p).toBeGreaterThan(1e-3);
       // A sampler that ignores the order of its draws fails the same test.
       const swapped = counts.map((_, i) => counts[at.get([...draws[i]].reverse().join(','))!]);
       expect(chiSquareP(swapped, draws.map((d) => plProb(WEIGHTS, d))).p).toBeLessThan(1e-6);
+    }));
+  test('ordered draws of 3 out of weights [1, 2, 3, 4, 5] along dim 0 (60 outcomes), 100000 draws', () =>
+    torch.scope(() => {
+      const w = [1, 2, 3, 4, 5];
+      torch.manualSeed(2027);
+      const scores = torch.tensor(w.map(Math.log), { dtype: 'float64' }).view([5, 1]).expand([5, DRAWS]);
+      const idx = torch.subsets.gumbelTopK(scores, { k: 3, dim: 0 }).indices.t().toArray() as number[][];
+      const draws = orderedDraws(5, 3);
+      const at = new Map(draws.map((d, i) => [d.join(','), i]));
+      const counts = new Array<number>(draws.length).fill(0);
+      for (const d of idx) counts[at.get(d.join(','))!]++;
+      expect(chiSquareP(counts, draws.map((d) => plProb(w, d))).p).toBeGreaterThan(1e-3);
     }));
   test('masked items are never drawn, even with k = the number of valid items', () =>
     torch.scope(() => {
