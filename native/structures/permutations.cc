@@ -1,5 +1,6 @@
 // Permutations: Mena et al. 2018's log-space Sinkhorn and Gumbel-Sinkhorn, permutation matrices and
 // Kendall's tau. Composed from ATen ops (autograd and CUDA come through ATen).
+#include <algorithm>
 #include <sstream>
 #include <vector>
 #include <torch/csrc/autograd/custom_function.h>
@@ -115,15 +116,26 @@ at::Tensor kendallTau(const at::Tensor& a, const at::Tensor& b) {
   at::NoGradGuard noGrad;
   // Over all pairs i != j: sign(a_i - a_j) sign(b_i - b_j) sums to 2 (concordant - discordant); the
   // pairs not tied in a (in b) to 2 (n0 - n1) (2 (n0 - n2)). tau-b = (C - D) / sqrt((n0 - n1)(n0 - n2)),
-  // NaN where a row is all ties, as scipy.stats.kendalltau.
-  auto pairSign = [](const at::Tensor& x) {
-    auto d = x.to(at::kDouble);
-    return (d.unsqueeze(-1) - d.unsqueeze(-2)).sign();
+  // NaN where a row is all ties, as scipy.stats.kendalltau. Signs come from comparisons (exact for every
+  // dtype, no overflow), counted in int64, over blocks of rows i so memory stays O(block x n).
+  int64_t n = a.size(-1);
+  auto lead = a.sizes().slice(0, a.dim() - 1);
+  auto num = at::zeros(lead, a.options().dtype(at::kLong));
+  auto untiedA = at::zeros_like(num), untiedB = at::zeros_like(num);
+  int64_t rows = n == 0 ? 0 : a.numel() / n;
+  int64_t block = std::max<int64_t>(1, (int64_t{1} << 22) / std::max<int64_t>(1, rows * n));
+  auto pairSign = [](const at::Tensor& x, int64_t i0, int64_t len) {
+    auto xi = x.narrow(-1, i0, len).unsqueeze(-1), xj = x.unsqueeze(-2);
+    return xi.gt(xj).to(at::kChar) - xi.lt(xj).to(at::kChar);
   };
-  auto sa = pairSign(a), sb = pairSign(b);
-  auto num = (sa * sb).sum({-2, -1});
-  auto den = (sa.ne(0).sum({-2, -1}).to(at::kDouble) * sb.ne(0).sum({-2, -1}).to(at::kDouble)).sqrt();
-  auto tau = num / den;
+  for (int64_t i0 = 0; i0 < n; i0 += block) {
+    int64_t len = std::min(block, n - i0);
+    auto sa = pairSign(a, i0, len), sb = pairSign(b, i0, len);
+    num += (sa * sb).sum({-2, -1});
+    untiedA += sa.ne(0).sum({-2, -1});
+    untiedB += sb.ne(0).sum({-2, -1});
+  }
+  auto tau = num.to(at::kDouble) / (untiedA.to(at::kDouble) * untiedB.to(at::kDouble)).sqrt();
   bool dbl = a.scalar_type() == at::kDouble || b.scalar_type() == at::kDouble;
   return tau.to(dbl ? at::kDouble : at::kFloat);
 }

@@ -137,6 +137,15 @@ describe('kendallTau = scipy.stats.kendalltau per row (tau-b)', () => {
       if (kind === 'perm') expect(vals.slice(0, 2)).toEqual([1, -1]);
     }),
   );
+  test('exact at the ends of int64 (signs from comparisons, no overflow); rows of 0 or 1 items are NaN, as scipy', () =>
+    torch.scope(() => {
+      const big = torch.tensor([[2 ** 62, -(2 ** 62), 0, 2 ** 62 - 1024]], { dtype: 'int64' });
+      expect(torch.permutations.kendallTau(big, torch.tensor([[3, 0, 1, 2]], { dtype: 'int64' })).toArray()).toEqual([1]);
+      expect(torch.permutations.kendallTau(torch.tensor([[3e38, -3e38]]), torch.tensor([[1, 0]])).toArray()).toEqual([1]);
+      const empty = torch.permutations.kendallTau(torch.zeros([2, 0]), torch.zeros([2, 0]));
+      expect(Array.from(empty.data(), Number).every(Number.isNaN)).toBe(true);
+      expect(torch.permutations.kendallTau(torch.zeros([0, 3]), torch.zeros([0, 3])).shape).toEqual([0]);
+    }));
   test('bad inputs', () =>
     torch.scope(() => {
       expect(() => torch.permutations.kendallTau(torch.zeros([2, 3]), torch.zeros([2, 4]))).toThrow(RangeError);
