@@ -66,7 +66,8 @@ export function gumbelTopK(scores: Tensor, opts: GumbelTopKOptions): { indices: 
  * The Plackett-Luce log-probability of the ordered draw `indices` (int64, k distinct items along
  * `dim`, in draw order) from softmax(scores): sum_j scores[i_j] - logsumexp(scores of the items not
  * drawn before step j). Differentiable in scores, e.g. for score-function estimators. A draw that
- * picks a masked (-Infinity) item has log-probability -Infinity.
+ * picks a masked (-Infinity) item has log-probability -Infinity. Works on a [..., k, n] expansion of
+ * the scores: memory O(k n) per row.
  */
 export function logProb(scores: Tensor, indices: Tensor, opts: SubsetLogProbOptions = {}): Tensor {
   const s = checkFloatTensor(scores, 'scores');
