@@ -182,6 +182,89 @@ function buildCases() {
   const dataDir = (n, rows, cols) => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'gt-misuse-')); idx(d, 'train', n, rows, cols); idx(d, 't10k', Math.max(n, 1), rows, cols); return d; };
   for (const [what, n, r, c] of [['0 images', 0, 28, 28], ['32x32', 4, 32, 32], ['1x784', 4, 1, 784], ['28x27', 4, 28, 27]])
     add(`loadImages: ${what}`, (t) => t.data.loadImages('train', { dir: dataDir(n, r, c) }), 'fileError');
+
+  // 11. Structure ops (torch.subsets, torch.permutations): options, bad values, masks, dtypes, shapes.
+  const withK = (o) => (o !== null && typeof o === 'object' && !Array.isArray(o) ? { k: 2, ...o } : o);
+  const structureCalls = {
+    relaxedTopK: [['k', 'tau', 'hard', 'dim', 'noise'], (t, o) => t.subsets.relaxedTopK(t.randn([2, 5]), withK(o))],
+    gumbelTopK: [['k', 'dim', 'noise'], (t, o) => t.subsets.gumbelTopK(t.randn([2, 5]), withK(o))],
+    subsetsLogProb: [['dim'], (t, o) => t.subsets.logProb(t.randn([2, 5]), t.tensor([[0, 1], [2, 3]], { dtype: 'int64' }), o)],
+    sinkhorn: [['iters'], (t, o) => t.permutations.sinkhorn(t.randn([3, 3]), o)],
+    gumbelSinkhorn: [['tau', 'iters', 'noise'], (t, o) => t.permutations.gumbelSinkhorn(t.randn([3, 3]), o)],
+    permutationMatrix: [['dtype'], (t, o) => t.permutations.permutationMatrix(t.tensor([1, 0], { dtype: 'int64' }), o)],
+  };
+  for (const [fn, [keys, call]] of Object.entries(structureCalls)) {
+    for (const k of wrongKeys(keys)) add(`${fn}({ ${k} })`, (t) => call(t, { [k]: 1 }), error);
+    for (const bad of [0.5, 'x', [1], true, null]) add(`${fn}(${JSON.stringify(bad)} as options)`, (t) => call(t, bad), error);
+  }
+  const kHot = (y, k, dim = -1) => y.eq(0).add(y.eq(1)).all().item() && y.sum(dim).eq(k).all().item();
+  const sumsTo = (y, k, tol = 1e-3) => y.isfinite().all().item() && y.sum(-1).sub(k).abs().max().item() < tol;
+  const rowsOf = { nan: [0, NaN, 1, 2], posInf: [0, Infinity, 1, 2], allNegInf: [-Infinity, -Infinity, -Infinity, -Infinity], twoValid: [-Infinity, 1, -Infinity, 2] };
+  for (const [what, row] of Object.entries(rowsOf)) {
+    const mk = (t) => t.tensor([[0, 1, 2, 3], row]);
+    const ok = what === 'twoValid';
+    add(`relaxedTopK k 2, ${what} row`, (t) => t.subsets.relaxedTopK(mk(t), { k: 2 }), ok ? (y) => sumsTo(y, 2) && y.select(0, 1).select(0, 0).item() === 0 && y.select(0, 1).select(0, 2).item() === 0 : error);
+    add(`relaxedTopK hard k 2, ${what} row`, (t) => t.subsets.relaxedTopK(mk(t), { k: 2, hard: true }), ok ? (y) => kHot(y, 2) && y.select(0, 1).toArray().join() === '0,1,0,1' : error);
+    add(`relaxedTopK k 3, ${what} row`, (t) => t.subsets.relaxedTopK(mk(t), { k: 3 }), error);
+    add(`gumbelTopK k 2, ${what} row`, (t) => t.subsets.gumbelTopK(mk(t), { k: 2 }).mask, ok ? (y) => kHot(y, 2) && y.select(0, 1).toArray().join() === '0,1,0,1' : error);
+    add(`subsets.logProb, ${what} row`, (t) => t.subsets.logProb(mk(t), t.tensor([[0, 1], [1, 3]], { dtype: 'int64' })), ok ? (y) => y.isfinite().all().item() : error);
+    // Permutation ops take no masks: every non-finite entry is an error.
+    for (const op of ['sinkhorn', 'gumbelSinkhorn', 'matching']) add(`${op}, ${what} entries`, (t) => t.permutations[op](t.tensor([[0, 1, 2, 3], row, [3, 2, 1, 0], [1, 0, 3, 2]])), error);
+  }
+  for (const k of [0, -1, 1.5, NaN, 6, '2', undefined]) {
+    add(`relaxedTopK k ${String(k)}`, (t) => t.subsets.relaxedTopK(t.randn([2, 5]), { k }), error);
+    add(`gumbelTopK k ${String(k)}`, (t) => t.subsets.gumbelTopK(t.randn([2, 5]), { k }), error);
+  }
+  for (const tau of [0, -1, NaN, Infinity, -Infinity, '1', null]) {
+    add(`relaxedTopK tau ${String(tau)}`, (t) => t.subsets.relaxedTopK(t.randn([2, 5]), { k: 2, tau }), error);
+    add(`gumbelSinkhorn tau ${String(tau)}`, (t) => t.permutations.gumbelSinkhorn(t.randn([3, 3]), { tau }), error);
+  }
+  for (const tau of [1e-30, 1e-6, 1e6, 1e30]) {
+    add(`relaxedTopK tau ${tau}: finite, sums to k`, (t) => t.subsets.relaxedTopK(t.randn([4, 6]).mul(50), { k: 3, tau }), (y) => sumsTo(y, 3));
+    add(`gumbelSinkhorn tau ${tau}: finite`, (t) => t.permutations.gumbelSinkhorn(t.randn([2, 4, 4]), { tau }), (y) => y.isfinite().all().item());
+  }
+  for (const iters of [0, -1, 1.5, NaN, Infinity, '3']) {
+    add(`sinkhorn iters ${String(iters)}`, (t) => t.permutations.sinkhorn(t.randn([3, 3]), { iters }), error);
+    add(`gumbelSinkhorn iters ${String(iters)}`, (t) => t.permutations.gumbelSinkhorn(t.randn([3, 3]), { iters }), error);
+  }
+  for (const shape of [[3], [], [2, 3], [4, 3, 2]]) {
+    for (const op of ['sinkhorn', 'gumbelSinkhorn', 'matching']) add(`${op} shape ${JSON.stringify(shape)}`, (t) => t.permutations[op](t.zeros(shape)), error);
+  }
+  for (const shape of [[0, 3, 3], [2, 0, 0], [0, 0]]) {
+    const sameLead = (y) => y.shape.join() === shape.slice(0, -1).join();
+    add(`sinkhorn ${JSON.stringify(shape)}`, (t) => t.permutations.sinkhorn(t.zeros(shape)), (y) => y.shape.join() === shape.join());
+    add(`matching ${JSON.stringify(shape)}`, (t) => t.permutations.matching(t.zeros(shape)), sameLead);
+  }
+  for (const shape of [[0, 5], [3, 0]]) {
+    add(`relaxedTopK k 1 ${JSON.stringify(shape)}`, (t) => t.subsets.relaxedTopK(t.zeros(shape), { k: 1 }), shape[1] === 0 ? error : (y) => y.shape.join() === shape.join());
+    add(`gumbelTopK k 1 ${JSON.stringify(shape)}`, (t) => t.subsets.gumbelTopK(t.zeros(shape), { k: 1 }).indices, shape[1] === 0 ? error : (y) => y.shape.join() === '0,1');
+  }
+  for (const dtype of ['float16', 'bfloat16', 'float64', 'int64', 'int32', 'bool']) {
+    const float = !dtype.startsWith('int') && dtype !== 'bool';
+    add(`relaxedTopK ${dtype}`, (t) => t.subsets.relaxedTopK(t.randn([3, 5]).to({ dtype }), { k: 2 }), float ? (y) => y.dtype === dtype && sumsTo(y.float(), 2, { bfloat16: 0.05, float16: 0.01 }[dtype] ?? 1e-6) : error);
+    add(`gumbelTopK ${dtype}`, (t) => t.subsets.gumbelTopK(t.randn([3, 5]).to({ dtype }), { k: 2 }).mask, float ? (y) => y.dtype === dtype && kHot(y.float(), 2) : error);
+    add(`sinkhorn ${dtype}`, (t) => t.permutations.sinkhorn(t.randn([3, 3]).to({ dtype })), float ? (y) => y.dtype === dtype && y.isfinite().all().item() : error);
+    add(`matching ${dtype}`, (t) => t.permutations.matching(t.randn([2, 4, 4]).mul(3).to({ dtype })), dtype === 'bool' ? error : (y) => y.shape.join() === '2,4' && y.dtype === 'int64' && new Set(y.select(0, 0).toArray()).size === 4);
+    add(`kendallTau ${dtype}`, (t) => t.permutations.kendallTau(t.tensor([1, 2, 3]).to({ dtype }), t.tensor([1, 2, 3]).to({ dtype })), dtype === 'bool' ? error : (y) => y.item() === 1);
+  }
+  add('matching float64 near the largest double', (t) => t.permutations.matching(t.tensor([[1.7e308, -1.7e308], [-1.7e308, 1.7e308]], { dtype: 'float64' })), (y) => y.toArray().join() === '0,1');
+  add('matching of a permutation matrix returns it', (t) => t.permutations.matching(t.permutations.permutationMatrix(t.tensor([2, 0, 3, 1], { dtype: 'int64' }))), (y) => y.toArray().join() === '2,0,3,1');
+  for (const bad of [[0, 0, 1], [0, 1, 3], [-1, 0, 1]]) add(`permutationMatrix ${JSON.stringify(bad)}`, (t) => t.permutations.permutationMatrix(t.tensor(bad, { dtype: 'int64' })), error);
+  add('permutationMatrix float indices', (t) => t.permutations.permutationMatrix(t.tensor([1, 0])), error);
+  for (const [what, idx] of Object.entries({ repeated: [[0, 0], [1, 2]], outOfRange: [[0, 5], [1, 2]], negative: [[-1, 0], [1, 2]], wrongRows: [[0, 1]] }))
+    add(`subsets.logProb indices ${what}`, (t) => t.subsets.logProb(t.randn([2, 5]), t.tensor(idx, { dtype: 'int64' })), error);
+  add('subsets.logProb float indices', (t) => t.subsets.logProb(t.randn([2, 5]), t.tensor([[0, 1], [1, 2]])), error);
+  add('subsets.logProb of a full draw sums to 1 over its orders', (t) => t.subsets.logProb(t.tensor([[0, 1]]).expand([2, 2]), t.tensor([[0, 1], [1, 0]], { dtype: 'int64' })).exp().sum().item(), (v) => Math.abs(v - 1) < 1e-6);
+  for (const noise of [[2, 4], [2, 5, 1]]) add(`relaxedTopK noise shape ${JSON.stringify(noise)}`, (t) => t.subsets.relaxedTopK(t.randn([2, 5]), { k: 2, noise: t.zeros(noise) }), error);
+  add('relaxedTopK NaN noise', (t) => t.subsets.relaxedTopK(t.randn([1, 3]), { k: 1, noise: t.tensor([[0, NaN, 0]]) }), error);
+  add('gumbelSinkhorn inf noise', (t) => t.permutations.gumbelSinkhorn(t.randn([2, 2]), { noise: t.tensor([[0, Infinity], [0, 0]]) }), error);
+  add('relaxedTopK int noise', (t) => t.subsets.relaxedTopK(t.randn([1, 3]), { k: 1, noise: t.zeros([1, 3], { dtype: 'int64' }) }), error);
+  add('kendallTau shapes differ', (t) => t.permutations.kendallTau(t.randn([2, 3]), t.randn([3, 2])), error);
+  add('kendallTau NaN', (t) => t.permutations.kendallTau(t.tensor([1, NaN, 3]), t.tensor([1, 2, 3])), error);
+  add('kendallTau reversed is -1', (t) => t.permutations.kendallTau(t.tensor([1, 2, 3, 4]), t.tensor([4, 3, 2, 1])), (y) => y.item() === -1);
+  add('kendallTau scalar', (t) => t.permutations.kendallTau(t.tensor(1), t.tensor(1)), error);
+  add('relaxedTopK disposed scores', (t) => { const s = t.randn([2, 3]); s.dispose(); return t.subsets.relaxedTopK(s, { k: 1 }); }, error);
+  add('matching disposed logAlpha', (t) => { const s = t.randn([3, 3]); s.dispose(); return t.permutations.matching(s); }, error);
   return cases;
 }
 

@@ -15,6 +15,7 @@ export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';
 export * as estimators from './estimators';
+export { subsets, permutations } from './structures';
 export * as distributions from './distributions';
 export * as nn from './nn';
 export * as optim from './optim';

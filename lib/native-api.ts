@@ -272,6 +272,17 @@ export interface NativeFunctions {
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
 
+  // ---- structures/register.cc (subsets and permutations)
+  relaxedTopK(scores: H, noise: H | undefined, k: number, tau: number, hard: boolean, dim: number): H;
+  /** [indices in draw order, k-hot mask]. */
+  gumbelTopK(scores: H, noise: H | undefined, k: number, dim: number): [H, H];
+  subsetLogProb(scores: H, indices: H, dim: number): H;
+  sinkhorn(logAlpha: H, iters: number): H;
+  gumbelSinkhorn(logAlpha: H, noise: H | undefined, tau: number, iters: number): H;
+  matching(logAlpha: H): H;
+  permutationMatrix(indices: H, dtype?: DType): H;
+  kendallTau(a: H, b: H): H;
+
   // ---- addon.cc
   /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
   _throwForTest(kind: string): never;
@@ -333,4 +344,7 @@ export const NATIVE_EXPORTS = {
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
+  relaxedTopK: 'structures/register.cc', gumbelTopK: 'structures/register.cc', subsetLogProb: 'structures/register.cc',
+  sinkhorn: 'structures/register.cc', gumbelSinkhorn: 'structures/register.cc', matching: 'structures/register.cc',
+  permutationMatrix: 'structures/register.cc', kendallTau: 'structures/register.cc',
 } as const satisfies Record<keyof NativeBinding, string>;
