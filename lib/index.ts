@@ -16,6 +16,7 @@ export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, on
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';
 export * as estimators from './estimators';
 export { subsets, permutations } from './structures';
+export * as tasks from './tasks';
 export * as distributions from './distributions';
 export * as nn from './nn';
 export * as optim from './optim';

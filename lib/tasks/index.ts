@@ -1,0 +1,2 @@
+// The tutorial's experiments as libraries: data, model and training loop of each task.
+export * as nri from './nri';
