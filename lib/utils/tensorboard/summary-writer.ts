@@ -178,8 +178,8 @@ export class SummaryWriter {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const all = [this.#writer, ...this.#subWriters.values()];
+    const all = [...(this.#writer ? [this.#writer] : []), ...this.#subWriters.values()];
     this.#writer = undefined;
-    await Promise.all(all.map((w) => w?.close()));
+    await Promise.all(all.map((w) => w.close()));
   }
 }

@@ -10,7 +10,8 @@ export function hostValues(v: Values, name: string): { data: Float64Array; shape
     const cpu = v.device === 'cpu' ? v : v.to('cpu');
     try {
       const d = cpu.data();
-      const data = d instanceof BigInt64Array ? Float64Array.from(d, Number) : Float64Array.from(d as ArrayLike<number>);
+      // By dtype, not instanceof: the addon's arrays may come from another realm (jest's sandbox).
+      const data = v.dtype === 'int64' ? Float64Array.from(Array.from(d as BigInt64Array, Number)) : Float64Array.from(d as ArrayLike<number>);
       return { data, shape: v.shape, integer: !/^(float|bfloat)/.test(v.dtype), uint8: v.dtype === 'uint8' };
     } finally {
       if (cpu !== v) cpu.dispose();
