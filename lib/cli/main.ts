@@ -16,6 +16,7 @@ import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
 import { TrainBoard } from './train-board';
+import { addViewCommand } from './view';
 import { packageVersion } from './version';
 import { ESTIMATORS, type EstimatorName } from '../estimators';
 import { analyze, type AnalyzeOptions } from './analyze';
@@ -275,6 +276,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o: AnalyzeOptions) => {
       code = await analyze(o);
     });
+  addViewCommand(program, (c) => (code = c));
   program
     .command('info')
     .description('LibTorch version, where it was found, CUDA, BLAS and threads')

@@ -26,7 +26,8 @@ export class TrainBoard {
     readonly dir: string,
     opts: { flushSecs?: number } = {},
   ) {
-    this.writer = new SummaryWriter(dir, { flushSecs: opts.flushSecs ?? 5 });
+    // Flushed every 2 s (PyTorch's default is 120 s) so that `gumbel-torch view` follows a run closely.
+    this.writer = new SummaryWriter(dir, { flushSecs: opts.flushSecs ?? 2 });
   }
 
   start(config: TrainConfig, resumedFrom?: { epoch: number; step: number }): void {
@@ -35,7 +36,7 @@ export class TrainBoard {
     if (resumedFrom && resumedFrom.step > 0) this.#prev = { epoch: resumedFrom.epoch, seen: Number.NaN, relaxed: Number.NaN, unrelaxed: Number.NaN };
     const settings = Object.entries(config)
       .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `| ${k} | ${JSON.stringify(v)} |`);
+      .map(([k, v]) => `| ${k} | ${typeof v === 'string' ? v : JSON.stringify(v)} |`);
     this.writer.addText('config', ['| setting | value |', '| --- | --- |', ...settings].join('\n'), 0);
   }
 

@@ -1,0 +1,168 @@
+// One run folder as the run page sees it: its event files read incrementally, its curves merged over
+// files (a resumed run adds one), and what is wrong with it, if anything, in words for the page.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readEventFile, type EventFileContents, type ImagePoint, type ScalarPoint } from '../utils/tensorboard/reader';
+import { lttb } from './downsample';
+
+export type RunStatus = 'ok' | 'waiting' | 'error';
+
+export interface RunSummary {
+  id: number;
+  name: string;
+  status: RunStatus;
+  /** What is wrong (error) or what the page waits for (waiting). */
+  message?: string;
+  /** Increases whenever new events were read. */
+  version: number;
+  lastStep?: number;
+  lastWallTime?: number;
+  scalarTags: string[];
+  imageTags: string[];
+  settings: Record<string, string>;
+}
+
+const isEventFile = (f: string): boolean => f.startsWith('events.out.tfevents.');
+
+/** Settings from the 'config' text (a markdown table of setting | value, as train --tensorboard writes). */
+function parseSettings(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (text ?? '').split('\n')) {
+    const m = /^\|\s*([^|]+?)\s*\|\s*([^|]*?)\s*\|$/.exec(line);
+    if (m && m[1] !== 'setting' && !/^-+$/.test(m[1])) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+export class RunFolder {
+  readonly #files = new Map<string, { size: number; contents: EventFileContents }>();
+  #version = 0;
+  #status: RunStatus = 'waiting';
+  #message?: string;
+  #series = new Map<string, { version: number; steps: Float64Array; values: Float64Array }>();
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    /** The run folder as given or found. */
+    readonly dir: string,
+  ) {}
+
+  /** Where its event files are: <dir>/tb (train --tensorboard's default), else the folder itself. */
+  get eventDir(): string {
+    const tb = path.join(this.dir, 'tb');
+    return fs.existsSync(tb) ? tb : this.dir;
+  }
+
+  /** Reads what was added since the last call; never throws (what went wrong becomes the status). */
+  refresh(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.eventDir).filter(isEventFile).sort();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      this.#set('error', code === 'ENOENT' ? (this.#files.size ? 'the run folder was deleted (its curves are as last read)' : 'the folder does not exist') : `cannot read the folder (${code ?? (e as Error).message})`);
+      return;
+    }
+    if (!names.length) {
+      const trained = fs.existsSync(path.join(this.dir, 'checkpoint.pt')) || fs.existsSync(path.join(this.dir, 'metrics.json'));
+      this.#set(this.#files.size ? 'error' : 'waiting', this.#files.size ? 'its event files were deleted (its curves are as last read)' : trained ? 'no TensorBoard event files: this run was trained without --tensorboard' : 'no event files yet (training not started?)');
+      return;
+    }
+    const problems: string[] = [];
+    for (const name of names) {
+      const file = path.join(this.eventDir, name);
+      try {
+        const size = fs.statSync(file).size;
+        const known = this.#files.get(file);
+        if (known && known.size === size) {
+          if (known.contents.error) problems.push(`${name}: ${known.contents.error}`);
+          continue;
+        }
+        const contents = readEventFile(file, known?.contents);
+        this.#files.set(file, { size, contents });
+        this.#version++;
+        if (contents.error) problems.push(`${name}: ${contents.error}`);
+        else if (contents.offset > 0 && contents.fileVersion === undefined) problems.push(`${name}: not a TensorBoard event file (no file_version event)`);
+      } catch (e) {
+        problems.push(`${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
+    }
+    if (problems.length) this.#set('error', `malformed event file: ${problems.join('; ')} (the records before it are shown)`);
+    else this.#set('ok');
+  }
+
+  #set(status: RunStatus, message?: string): void {
+    if (status !== this.#status || message !== this.#message) this.#version++;
+    this.#status = status;
+    this.#message = message;
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  #contents(): EventFileContents[] {
+    return [...this.#files.values()].map((f) => f.contents);
+  }
+
+  summary(): RunSummary {
+    const scalarTags = new Set<string>();
+    const imageTags = new Set<string>();
+    let lastStep: number | undefined;
+    let lastWallTime: number | undefined;
+    let config: string | undefined;
+    for (const c of this.#contents()) {
+      for (const [tag, pts] of c.scalars) {
+        scalarTags.add(tag);
+        const p = pts[pts.length - 1];
+        if (lastStep === undefined || p.step > lastStep) lastStep = p.step;
+        if (lastWallTime === undefined || p.wallTime > lastWallTime) lastWallTime = p.wallTime;
+      }
+      for (const tag of c.images.keys()) imageTags.add(tag);
+      const t = c.texts.get('config');
+      if (t?.length) config = t[t.length - 1].text;
+    }
+    return { id: this.id, name: this.name, status: this.#status, message: this.#message, version: this.#version, lastStep, lastWallTime, scalarTags: [...scalarTags].sort(), imageTags: [...imageTags].sort(), settings: parseSettings(config) };
+  }
+
+  /** A tag's points over all files by step (a later file wins a step both have: a resume rewrote it). */
+  #merged(tag: string): { steps: Float64Array; values: Float64Array } {
+    const cached = this.#series.get(tag);
+    if (cached && cached.version === this.#version) return cached;
+    const parts: ScalarPoint[][] = [];
+    for (const c of this.#contents()) {
+      const p = c.scalars.get(tag);
+      if (p) parts.push(p);
+    }
+    let pts: ScalarPoint[] = parts.length === 1 ? parts[0] : parts.flat();
+    if (parts.length > 1) {
+      pts = pts.map((p, i) => ({ p, i })).sort((x, y) => x.p.step - y.p.step || x.i - y.i).map((x) => x.p);
+      pts = pts.filter((p, i) => i === pts.length - 1 || pts[i + 1].step !== p.step);
+    }
+    const series = { version: this.#version, steps: Float64Array.from(pts, (p) => p.step), values: Float64Array.from(pts, (p) => p.value) };
+    this.#series.set(tag, series);
+    return series;
+  }
+
+  /** At most `points` points of the tag's curve (all of them when fewer), and how many there are. */
+  scalars(tag: string, points: number): { total: number; points: [number, number][] } {
+    const s = this.#merged(tag);
+    // Non-finite values (a diverged loss) cannot be drawn; they are left out of the downsampling.
+    let steps = s.steps;
+    let values = s.values;
+    if (values.some((v) => !Number.isFinite(v))) {
+      const keep = [...values.keys()].filter((i) => Number.isFinite(values[i]));
+      steps = Float64Array.from(keep, (i) => s.steps[i]);
+      values = Float64Array.from(keep, (i) => s.values[i]);
+    }
+    return { total: s.steps.length, points: lttb(steps, values, points) };
+  }
+
+  /** The tag's pictures in step order (one per epoch for train --tensorboard). */
+  images(tag: string): ImagePoint[] {
+    return this.#contents()
+      .flatMap((c) => c.images.get(tag) ?? [])
+      .sort((a, b) => a.step - b.step);
+  }
+}
