@@ -71,7 +71,9 @@ function drawChart(fig, tag) {
     if (x1 === x0) x1 = x0 + 1;
     const ty = state.log ? Math.log10 : (v) => v;
     let [a, b] = [ty(y0), ty(y1)];
-    if (b === a) [a, b] = [a - 0.5, b + 0.5];
+    // A flat curve (a constant lr; float rounding of the smoothing) gets a range around its value.
+    const mag = Math.max(Math.abs(a), Math.abs(b));
+    if (b - a <= mag * 1e-6) [a, b] = [a - (mag * 0.1 || 0.5), b + (mag * 0.1 || 0.5)];
     const pad = (b - a) * 0.05;
     a -= pad;
     b += pad;
