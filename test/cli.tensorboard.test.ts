@@ -32,12 +32,12 @@ test('curves per progress update, numbers and pictures per epoch, latent usage; 
   const c = readEventFile(eventFile(path.join(a, 'tb')));
   expect(c.error).toBeUndefined();
   // 6 steps per epoch, a progress update every 2: steps 2, 4, 6, 8, 10, 12.
-  for (const tag of ['loss/relaxed', 'loss/unrelaxed', 'tau', 'lr', 'grad_norm']) expect(c.scalars.get(tag)?.map((p) => p.step)).toEqual([2, 4, 6, 8, 10, 12]);
-  for (const p of c.scalars.get('grad_norm') ?? []) expect(p.value).toBeGreaterThan(0);
+  for (const tag of ['loss/relaxed', 'loss/unrelaxed', 'tau', 'lr', 'grad_norm']) expect(c.scalars.get(tag)?.steps).toEqual([2, 4, 6, 8, 10, 12]);
+  for (const p of c.scalars.get('grad_norm')?.points() ?? []) expect(p.value).toBeGreaterThan(0);
   const metrics = JSON.parse(fs.readFileSync(path.join(a, 'metrics.json'), 'utf8')) as { test: number; relaxed: number }[];
-  expect(c.scalars.get('epoch/test')?.map((p) => [p.step, p.value])).toEqual(metrics.map((m, i) => [i + 1, Math.fround(m.test)]));
+  expect(c.scalars.get('epoch/test')?.points().map((p) => [p.step, p.value])).toEqual(metrics.map((m, i) => [i + 1, Math.fround(m.test)]));
   // The window means of an epoch average (equal windows) to the epoch's relaxed loss.
-  const w = (c.scalars.get('loss/relaxed') ?? []).slice(0, 3).map((p) => p.value);
+  const w = (c.scalars.get('loss/relaxed')?.points() ?? []).slice(0, 3).map((p) => p.value);
   expect(w.reduce((s, v) => s + v, 0) / 3).toBeCloseTo(metrics[0].relaxed, 3);
   expect(c.images.get('samples')?.map((p) => [p.step, p.width, p.height])).toEqual([1, 2].map((e) => [e, 8 * 28, 2 * 28]));
   expect(c.images.get('reconstructions')?.length).toBe(2);
@@ -48,7 +48,7 @@ test('curves per progress update, numbers and pictures per epoch, latent usage; 
   expect(usage[0].max).toBeLessThanOrEqual(4);
   expect(c.texts.get('config')?.[0].text).toMatch(/\| latents \| 6 \|/);
   // hparams for TensorBoard's HPARAMS tab, in a sub-run.
-  expect(readEventFile(eventFile(path.join(a, 'tb', 'hparams'))).scalars.get('hparam/test')?.[0].value).toBeCloseTo(metrics[1].test, 3);
+  expect(readEventFile(eventFile(path.join(a, 'tb', 'hparams'))).scalars.get('hparam/test')?.points()[0].value).toBeCloseTo(metrics[1].test, 3);
 });
 
 test('--tensorboard DIR, and a resume appends a new event file whose steps go on', async () => {
@@ -58,6 +58,6 @@ test('--tensorboard DIR, and a resume appends a new event file whose steps go on
   expect(await train(out, '--tensorboard', dir, '--resume', '--epochs', '2')).toBe(0);
   const files = fs.readdirSync(dir).filter((f) => f.startsWith('events.'));
   expect(files.length).toBe(2);
-  const steps = files.flatMap((f) => readEventFile(path.join(dir, f)).scalars.get('tau')?.map((p) => p.step) ?? []).sort((x, y) => x - y);
+  const steps = files.flatMap((f) => readEventFile(path.join(dir, f)).scalars.get('tau')?.points().map((p) => p.step) ?? []).sort((x, y) => x - y);
   expect(steps).toEqual([2, 4, 6, 8, 10, 12]);
 });

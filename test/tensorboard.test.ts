@@ -150,7 +150,7 @@ describe('SummaryWriter event files', () => {
     await w.close();
     expect(fs.readdirSync(dir).sort()).toEqual(['events.out.tfevents.' + path.basename(w.file).split('.').slice(3).join('.'), 'hp', 'loss_test_x', 'loss_train'].sort());
     const sub = (d: string): string => path.join(dir, d, fs.readdirSync(path.join(dir, d))[0]);
-    expect(readEventFile(sub('loss_train')).scalars.get('loss')).toEqual([expect.objectContaining({ step: 3, value: 1.5 })]);
+    expect(readEventFile(sub('loss_train')).scalars.get('loss')?.points()).toEqual([expect.objectContaining({ step: 3, value: 1.5 })]);
     const hp = decodeAll(sub('hp')).flatMap((e) => e.summary?.value ?? []);
     expect(hp.map((v) => v.tag)).toEqual(['_hparams_/experiment', '_hparams_/session_start_info', '_hparams_/session_end_info', 'hparam/test']);
     expect(hp[0].metadata?.pluginData.pluginName).toBe('hparams');
@@ -248,7 +248,7 @@ describe('read by Python and compared with PyTorch', () => {
     const ours = readEventFile(file);
     expect(py.fileVersion).toBe('brain.Event:2');
     expect(py.trailing).toBe(0);
-    for (const [tag, pts] of ours.scalars) expect(py.scalars[tag]).toEqual(pts.map((p) => [p.step, p.value]));
+    for (const [tag, pts] of ours.scalars) expect(py.scalars[tag]).toEqual(pts.points().map((p) => [p.step, p.value]));
     const pic = py.images.picture[0];
     expect(pic).toMatchObject({ step: 3, width: 5, height: 4, channels: 3 });
     expect(pic.pixels).toEqual(Array.from({ length: 60 }, (_, i) => Math.trunc(Math.fround(Math.fround(img[(i % 3) * 20 + Math.floor(i / 3)]) * 255))));

@@ -17,13 +17,14 @@ const isRunDir = (d: string): boolean => hasEvents(d) || hasEvents(path.join(d, 
 export class RunSet {
   readonly #roots: string[];
   readonly #runs = new Map<string, RunFolder>();
+  #cursor = 0;
 
   constructor(roots: readonly string[]) {
     this.#roots = roots.map((r) => path.resolve(r));
   }
 
-  /** Finds new runs, refreshes all of them; a root or run that vanished stays listed with its reason. */
-  refresh(): RunFolder[] {
+  /** Finds new runs (a root or run that vanished stays listed with its reason). */
+  discover(): RunFolder[] {
     for (const root of this.#roots) {
       let subdirs: string[] = [];
       try {
@@ -34,9 +35,26 @@ export class RunSet {
       const found = subdirs.filter(isRunDir);
       for (const d of found.length ? found : [root]) this.#add(d, root);
     }
-    const runs = [...this.#runs.values()];
-    for (const r of runs) r.refresh();
-    return runs;
+    return this.list();
+  }
+
+  list(): RunFolder[] {
+    return [...this.#runs.values()];
+  }
+
+  /**
+   * Reads what the runs' files gained, `budget` bytes at most, going round the runs so that all of
+   * them fill in together; whether bytes are left for another call.
+   */
+  refresh(budget = Infinity): boolean {
+    const runs = this.list();
+    let left = budget;
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[(this.#cursor + i) % runs.length];
+      left -= r.refresh(Math.max(0, left));
+    }
+    this.#cursor = (this.#cursor + 1) % Math.max(1, runs.length);
+    return runs.some((r) => r.pending);
   }
 
   #add(dir: string, root: string): void {
@@ -47,6 +65,6 @@ export class RunSet {
 
   /** A run by its id (the only way the page names a run: it never sends a path). */
   byId(id: number): RunFolder | undefined {
-    return [...this.#runs.values()][id];
+    return this.list()[id];
   }
 }

@@ -36,15 +36,27 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
   const dir = assetDir();
   const runs = new RunSet(roots);
   const maxPoints = opts.points ?? 1000;
-  const refreshMs = (opts.refreshSecs ?? 1) * 1000;
-  // Refreshing reads only what the files gained, at most once per refreshMs however many requests come.
-  let last = 0;
-  let cache: ReturnType<RunSet['refresh']> = [];
-  const refreshNow = (): void => {
-    cache = runs.refresh();
-    last = Date.now();
+  const refreshMs = Math.max(50, (opts.refreshSecs ?? 1) * 1000);
+  // The runs are read in the background, 1 MiB at a time with requests answered in between, so
+  // the page is up at once and long runs fill in; then, every refreshMs, what the files gained.
+  const BUDGET = 1 << 20;
+  let pumping = false;
+  let closed = false;
+  const pump = async (): Promise<void> => {
+    if (pumping || closed) return;
+    pumping = true;
+    try {
+      runs.discover();
+      while (runs.refresh(BUDGET) && !closed) await new Promise((r) => setImmediate(r));
+    } catch (e) {
+      process.stderr.write(`gumbel-torch view: ${(e as Error).message}\n`);
+    } finally {
+      pumping = false;
+    }
   };
-  refreshNow();
+  runs.discover();
+  void pump();
+  const timer = setInterval(() => void pump(), refreshMs);
 
   const send = (res: http.ServerResponse, code: number, type: string, body: string | Buffer): void => {
     res.writeHead(code, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" });
@@ -58,7 +70,6 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
     const asset = ASSETS[url.pathname];
     if (asset) return send(res, 200, asset[1], fs.readFileSync(path.join(dir, asset[0])));
     if (!url.pathname.startsWith('/api/')) return send(res, 404, 'text/plain', 'not found\n');
-    if (Date.now() - last >= refreshMs) refreshNow();
     const q = url.searchParams;
     const run = (): ReturnType<RunSet['byId']> => {
       const id = Number(q.get('run'));
@@ -66,13 +77,13 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
     };
     switch (url.pathname) {
       case '/api/runs':
-        return json(res, { runs: cache.map((r) => r.summary()), time: Date.now() / 1000 });
+        return json(res, { runs: runs.list().map((r) => r.summary()), time: Date.now() / 1000 });
       case '/api/scalars': {
         // ?tag=T&points=N&known=id:version,...: the runs whose data changed since the page's versions.
         const tag = q.get('tag') ?? '';
         const points = Math.max(3, Math.min(maxPoints, Number(q.get('points')) || maxPoints));
         const known = new Map((q.get('known') ?? '').split(',').filter(Boolean).map((kv) => kv.split(':').map(Number) as [number, number]));
-        const out = cache.filter((r) => r.summary().scalarTags.includes(tag) && known.get(r.id) !== r.version).map((r) => ({ id: r.id, version: r.version, ...r.scalars(tag, points) }));
+        const out = runs.list().filter((r) => r.summary().scalarTags.includes(tag) && known.get(r.id) !== r.version).map((r) => ({ id: r.id, version: r.version, ...r.scalars(tag, points) }));
         return json(res, { tag, runs: out });
       }
       case '/api/images': {
@@ -111,6 +122,8 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}/`,
     close: () =>
       new Promise<void>((resolve) => {
+        closed = true;
+        clearInterval(timer);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

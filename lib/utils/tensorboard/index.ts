@@ -2,7 +2,7 @@
 export { SummaryWriter } from './summary-writer';
 export type { SummaryWriterOptions } from './summary-writer';
 export type { Bins, DataFormats, HParamValue } from './summary';
-export { readEventFile } from './reader';
+export { readEventFile, ScalarSeries } from './reader';
 export type { EventFileContents, ScalarPoint, ImagePoint, HistogramPoint } from './reader';
 export { crc32c, maskCrc, unmaskCrc, maskedCrc32c } from './crc32c';
 export { encodeRecord, readRecords } from './record';

@@ -3,12 +3,35 @@
 import * as fs from 'node:fs';
 import { readRecords } from './record';
 import { messageType } from './proto';
+import { fastScalar } from './scalar-fast-path';
 
 export interface ScalarPoint {
   step: number;
   wallTime: number;
   value: number;
 }
+/**
+ * A tag's scalars in columns (plain arrays of numbers, 24 bytes a point): a run page holds millions
+ * of them, which as one object each would cost several times the memory and long GC pauses.
+ */
+export class ScalarSeries {
+  readonly steps: number[] = [];
+  readonly wallTimes: number[] = [];
+  readonly values: number[] = [];
+  get length(): number {
+    return this.steps.length;
+  }
+  push(step: number, wallTime: number, value: number): void {
+    this.steps.push(step);
+    this.wallTimes.push(wallTime);
+    this.values.push(value);
+  }
+  /** The points as objects (for a few; the columns for many). */
+  points(): ScalarPoint[] {
+    return this.steps.map((step, i) => ({ step, wallTime: this.wallTimes[i], value: this.values[i] }));
+  }
+}
+
 export interface ImagePoint {
   step: number;
   wallTime: number;
@@ -35,14 +58,16 @@ export interface TextPoint {
 export interface EventFileContents {
   file: string;
   fileVersion?: string;
-  scalars: Map<string, ScalarPoint[]>;
+  scalars: Map<string, ScalarSeries>;
   images: Map<string, ImagePoint[]>;
   histograms: Map<string, HistogramPoint[]>;
   texts: Map<string, TextPoint[]>;
   /** Where the next read of a growing file starts. */
   offset: number;
-  /** Bytes of a last record not written whole (yet). */
+  /** Bytes of a last record not written whole (yet), or not read yet (a read limited by maxBytes). */
   trailing: number;
+  /** The file's size when it was last read. */
+  size: number;
   /** Why the file could not be read further (a bad CRC, a record that is no Event). */
   error?: string;
 }
@@ -63,38 +88,59 @@ interface DecodedEvent {
   summary?: { value: DecodedValue[] };
 }
 
+function pushScalar(m: Map<string, ScalarSeries>, tag: string, step: number, wallTime: number, value: number): void {
+  let s = m.get(tag);
+  if (!s) m.set(tag, (s = new ScalarSeries()));
+  s.push(step, wallTime, value);
+}
+
 function push<T>(m: Map<string, T[]>, tag: string, v: T): void {
   const a = m.get(tag);
   if (a) a.push(v);
   else m.set(tag, [v]);
 }
 
-/** Reads `file`, or the part of it added since `prev` was read (then `prev` is updated and returned). */
-export function readEventFile(file: string, prev?: EventFileContents): EventFileContents {
-  const c: EventFileContents = prev ?? { file, scalars: new Map(), images: new Map(), histograms: new Map(), texts: new Map(), offset: 0, trailing: 0 };
+/**
+ * Reads `file`, or the part of it added since `prev` was read (then `prev` is updated and returned).
+ * `maxBytes` reads a long file in parts (a record longer than that is still read whole): the run
+ * page's server reads a few MiB at a time and answers requests in between.
+ */
+export function readEventFile(file: string, prev?: EventFileContents, opts: { maxBytes?: number } = {}): EventFileContents {
+  const c: EventFileContents = prev ?? { file, scalars: new Map(), images: new Map(), histograms: new Map(), texts: new Map(), offset: 0, trailing: 0, size: 0 };
   if (c.error) return c;
   const fd = fs.openSync(file, 'r');
-  let buf: Buffer;
+  let scan: ReturnType<typeof readRecords>;
   try {
     const size = fs.fstatSync(fd).size;
+    c.size = size;
     if (size < c.offset) {
       c.error = `${file} got shorter while being read (rewritten?)`;
       return c;
     }
-    buf = Buffer.allocUnsafe(size - c.offset);
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(fd, buf, got, buf.length - got, c.offset + got);
-      if (n === 0) break;
-      got += n;
+    let want = Math.min(size - c.offset, opts.maxBytes ?? Infinity);
+    for (;;) {
+      const buf = Buffer.allocUnsafe(want);
+      let got = 0;
+      while (got < want) {
+        const n = fs.readSync(fd, buf, got, want - got, c.offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      scan = readRecords(buf.subarray(0, got));
+      // A part that ends inside its first record: read more, until that record is whole or the file ends.
+      if (scan.records.length || scan.error || c.offset + got >= size) break;
+      want = Math.min(size - c.offset, want * 4);
     }
-    buf = buf.subarray(0, got);
   } finally {
     fs.closeSync(fd);
   }
-  const scan = readRecords(buf);
   const Event = messageType('tensorboard.Event');
   for (let i = 0; i < scan.records.length; i++) {
+    const f = fastScalar(scan.records[i]);
+    if (f) {
+      pushScalar(c.scalars, f.tag, f.step, f.wallTime, f.value);
+      continue;
+    }
     let e: DecodedEvent;
     try {
       e = Event.decode(scan.records[i]) as unknown as DecodedEvent;
@@ -107,13 +153,13 @@ export function readEventFile(file: string, prev?: EventFileContents): EventFile
     for (const v of e.summary?.value ?? []) {
       const at = { step, wallTime: e.wallTime };
       const plugin = v.metadata?.pluginData?.pluginName;
-      if (v.simpleValue !== undefined && v.simpleValue !== null && !v.image && !v.histo && !v.tensor) push(c.scalars, v.tag, { ...at, value: v.simpleValue });
+      if (v.simpleValue !== undefined && v.simpleValue !== null && !v.image && !v.histo && !v.tensor) pushScalar(c.scalars, v.tag, step, e.wallTime, v.simpleValue);
       else if (v.image) push(c.images, v.tag, { ...at, width: v.image.width, height: v.image.height, png: Buffer.from(v.image.encodedImageString) });
       else if (v.histo) push(c.histograms, v.tag, { ...at, min: v.histo.min, max: v.histo.max, num: v.histo.num, sum: v.histo.sum, bucketLimit: v.histo.bucketLimit, bucket: v.histo.bucket });
       else if (v.tensor && plugin === 'text' && v.tensor.stringVal?.length) push(c.texts, v.tag.replace(/\/text_summary$/, ''), { ...at, text: Buffer.from(v.tensor.stringVal[0]).toString('utf8') });
       else if (v.tensor && plugin === 'scalars') {
         const x = v.tensor.floatVal?.[0] ?? v.tensor.doubleVal?.[0];
-        if (x !== undefined) push(c.scalars, v.tag, { ...at, value: x });
+        if (x !== undefined) pushScalar(c.scalars, v.tag, step, e.wallTime, x);
       }
     }
   }

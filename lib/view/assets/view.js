@@ -113,7 +113,7 @@ function drawChart(fig, tag) {
 
 function renderRuns() {
   const rows = state.runs.map((r) => {
-    const last = r.lastStep === undefined ? '' : `step ${r.lastStep}`;
+    const last = (r.lastStep === undefined ? '' : `step ${r.lastStep}`) + (r.loaded < 1 ? ` (reading: ${Math.floor(r.loaded * 100)}%)` : '');
     const when = r.lastWallTime ? new Date(r.lastWallTime * 1000).toLocaleTimeString() : '';
     return `<tr class="${r.status}" data-run="${r.id}"><td><input type="checkbox" data-toggle="${r.id}" ${state.hidden.has(r.id) ? '' : 'checked'}> <span class="swatch" style="background:${color(r.id)}"></span></td><td>${esc(r.name)}</td><td class="state">${r.status}</td><td>${last}</td><td>${when}</td><td class="message">${esc(r.message || '')}</td></tr>`;
   });
