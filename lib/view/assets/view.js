@@ -1,6 +1,7 @@
 // The run page: polls the server for the runs and their curves (only what changed), draws them as
 // SVG with TensorBoard's smoothing, shows the pictures of each epoch with a slider and the runs'
 // settings side by side. No libraries, no network beyond the server that served it.
+/* global document, fetch, CSS -- a browser script */
 'use strict';
 
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#637939', '#8c6d31', '#843c39', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1', '#636363'];
