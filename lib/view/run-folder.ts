@@ -150,7 +150,7 @@ export class RunFolder {
     }
     const files = this.#contents();
     const size = files.reduce((a, f) => a + f.size, 0);
-    const loaded = size ? files.reduce((a, f) => a + Math.min(f.size, f.offset + f.trailing), 0) / size : 1;
+    const loaded = size ? files.reduce((a, f) => a + (f.error ? f.size : Math.min(f.size, f.offset + f.trailing)), 0) / size : 1; // a file with an error is read as far as it goes
     return { id: this.id, name: this.name, status: this.#status, message: this.#message, version: this.#version, loaded, lastStep, lastWallTime, scalarTags: [...scalarTags].sort(), imageTags: [...imageTags].sort(), settings: parseSettings(config) };
   }
 
