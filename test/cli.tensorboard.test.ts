@@ -61,3 +61,10 @@ test('--tensorboard DIR, and a resume appends a new event file whose steps go on
   const steps = files.flatMap((f) => readEventFile(path.join(dir, f)).scalars.get('tau')?.points().map((p) => p.step) ?? []).sort((x, y) => x - y);
   expect(steps).toEqual([2, 4, 6, 8, 10, 12]);
 });
+
+test('--tensorboard into a place that cannot be written is one clear error before any epoch', async () => {
+  const file = path.join(tmp, 'a-file');
+  fs.writeFileSync(file, '');
+  await expect(train(path.join(tmp, 'd'), '--tensorboard', path.join(file, 'tb'))).rejects.toThrow(/^--tensorboard .*a-file\/tb: cannot write there \(ENOTDIR\)$/);
+  expect(fs.existsSync(path.join(tmp, 'd', 'metrics.json'))).toBe(false);
+});

@@ -27,7 +27,11 @@ export class TrainBoard {
     opts: { flushSecs?: number } = {},
   ) {
     // Flushed every 2 s (PyTorch's default is 120 s) so that `gumbel-torch view` follows a run closely.
-    this.writer = new SummaryWriter(dir, { flushSecs: opts.flushSecs ?? 2 });
+    try {
+      this.writer = new SummaryWriter(dir, { flushSecs: opts.flushSecs ?? 2 });
+    } catch (e) {
+      throw new Error(`--tensorboard ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
   }
 
   start(config: TrainConfig, resumedFrom?: { epoch: number; step: number }): void {
