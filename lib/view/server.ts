@@ -96,7 +96,7 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
         const r = run();
         const img = r?.images(q.get('tag') ?? '')[Number(q.get('index'))];
         if (!img) return send(res, 404, 'text/plain', 'no such image\n');
-        return send(res, 200, 'image/png', img.png);
+        return send(res, 200, 'image/png', Buffer.from(img.png.buffer, img.png.byteOffset, img.png.byteLength));
       }
       default:
         return send(res, 404, 'text/plain', 'not found\n');

@@ -1,5 +1,10 @@
 // CRC-32C (Castagnoli) and TensorBoard's masking of it, as TFRecord files use them.
-import { crc32c as rawCrc32c } from '@node-rs/crc32';
+import type * as NodeRsCrc32 from '@node-rs/crc32';
+
+// Loaded on first use: `import 'gumbel-torch'` must not need the package's writer-only dependencies.
+let lib: typeof NodeRsCrc32 | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rawCrc32c = (data: Buffer): number => (lib ??= require('@node-rs/crc32') as typeof NodeRsCrc32).crc32c(data);
 
 /** CRC-32C of the bytes (SSE4.2 / ARMv8 instructions where the CPU has them). */
 export function crc32c(data: Uint8Array): number {

@@ -33,7 +33,7 @@ export class EventFileWriter {
   readonly file: string;
   readonly #opts: EventFileOptions;
   #fd: number | undefined;
-  #queue: Buffer[] = [];
+  #queue: Uint8Array[] = [];
   #writing: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #failed: Error | undefined;

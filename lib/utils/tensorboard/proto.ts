@@ -2,7 +2,14 @@
 // copied unchanged from tensorflow/tensorboard: tensorboard/compat/proto and plugins/hparams).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as protobuf from 'protobufjs';
+import type * as protobuf from 'protobufjs';
+
+/** protobufjs, loaded on first use (`import 'gumbel-torch'` must not need it). */
+let pb: typeof protobuf | undefined;
+export function protobufjs(): typeof protobuf {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (pb ??= require('protobufjs') as typeof protobuf);
+}
 
 /** The folder of the .proto files: beside this file in lib/, or lib/'s copy when running from dist/. */
 function protoDir(): string {
@@ -17,7 +24,7 @@ let root: protobuf.Root | undefined;
 export function tensorboardRoot(): protobuf.Root {
   if (root) return root;
   const dir = protoDir();
-  const r = new protobuf.Root();
+  const r = new (protobufjs().Root)();
   // Imports are written from TensorBoard's repository root; google/protobuf/* come with protobufjs.
   r.resolvePath = (_origin, target) => (target.startsWith('google/protobuf/') ? target : path.join(dir, target));
   r.loadSync(['tensorboard/compat/proto/event.proto', 'tensorboard/plugins/hparams/plugin_data.proto'], { keepCase: false });

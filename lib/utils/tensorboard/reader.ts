@@ -37,7 +37,8 @@ export interface ImagePoint {
   wallTime: number;
   width: number;
   height: number;
-  png: Buffer;
+  /** The PNG file's bytes. */
+  png: Uint8Array;
 }
 export interface HistogramPoint {
   step: number;

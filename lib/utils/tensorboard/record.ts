@@ -3,7 +3,7 @@
 import { maskedCrc32c } from './crc32c';
 
 /** One record around `data`. */
-export function encodeRecord(data: Uint8Array): Buffer {
+export function encodeRecord(data: Uint8Array): Uint8Array {
   const out = Buffer.allocUnsafe(data.length + 16);
   out.writeBigUInt64LE(BigInt(data.length), 0);
   out.writeUInt32LE(maskedCrc32c(out.subarray(0, 8)), 8);
@@ -14,7 +14,7 @@ export function encodeRecord(data: Uint8Array): Buffer {
 
 export interface RecordScan {
   /** The data of each whole record with good CRCs, in order. */
-  records: Buffer[];
+  records: Uint8Array[];
   /** Bytes of a last record that is not whole yet (a writer still at it, or a killed process). */
   trailing: number;
   /** Bytes taken by the records read (where a later scan of a growing file starts). */
@@ -29,7 +29,7 @@ export interface RecordScan {
  */
 export function readRecords(buf: Uint8Array): RecordScan {
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  const records: Buffer[] = [];
+  const records: Uint8Array[] = [];
   let off = 0;
   while (off < b.length) {
     if (b.length - off < 12) return { records, trailing: b.length - off, consumed: off };

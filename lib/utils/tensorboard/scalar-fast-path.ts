@@ -1,7 +1,7 @@
 // The event a training run writes most: Event{wall_time, step, summary{value{tag, simple_value}}}.
 // Read with protobufjs's low-level Reader in one pass, without building message objects: the run page
 // reads millions of them (20 runs x 100,000 steps). Anything else is left to the full decoder.
-import { Reader } from 'protobufjs';
+import { protobufjs } from './proto';
 
 export interface FastScalar {
   wallTime: number;
@@ -14,7 +14,7 @@ const toNumber = (v: number | { toNumber(): number }): number => (typeof v === '
 
 /** The scalar in an Event record, or undefined when the record is anything but one plain scalar. */
 export function fastScalar(buf: Uint8Array): FastScalar | undefined {
-  const r = Reader.create(buf);
+  const r = protobufjs().Reader.create(buf);
   let wallTime = 0;
   let step = 0;
   let tag: string | undefined;

@@ -1,5 +1,5 @@
 // Summary.Value messages as torch.utils.tensorboard.summary builds them (scalar, image, histogram, text, hparams).
-import { PNG } from 'pngjs';
+import type * as Pngjs from 'pngjs';
 import { encodeMessage } from './proto';
 import { hostValues, type Values } from './values';
 
@@ -51,8 +51,10 @@ export function toHWC(v: Values, dataformats: DataFormats, name = 'imgTensor'): 
 }
 
 /** PNG bytes of HWC pixels: floats in [0, 1] times 255 (uint8 as is), clipped and truncated like PyTorch's image(). */
-export function encodePng(img: { hwc: Float64Array; h: number; w: number; c: number; uint8: boolean }): Buffer {
+export function encodePng(img: { hwc: Float64Array; h: number; w: number; c: number; uint8: boolean }): Uint8Array {
   const { hwc, h, w, c, uint8 } = img;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PNG } = require('pngjs') as typeof Pngjs; // on first use: `import 'gumbel-torch'` must not need it
   const png = new PNG({ width: w, height: h });
   const scale = uint8 ? 1 : 255;
   for (let p = 0; p < h * w; p++) {
