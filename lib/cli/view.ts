@@ -41,7 +41,7 @@ export function addViewCommand(program: Command, done: (code: number) => void): 
   program
     .command('view')
     .description('a local web page of runs: curves that update while training (several runs overlaid, smoothing, log scale), pictures per epoch, settings side by side; from the event files of train --tensorboard')
-    .argument('[runs...]', 'run folders (train --out), or folders of run folders', [])
+    .argument('[runs...]', 'run folders (train --out), or folders of run folders', ['runs'])
     .option('--host <host>', 'address to listen on (only this machine by default)', '127.0.0.1')
     .option('--port <n>', 'port (0: any free one)', port, 6006)
     .option('--points <n>', 'points per curve at most (downsampled on the server)', points, 1000)
