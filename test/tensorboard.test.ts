@@ -217,6 +217,28 @@ describe('SummaryWriter event files', () => {
     expect(readEventFile(w2.file).scalars.get('x')?.length).toBe(100);
   });
 
+  test('events still queued when the process exits are written; a process killed mid-run leaves a readable file', () => {
+    const dist = path.join(root, 'dist', 'index.js');
+    if (!fs.existsSync(dist)) throw new Error('dist/ is missing: run npm run build:ts (npm ci does it)');
+    const dir = path.join(tmp, 'exit');
+    // No close(), no flush: 500 events queued (flushSecs 1 hour), then process.exit.
+    const script = `const { utils } = require(${JSON.stringify(dist)}); const w = new utils.tensorboard.SummaryWriter(${JSON.stringify(dir)}, { maxQueue: 100000, flushSecs: 3600 }); for (let s = 0; s < 500; s++) w.addScalar('x', s, s); process.exit(0);`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const file = path.join(dir, fs.readdirSync(dir)[0]);
+    expect(readEventFile(file).scalars.get('x')?.length).toBe(500);
+    // Killed while writing (maxQueue 1: a write per event): every whole record reads back, nothing worse.
+    const dir2 = path.join(tmp, 'killed');
+    const script2 = `const { utils } = require(${JSON.stringify(dist)}); const w = new utils.tensorboard.SummaryWriter(${JSON.stringify(dir2)}, { maxQueue: 1 }); let s = 0; const t = setInterval(() => { for (let i = 0; i < 200; i++) w.addScalar('x', s, s++); if (s === 2000) process.stdout.write('go'); }, 1);`;
+    const child = spawnSync(process.execPath, ['-e', script2], { encoding: 'utf8', timeout: 3000, killSignal: 'SIGKILL' });
+    expect(child.signal).toBe('SIGKILL');
+    const c = readEventFile(path.join(dir2, fs.readdirSync(dir2)[0]));
+    expect(c.error).toBeUndefined();
+    const steps = c.scalars.get('x')?.steps ?? [];
+    expect(steps.length).toBeGreaterThan(0);
+    expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i));
+  });
+
   test('bad arguments are clear errors', () => {
     const w = new SummaryWriter(path.join(tmp, 'f'));
     expect(() => new SummaryWriter(path.join(tmp, 'g'), { flushSec: 3 } as never)).toThrow(/unknown option 'flushSec' \(did you mean 'flushSecs'\?\)/);
