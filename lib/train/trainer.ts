@@ -199,7 +199,7 @@ class Run {
         const loss = estimatorStepLoss(model, x, tau, this.estimator);
         loss.backward();
         if (this.gradNormSum) {
-          const sq = model.parameters().map((p) => (p.grad ? p.grad.detach().to('float64').pow(2).sum() : zeros([], { device: this.device, dtype: 'float64' })));
+          const sq = model.parameters().map((p) => (p.grad ? p.grad.detach().pow(2).sum().to('float64') : zeros([], { device: this.device, dtype: 'float64' })));
           this.gradNormSum.add_(sq.reduce((a, b) => a.add(b)).sqrt());
           this.gradNormSteps++;
         }
