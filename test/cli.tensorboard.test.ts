@@ -68,3 +68,23 @@ test('--tensorboard into a place that cannot be written is one clear error befor
   await expect(train(path.join(tmp, 'd'), '--tensorboard', path.join(file, 'tb'))).rejects.toThrow(/^--tensorboard .*a-file\/tb: cannot write there \(ENOTDIR\)$/);
   expect(fs.existsSync(path.join(tmp, 'd', 'metrics.json'))).toBe(false);
 });
+
+test("hooks.gradNorm: the gradients' global L2 norm of the step, as computed from the model's gradients", async () => {
+  const norms: number[] = [];
+  let direct = Number.NaN;
+  const trainer = new torch.Trainer({ epochs: 1, batchSize: 100, latents: 6, categories: 5, temp: 1, annealRate: 0, annealEvery: 500, tauMin: 0.5, hard: false, estimator: 'gumbel-softmax', lr: 1e-3, seed: 3, device: 'cpu', out: path.join(tmp, 'gn'), reluLogits: true, logEvery: 1, limit: 300 });
+  const res = await trainer.run({
+    gradNorm: true,
+    onProgress: (p) => void norms.push(p.gradNorm ?? Number.NaN),
+    // After the epoch the last step's gradients are still on the parameters (zeroed at the next step).
+    onEpoch: (_m, ctx) => {
+      let sq = 0;
+      for (const p of ctx.model.parameters()) for (const g of (p.grad?.data() as Float32Array | undefined) ?? []) sq += g * g;
+      direct = Math.sqrt(sq);
+    },
+  });
+  res.model.dispose();
+  expect(norms.length).toBe(3);
+  for (const n of norms) expect(n).toBeGreaterThan(0);
+  expect(Math.abs(norms[2] - direct) / direct).toBeLessThan(1e-5);
+});
