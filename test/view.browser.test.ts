@@ -36,7 +36,7 @@ testBrowser('live curves, overlay, smoothing and log scale, pictures with a slid
   const done = spawnSync(process.execPath, trainArgs(path.join(runs, 'finished-hard'), '--epochs', '3', '--hard', '--log-every', '2'), { encoding: 'utf8' });
   expect(done.stderr).toBe('');
   const liveLog = path.join(tmp, 'live.log');
-  live = spawn(process.execPath, trainArgs(path.join(runs, 'training-now'), '--epochs', '30', '--log-every', '1'), { stdio: ['ignore', 'ignore', fs.openSync(liveLog, 'w')] });
+  live = spawn(process.execPath, trainArgs(path.join(runs, 'training-now'), '--epochs', '100', '--log-every', '1'), { stdio: ['ignore', 'ignore', fs.openSync(liveLog, 'w')] });
   live.on('exit', (code) => void (code && process.stderr.write(`the live run failed (${code}): ${fs.readFileSync(liveLog, 'utf8')}\n`)));
   // Broken folders: an event file of garbage, and a run folder deleted after the page saw it.
   fs.mkdirSync(path.join(runs, 'malformed', 'tb'), { recursive: true });
