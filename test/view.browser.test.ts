@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // gumbel-torch view in a real browser (Debian's chromium through playwright-core): the curves of a run
 // that is still training grow on the page, a finished run is overlaid, pictures per epoch change with
-// the slider, settings stand side by side, broken run folders say what is wrong, nothing is fetched
+// the slider, latent usage is drawn per epoch, settings stand side by side, broken run folders say
+// what is wrong, nothing is fetched
 // from anywhere but the server, and no path outside the run folders can be read.
 // UPDATE_DOCS_SCREENSHOT=1 also writes the screenshot to docs/view.png (the README shows it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -104,6 +105,14 @@ testBrowser('live curves, overlay, smoothing and log scale, pictures with a slid
     });
     expect(await page.$eval(`${card} .which`, (e) => e.textContent)).toBe('epoch 1 (1/3)');
     await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLImageElement | null)?.naturalWidth === 8 * 28, `${card} img`, { timeout: 30_000 });
+
+    // Latent usage per epoch: bars for the categories the encoder picks (6 categories, 100 images x 8 latents).
+    const hist = `div.hist-tag[data-tag="latent_usage"] .image-card[data-run="${doneId}"]`;
+    await page.waitForSelector(`${hist} svg rect`, { state: 'attached', timeout: 30_000 });
+    expect(await page.$eval(`${hist} .which`, (e) => e.textContent)).toBe('epoch 3 (3/3)');
+    const bars = await page.$$eval(`${hist} svg rect title`, (ts) => ts.map((t) => Number(t.textContent?.split(': ')[1])));
+    expect(bars.length).toBeLessThanOrEqual(6);
+    expect(bars.reduce((a, b) => a + b, 0)).toBe(800);
 
     // Settings side by side, the differing ones marked.
     const settings = await page.$$eval('#settings tr', (rows) => rows.map((r) => [r.className, ...Array.from(r.children, (c) => c.textContent?.trim())]));

@@ -2,7 +2,7 @@
 // files (a resumed run adds one), and what is wrong with it, if anything, in words for the page.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readEventFile, type EventFileContents, type ImagePoint, type ScalarSeries } from '../utils/tensorboard/reader';
+import { readEventFile, type EventFileContents, type HistogramPoint, type ImagePoint, type ScalarSeries } from '../utils/tensorboard/reader';
 import { lttb } from './downsample';
 
 export type RunStatus = 'ok' | 'waiting' | 'error';
@@ -21,6 +21,7 @@ export interface RunSummary {
   lastWallTime?: number;
   scalarTags: string[];
   imageTags: string[];
+  histogramTags: string[];
   settings: Record<string, string>;
 }
 
@@ -134,6 +135,7 @@ export class RunFolder {
   summary(): RunSummary {
     const scalarTags = new Set<string>();
     const imageTags = new Set<string>();
+    const histogramTags = new Set<string>();
     let lastStep: number | undefined;
     let lastWallTime: number | undefined;
     let config: string | undefined;
@@ -145,13 +147,14 @@ export class RunFolder {
         if (lastWallTime === undefined || s.wallTimes[i] > lastWallTime) lastWallTime = s.wallTimes[i];
       }
       for (const tag of c.images.keys()) imageTags.add(tag);
+      for (const tag of c.histograms.keys()) histogramTags.add(tag);
       const t = c.texts.get('config');
       if (t?.length) config = t[t.length - 1].text;
     }
     const files = this.#contents();
     const size = files.reduce((a, f) => a + f.size, 0);
     const loaded = size ? files.reduce((a, f) => a + (f.error ? f.size : Math.min(f.size, f.offset + f.trailing)), 0) / size : 1; // a file with an error is read as far as it goes
-    return { id: this.id, name: this.name, status: this.#status, message: this.#message, version: this.#version, loaded, lastStep, lastWallTime, scalarTags: [...scalarTags].sort(), imageTags: [...imageTags].sort(), settings: parseSettings(config) };
+    return { id: this.id, name: this.name, status: this.#status, message: this.#message, version: this.#version, loaded, lastStep, lastWallTime, scalarTags: [...scalarTags].sort(), imageTags: [...imageTags].sort(), histogramTags: [...histogramTags].sort(), settings: parseSettings(config) };
   }
 
   /** A tag's points over all files by step (a later file wins a step both have: a resume rewrote it). */
@@ -191,6 +194,13 @@ export class RunFolder {
     const drawn = { version: this.#version, total: s.steps.length, points: lttb(steps, values, points) };
     this.#drawn.set(key, drawn);
     return drawn;
+  }
+
+  /** The tag's histograms in step order (latent usage per epoch for train --tensorboard). */
+  histograms(tag: string): HistogramPoint[] {
+    return this.#contents()
+      .flatMap((c) => c.histograms.get(tag) ?? [])
+      .sort((a, b) => a.step - b.step);
   }
 
   /** The tag's pictures in step order (one per epoch for train --tensorboard). */

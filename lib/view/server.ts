@@ -92,6 +92,12 @@ export async function startViewServer(roots: readonly string[], opts: ViewOption
         const tag = q.get('tag') ?? '';
         return json(res, { run: r.id, tag, images: r.images(tag).map((p, index) => ({ index, step: p.step, width: p.width, height: p.height })) });
       }
+      case '/api/histograms': {
+        const r = run();
+        if (!r) return json(res, { error: 'no such run' }, 404);
+        const tag = q.get('tag') ?? '';
+        return json(res, { run: r.id, tag, histograms: r.histograms(tag).map(({ step, min, max, num, bucketLimit, bucket }) => ({ step, min, max, num, bucketLimit, bucket })) });
+      }
       case '/api/image': {
         const r = run();
         const img = r?.images(q.get('tag') ?? '')[Number(q.get('index'))];

@@ -192,6 +192,83 @@ function showImage(card, run, tag, info) {
   if (img.getAttribute('src') !== src) img.setAttribute('src', src);
 }
 
+// Histograms (latent usage per epoch): bars over each bucket, an epoch slider per run.
+async function renderHistograms() {
+  const box = $('histograms');
+  const tags = [...new Set(state.runs.flatMap((r) => r.histogramTags || []))].sort();
+  if (!tags.length) return;
+  box.querySelector('.empty')?.remove();
+  for (const tag of tags) {
+    let sec = box.querySelector(`div.hist-tag[data-tag="${CSS.escape(tag)}"]`);
+    if (!sec) {
+      sec = document.createElement('div');
+      sec.className = 'hist-tag';
+      sec.dataset.tag = tag;
+      sec.innerHTML = `<h3>${esc(tag)}</h3><div class="image-row"></div>`;
+      box.append(sec);
+    }
+    for (const r of state.runs.filter((x) => (x.histogramTags || []).includes(tag) && !state.hidden.has(x.id))) {
+      const key = `h${r.id}\u0000${tag}`;
+      let info = state.images.get(key);
+      if (!info || info.version !== r.version) {
+        const { histograms } = await getJSON(`/api/histograms?run=${r.id}&tag=${encodeURIComponent(tag)}`);
+        const atEnd = !info || info.index === info.list.length - 1;
+        info = { version: r.version, list: histograms, index: atEnd ? histograms.length - 1 : info.index };
+        state.images.set(key, info);
+      }
+      let card = sec.querySelector(`.image-card[data-run="${r.id}"]`);
+      if (!card) {
+        card = document.createElement('div');
+        card.className = 'image-card hist-card';
+        card.dataset.run = r.id;
+        card.innerHTML = `<div><span class="swatch" style="background:${color(r.id)}"></span> ${esc(r.name)} <span class="which"></span></div><div class="bars"></div><input type="range" min="0" step="1">`;
+        card.querySelector('input').addEventListener('input', (ev) => {
+          const i = state.images.get(key);
+          i.index = Number(ev.target.value);
+          showHistogram(card, r.id, i);
+        });
+        sec.querySelector('.image-row').append(card);
+      }
+      showHistogram(card, r.id, info);
+    }
+  }
+}
+
+function showHistogram(card, run, info) {
+  const slider = card.querySelector('input');
+  slider.max = String(Math.max(0, info.list.length - 1));
+  slider.value = String(info.index);
+  const h = info.list[info.index];
+  if (!h) return;
+  card.querySelector('.which').textContent = `epoch ${h.step} (${info.index + 1}/${info.list.length})`;
+  const W = 320;
+  const H = 140;
+  const B = 18;
+  // Bucket i spans (bucketLimit[i-1], bucketLimit[i]]; the first one's left edge is the minimum.
+  const lefts = h.bucket.map((_, i) => (i ? h.bucketLimit[i - 1] : Math.min(h.min, h.bucketLimit[0] - 1)));
+  const x0 = lefts[0];
+  const x1 = h.bucketLimit[h.bucketLimit.length - 1];
+  const top = Math.max(1, ...h.bucket);
+  const sx = (x) => ((x - x0) / (x1 - x0 || 1)) * (W - 8) + 4;
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H, 'data-step': h.step });
+  h.bucket.forEach((n, i) => {
+    if (!n) return;
+    const y = (H - B) * (1 - n / top);
+    const rect = svgEl('rect', { x: sx(lefts[i]), y, width: Math.max(1, sx(h.bucketLimit[i]) - sx(lefts[i]) - 1), height: H - B - y, fill: color(run) });
+    const t = svgEl('title');
+    t.textContent = `${fmt(lefts[i])} .. ${fmt(h.bucketLimit[i])}: ${n}`;
+    rect.append(t);
+    svg.append(rect);
+  });
+  for (const v of niceTicks(x0, x1, 6)) {
+    const t = svgEl('text', { x: sx(v), y: H - 4, 'text-anchor': 'middle' });
+    t.textContent = fmt(v);
+    svg.append(t);
+  }
+  const bars = card.querySelector('.bars');
+  bars.replaceChildren(svg);
+}
+
 function renderSettings() {
   const runs = state.runs.filter((r) => Object.keys(r.settings).length);
   if (!runs.length) return;
@@ -220,6 +297,7 @@ async function tick() {
     renderCharts(tags);
     renderSettings();
     await renderImages();
+    await renderHistograms();
     $('status').textContent = `live · read ${new Date().toLocaleTimeString()}`;
     $('status').className = 'status';
   } catch (e) {
