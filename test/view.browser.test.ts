@@ -2,8 +2,8 @@
 // gumbel-torch view in a real browser (Debian's chromium through playwright-core): the curves of a run
 // that is still training grow on the page, a finished run is overlaid, pictures per epoch change with
 // the slider, latent usage is drawn per epoch, settings stand side by side, broken run folders say
-// what is wrong, nothing is fetched
-// from anywhere but the server, and no path outside the run folders can be read.
+// what is wrong, nothing is fetched from anywhere but the server, and no path outside the run folders
+// can be read.
 // UPDATE_DOCS_SCREENSHOT=1 also writes the screenshot to docs/view.png (the README shows it).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
