@@ -1,5 +1,6 @@
 // The run page's server without a browser: run discovery, what it says about broken folders, a record
 // still being written, downsampling, and that no request reaches a file outside the run folders.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -123,4 +124,13 @@ test('the view command checks its options', async () => {
   expect(err.join('')).toMatch(/port must be an integer from 0/);
   expect(err.join('')).toMatch(/points must be an integer from 10/);
   expect(err.join('')).toMatch(/unknown option '--prot'[\s\S]*Did you mean --port\?/);
+});
+
+test('the package ships the .proto files and the page, where the code running from dist/ finds them', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: path.resolve(__dirname, '..'), encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+  for (const name of ['event', 'summary', 'histogram', 'tensor', 'tensor_shape', 'types', 'resource_handle']) expect(files).toContain(`lib/utils/tensorboard/proto/tensorboard/compat/proto/${name}.proto`);
+  for (const name of ['api', 'plugin_data']) expect(files).toContain(`lib/utils/tensorboard/proto/tensorboard/plugins/hparams/${name}.proto`);
+  for (const name of ['index.html', 'view.js', 'view.css']) expect(files).toContain(`lib/view/assets/${name}`);
 });
