@@ -29,3 +29,4 @@ export * as train from './train';
 export { Trainer, trainInWorker } from './train';
 export type { TrainConfig, EpochMetrics, StepProgress, TrainHooks, TrainResult, TrainEvent, TrainEvents, TrainStartInfo, WorkerTrainResult } from './train';
 export * as distributed from './distributed';
+export * as utils from './utils';

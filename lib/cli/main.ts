@@ -15,6 +15,8 @@ import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
 import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
+import { TrainBoard } from './train-board';
+import { addViewCommand } from './view';
 import { packageVersion } from './version';
 import { ESTIMATORS, type EstimatorName } from '../estimators';
 import { analyze, type AnalyzeOptions } from './analyze';
@@ -70,12 +72,16 @@ function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; de
   );
 }
 
-async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
+async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
+  // --tensorboard is where this process writes, not a setting of the run (a resume may change it).
+  const { tensorboard, ...opts } = allOpts;
   const trainer = new Trainer({ ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) });
   const progress = new TrainProgress();
   // In a data-parallel job rank 0 alone prints and writes the outputs.
   const primary = !isInitialized() || getRank() === 0;
   const stepLog = opts.logJson && primary ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
+  let board: TrainBoard | undefined;
+  let finished = false;
   let interrupts = 0;
   const onSigint = (): void => {
     interrupts++;
@@ -96,6 +102,10 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
           const cfg = trainer.config;
           log(`gumbel-torch: Categorical VAE, ${cfg.latents} latents x ${cfg.categories} categories, batch ${cfg.batchSize}, lr ${cfg.lr}, tau ${cfg.temp}${cfg.hard ? ', hard (ST)' : ''}, estimator ${cfg.estimator}${cfg.samples ? ` (samples ${cfg.samples})` : ''}, ${cfg.epochs} epochs on ${i.device}`);
           if (i.resumedFrom) stepLog?.resumedAt(i.resumedFrom.epoch, i.resumedFrom.step);
+          if (tensorboard && primary) {
+            board = new TrainBoard(typeof tensorboard === 'string' ? tensorboard : path.join(cfg.out, 'tb'));
+            board.start(cfg, i.resumedFrom);
+          }
           if (i.resumedFrom) log(`resuming from ${path.join(cfg.out, CHECKPOINT)} at epoch ${i.resumedFrom.epoch}, step ${i.resumedFrom.step}`);
           if (i.changes?.length) log(`changed on resume (applied from here on): ${i.changes.join('; ')}`);
         },
@@ -103,10 +113,13 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
           if (!primary) return;
           progress.update(p);
           stepLog?.step(p);
+          board?.step(p);
         },
-        onEpoch: (m) => {
+        gradNorm: Boolean(tensorboard),
+        onEpoch: (m, ctx) => {
           progress.stop();
           stepLog?.epoch(m);
+          board?.epoch(m, ctx);
           // The seed's lines, plus timings.
           log(`Epoch: ${m.epoch} Average loss relaxed: ${m.relaxed.toFixed(4)} Unrelaxed: ${m.unrelaxed.toFixed(4)}`);
           log(`Eval loss: ${m.test.toFixed(4)}`);
@@ -119,6 +132,7 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
     const cfg = trainer.config;
     if (primary) writeMetrics(cfg.out, result.metrics);
     if (primary && result.metrics.length) writeLossPlot(path.join(cfg.out, 'loss.svg'), result.metrics);
+    finished = result.stopped === 'done';
     if (result.stopped === 'non-finite') {
       result.model.dispose();
       process.stderr.write(`gumbel-torch: ${result.message}\n`);
@@ -137,6 +151,7 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
     return 0;
   } finally {
     stepLog?.close();
+    await board?.close(finished);
     process.off('SIGINT', onSigint);
   }
 }
@@ -222,6 +237,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--limit <n>', 'use only the first N training images', int('limit', 1))
     .option('--log-every <n>', 'steps between progress updates (each update waits for the device)', int('log-every', 1), SEED_DEFAULTS.logEvery)
     .option('--log-json <file>', 'also write one JSON line per progress update and per epoch to <file> (with --log-every 1: every step)')
+    .option('--tensorboard [dir]', 'write TensorBoard event files (losses, tau, lr, gradient norm per progress update; metrics, pictures, latent usage per epoch) to <dir> (default <out>/tb); see them with gumbel-torch view or tensorboard --logdir')
     .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .option('--fast', 'every fast float32 CPU kernel (oneDNN Linear, SIMD BCE): faster, not bit-for-bit PyTorch')
     .action(async (o: Record<string, unknown>, cmd: Command) => {
@@ -260,6 +276,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (o: AnalyzeOptions) => {
       code = await analyze(o);
     });
+  addViewCommand(program, (c) => (code = c));
   program
     .command('info')
     .description('LibTorch version, where it was found, CUDA, BLAS and threads')

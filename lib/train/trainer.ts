@@ -37,13 +37,24 @@ export interface StepProgress {
   relaxed: number;
   unrelaxed: number;
   tau: number;
+  /** With hooks.gradNorm: the mean over the steps since the last update of the gradients' global L2 norm. */
+  gradNorm?: number;
+}
+
+/** What an epoch's end hands to onEpoch besides the metrics: the model, for pictures (TensorBoard). */
+export interface EpochContext {
+  model: CategoricalVAE;
+  device: Device;
+  tau: number;
 }
 
 export interface TrainHooks {
+  /** Measure the gradients' global L2 norm each step (on the device; read at progress updates). */
+  gradNorm?: boolean;
   /** `changes`: the settings a resume changed (e.g. 'lr 0.001 -> 0.0005'), all applied. */
   onStart?(info: { device: Device; resumedFrom?: { epoch: number; step: number }; stepsPerEpoch: number; changes?: string[] }): void;
   onProgress?(p: StepProgress): void;
-  onEpoch?(m: EpochMetrics): void;
+  onEpoch?(m: EpochMetrics, ctx: EpochContext): void;
 }
 
 export interface TrainResult {
@@ -104,6 +115,9 @@ class Run {
   readonly relaxedSum: Tensor;
   readonly unrelaxedSum: Tensor;
   trainSecondsSoFar = 0;
+  /** Sum of the steps' gradient norms since the last progress read, when asked for (hooks.gradNorm). */
+  gradNormSum: Tensor | undefined;
+  gradNormSteps = 0;
 
   /** Setup: device, seed, model, optimizer, data (in this order: the seed decides the weights). */
   constructor(
@@ -184,6 +198,11 @@ class Run {
         opt.zeroGrad();
         const loss = estimatorStepLoss(model, x, tau, this.estimator);
         loss.backward();
+        if (this.gradNormSum) {
+          const sq = model.parameters().map((p) => (p.grad ? p.grad.detach().pow(2).sum().to('float64') : zeros([], { device: this.device, dtype: 'float64' })));
+          this.gradNormSum.add_(sq.reduce((a, b) => a.add(b)).sqrt());
+          this.gradNormSteps++;
+        }
         opt.step();
         this.relaxedSum.add_(loss.detach().to('float64').mul(b));
         noGrad(() => {
@@ -249,7 +268,7 @@ class Run {
           batchIter.return(undefined);
           return { stopped: 'non-finite', message: `the loss became non-finite at epoch ${epoch}, step ${step} (relaxed ${relaxed}, unrelaxed ${unrelaxed}); training stopped; ${this.keptNote()}` };
         }
-        hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, seen, globalStep: this.globalStep, relaxed, unrelaxed, tau });
+        hooks.onProgress?.({ epoch, step, stepsPerEpoch: steps, seen, globalStep: this.globalStep, relaxed, unrelaxed, tau, ...this.readGradNorm() });
         await turn(); // lets Ctrl-C and finalizers run
         if ((par ? stopped > 0 : stop.requested()) && !last) {
           this.trainSecondsSoFar += Number(process.hrtime.bigint() - t0) / 1e9;
@@ -265,6 +284,15 @@ class Run {
     this.order.dispose();
     this.order = undefined;
     return { relaxed: relaxedAll / this.seenAfter(steps), unrelaxed: unrelaxedAll / this.seenAfter(steps), tau, trainSeconds };
+  }
+
+  /** The mean gradient norm since the last read (then restarted), when measured. */
+  readGradNorm(): { gradNorm?: number } {
+    if (!this.gradNormSum || !this.gradNormSteps) return {};
+    const g = (this.gradNormSum.item() as number) / this.gradNormSteps;
+    this.gradNormSum.zero_();
+    this.gradNormSteps = 0;
+    return { gradNorm: g };
   }
 
   /** The evaluate-mode loss over the test set (all ranks' share). */
@@ -331,6 +359,7 @@ class Run {
   finish(stopped: TrainResult['stopped'], message?: string): TrainResult {
     this.relaxedSum.dispose();
     this.unrelaxedSum.dispose();
+    this.gradNormSum?.dispose();
     this.order?.dispose();
     this.ddp?.dispose();
     this.train.dispose();
@@ -368,6 +397,7 @@ export class Trainer {
     const changes = opts.resume ? this.planResume(opts.explicit) : undefined;
     const run = new Run(this.config, path.join(this.config.out, CHECKPOINT));
     if (opts.resume) run.resume();
+    if (hooks.gradNorm) run.gradNormSum = keep(zeros([], { device: run.device, dtype: 'float64' }));
     const { par, c } = run;
     par?.checkSame([run.startEpoch, run.startStep, run.globalStep], 'where training resumes');
     const resumed = (opts.resume && run.startEpoch > 1) || run.startStep > 0;
@@ -383,7 +413,7 @@ export class Trainer {
       const m: EpochMetrics = { epoch, relaxed: t.relaxed, unrelaxed: t.unrelaxed, test: testLoss, trainSeconds: t.trainSeconds, testSeconds, tau: t.tau, estimator: run.estimator.name };
       run.trainSecondsSoFar = 0;
       run.metrics.push(m);
-      hooks.onEpoch?.(m);
+      hooks.onEpoch?.(m, { model: run.model, device: run.device, tau: t.tau });
       run.writeCheckpoint(epoch + 1, 0);
       if ((par ? par.any(this.#stop) : this.#stop) && epoch < c.epochs) return run.finish('interrupted');
     }

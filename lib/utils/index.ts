@@ -1,0 +1,2 @@
+// torch.utils: the parts gumbel-torch has.
+export * as tensorboard from './tensorboard';
