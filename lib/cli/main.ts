@@ -9,7 +9,7 @@ import { load } from '../serialize';
 import { Tensor, type Device } from '../tensor';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { loadImages } from '../data/mnist';
-import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from '../train/config';
+import { type EpochMetrics, SEED_DEFAULTS, TRAIN_CONFIG_KEYS, type TrainConfig } from '../train/config';
 import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
@@ -71,7 +71,8 @@ function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; de
 }
 
 async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
-  const trainer = new Trainer({ ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) });
+  // The training settings among the flags (the others are the launcher's and the CLI's own).
+  const trainer = new Trainer(Object.fromEntries(Object.entries(opts).filter(([k]) => (TRAIN_CONFIG_KEYS as string[]).includes(k))) as Partial<TrainConfig>);
   const progress = new TrainProgress();
   // In a data-parallel job rank 0 alone prints and writes the outputs.
   const primary = !isInitialized() || getRank() === 0;
@@ -197,7 +198,9 @@ export async function main(argv: string[]): Promise<number> {
     .name('gumbel-torch')
     .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax article, trained on MNIST')
     .version(packageVersion(), '-V, --version', 'print the version of gumbel-torch')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // A stray word (`train 5 --epochs 1`) is an error, not silently ignored; subcommands inherit this.
+    .allowExcessArguments(false);
   let code = 0;
   addDistributedOptions(program.command('train'))
     .description('train the Categorical VAE on MNIST (the defaults are the Gumbel-Softmax article\'s: 10 epochs, batch 100, 30 latents x 10 categories, tau 1, Adam 1e-3)')
