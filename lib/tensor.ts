@@ -190,7 +190,12 @@ export class Tensor<D extends DType = DType> {
   }
   /** The value of a one-element tensor as a JS number (boolean for bool tensors). */
   item(): ItemOf<D> {
-    return opRaw('item', this) as ItemOf<D>;
+    const v = opRaw('item', this) as ItemOf<D>;
+    // An int64 beyond 2^53 would come back rounded; PyTorch's is exact, so refuse rather than be wrong.
+    if (typeof v === 'number' && !(Math.abs(v) <= Number.MAX_SAFE_INTEGER) && this.dtype === 'int64') {
+      throw new RangeError(`item(): the int64 value ${(this.data() as BigInt64Array)[0]} is outside ±(2^53 - 1), where a JS number cannot hold every integer exactly; read it with data() (a BigInt64Array)`);
+    }
+    return v;
   }
   /** Values as nested JS arrays. */
   toArray(): NestedArray {
