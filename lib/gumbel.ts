@@ -121,7 +121,8 @@ export function oneHotCategorical(logits: Tensor, opts: OneHotCategoricalOptions
   // torch.multinomial throws on a row with no distribution (a NaN, all -Infinity); such rows come out
   // NaN here, as from gumbel-max and PyTorch's hard gumbel_softmax. The others draw as PyTorch does.
   return scope(() => {
-    const bad = l.softmax(dim).isnan().sum(dim, true).gt(0);
+    // softmax in float32: CPU has no half-precision softmax.
+    const bad = (l.dtype === 'float16' || l.dtype === 'bfloat16' ? l.to({ dtype: 'float32' }) : l).softmax(dim).isnan().sum(dim, true).gt(0);
     if (bad.any().item() !== true) return op('oneHotCategorical', l, dim, true);
     return where(bad, NaN, op('oneHotCategorical', where(bad, 0, l), dim, true) as Tensor);
   });
