@@ -3,7 +3,6 @@
 import { describe } from '../check';
 import { type DType, opRaw, Tensor } from '../tensor';
 import { STORAGE_DTYPES } from './torch-load';
-import { contiguousStrides } from './safetensors';
 import { writeZip } from './zip';
 
 /**
@@ -33,7 +32,8 @@ class Pickler {
   #cur = Buffer.alloc(1 << 16);
   #len = 0;
   readonly #memo = new Map<object, number>();
-  readonly #storages = new Map<Tensor, number>();
+  /** Storages written so far, by the native storage's key: views of one storage share one record, as in PyTorch. */
+  readonly #storages = new Map<string, { key: number; dtype: DType }>();
   readonly records: { name: string; data: Uint8Array }[] = [];
 
   #ensure(n: number): void {
@@ -185,14 +185,18 @@ class Pickler {
     const dtype = t.dtype;
     const storage = STORAGE_OF[dtype];
     if (!storage) throw new TypeError(`save(): ${path} has dtype ${dtype}, which torch.save files cannot hold`);
-    let key = this.#storages.get(t);
-    if (key === undefined) {
-      key = this.#storages.size;
-      this.#storages.set(t, key);
-      this.records.push({ name: `data/${key}`, data: opRaw('bytesOf', t) as Buffer });
+    const [id, offset, storageNumel] = opRaw('storageOf', t) as [string, number, number];
+    let entry = this.#storages.get(id);
+    if (entry === undefined) {
+      entry = { key: this.#storages.size, dtype };
+      this.#storages.set(id, entry);
+      this.records.push({ name: `data/${entry.key}`, data: opRaw('storageBytes', t) as Buffer });
+    } else if (entry.dtype !== dtype) {
+      throw new TypeError(`save(): ${path} views a storage that another tensor in obj views as ${entry.dtype}; torch.save cannot hold one storage as two dtypes (save a clone())`);
     }
+    const key = entry.key;
     const shape = t.shape;
-    const stride = contiguousStrides(shape);
+    const stride = t.stride();
     this.#global('torch._utils', '_rebuild_tensor_v2');
     this.#byte(0x28); // MARK (args)
     this.#byte(0x28); // MARK (persistent id)
@@ -200,10 +204,10 @@ class Pickler {
     this.#global('torch', storage);
     this.#str(String(key));
     this.#str('cpu');
-    this.#int(shape.reduce((a, b) => a * b, 1));
+    this.#int(storageNumel);
     this.#byte(0x74); // TUPLE
     this.#byte(0x51); // BINPERSID
-    this.#int(0);
+    this.#int(offset);
     this.#tuple(shape);
     this.#tuple(stride);
     this.#byte(t.requiresGrad ? 0x88 : 0x89);
