@@ -73,6 +73,38 @@ export function writeAll(fd: number, chunks: Uint8Array[]): void {
   }
 }
 
+/** What a non-regular file is, for errors. */
+export function fileKind(st: fs.Stats): string {
+  if (st.isDirectory()) return 'a folder';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * A regular file's bytes, read up to the size it had when opened: a device, a FIFO (opened without
+ * blocking) or a socket is refused at once rather than read without end.
+ */
+export function readRegularFile(file: string): Buffer {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error(`it is ${fileKind(st)}, not a regular file`), { code: 'ENOTREG' });
+    const buf = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < st.size) {
+      const n = fs.readSync(fd, buf, off, st.size - off, off);
+      if (n === 0) break; // truncated meanwhile: the parser reports the short file
+      off += n;
+    }
+    return off === st.size ? buf : buf.subarray(0, off);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function describeError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err.code ? `${err.code}: ${err.message.replace(/^\w+: /, '')}` : String(err.message ?? e);
@@ -112,13 +144,18 @@ export function writeFileAtomic(file: string, chunks: Uint8Array[], what = 'save
   } catch (e) {
     throw new Error(`${what}: cannot write ${file} (${describeError(e)})`);
   }
-  removeStaleTemps(target);
   let mode: number | undefined;
+  let st: fs.Stats | undefined;
   try {
-    mode = fs.statSync(target).mode & 0o7777;
+    st = fs.statSync(target);
   } catch {
-    mode = undefined; // a new file gets 0o666 less the umask, as open(f, 'wb') gives it
+    st = undefined; // a new file gets 0o666 less the umask, as open(f, 'wb') gives it
   }
+  // The rename would replace a device, a FIFO or a socket with a regular file (save(x, '/dev/null')
+  // as root would destroy /dev/null): only regular files are written.
+  if (st && !st.isFile()) throw new Error(`${what}: cannot write ${file}: it is ${fileKind(st)}, not a regular file; save to a regular file`);
+  if (st) mode = st.mode & 0o7777;
+  removeStaleTemps(target);
   const tmp = tempName(target);
   let fd: number | undefined;
   try {
