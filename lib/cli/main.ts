@@ -78,17 +78,20 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
   const primary = !isInitialized() || getRank() === 0;
   const stepLog = opts.logJson && primary ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
   let interrupts = 0;
-  const onSigint = (): void => {
+  // SIGTERM (kill, systemd, Docker, CI) acts as Ctrl-C: finish the step, write the checkpoint.
+  const onSigint = (sig: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts > 1) {
       process.stderr.write('\nInterrupted twice: exiting without a checkpoint.\n');
-      process.exit(130);
+      process.exit(sig === 'SIGTERM' ? 143 : 130);
     }
     progress.stop();
-    process.stderr.write('\nCtrl-C: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)...\n');
+    const what = sig === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
+    process.stderr.write(`\n${what}: finishing the current step and writing a checkpoint (${what === 'SIGTERM' ? 'a second signal' : 'Ctrl-C again'} quits at once)...\n`);
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
@@ -139,6 +142,7 @@ async function train(opts: Record<string, unknown>, explicit: ReadonlySet<string
   } finally {
     stepLog?.close();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 
