@@ -141,7 +141,13 @@ class Pickler {
     }
     if (typeof v !== 'object') throw new TypeError(`save(): ${path} is a ${typeof v}; only tensors, numbers, bigints, strings, booleans, null, arrays, plain objects and Maps are saved`);
     if (this.#fromMemo(v)) return;
-    if (Array.isArray(v)) return this.#list(v, path, depth);
+    // What a Python list or dict cannot hold is an error, not dropped without a word.
+    if (!(v instanceof Map) && Object.getOwnPropertySymbols(v).length) throw new TypeError(`save(): ${path} has symbol keys, which a Python dict or list cannot hold`);
+    if (Array.isArray(v)) {
+      const extra = Object.keys(v).find((k) => !INDEX_KEY.test(k) || Number(k) >= v.length);
+      if (extra !== undefined) throw new TypeError(`save(): ${path} is an array with a property '${extra}' besides its elements, which a Python list cannot hold (save an object instead)`);
+      return this.#list(v, path, depth);
+    }
     if (v instanceof Map) return this.#dict(v, [...v.entries()], path, depth, true);
     const proto = Object.getPrototypeOf(v);
     if (proto === Object.prototype || proto === null) return this.#dict(v, Object.entries(v), path, depth, false);
@@ -174,6 +180,7 @@ class Pickler {
   }
 
   #key(k: unknown, path: string, fromMap: boolean): void {
+    if (typeof k === 'string' && !isWellFormed(k)) throw new TypeError(`save(): the key of ${path} is a string with a lone UTF-16 surrogate, which UTF-8 cannot hold`);
     if (typeof k === 'string') return !fromMap && INDEX_KEY.test(k) && Number.isSafeInteger(Number(k)) ? this.#int(Number(k)) : this.#str(k);
     if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return this.value(k, path, 0);
     throw new TypeError(`save(): the key of ${path} is ${describe(k)}; keys must be strings, numbers, bigints or booleans`);
