@@ -3,7 +3,6 @@
 import * as torch from '../lib';
 import { writeZip } from '../lib/serialize/zip';
 
-type Obj = Record<string, unknown>;
 const file = (pkl: Buffer): Buffer => Buffer.concat(writeZip([{ name: 'a/data.pkl', data: pkl }]));
 const P = (...parts: (number[] | string)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))));
 const str = (s: string): number[] => [0x58, s.length, 0, 0, 0, ...Buffer.from(s, 'latin1')];
