@@ -39,6 +39,9 @@ describe('new Trainer(config) checks its settings', () => {
     expect(t.config.batchSize).toBe(100);
     expect('samples' in t.config).toBe(false);
   });
+  test('no config at all trains the defaults', () => {
+    expect(new Trainer().config.epochs).toBe(10);
+  });
   test('not an object', () => {
     expect(() => new Trainer(null as never)).toThrow(/config must be a plain object/);
     expect(() => new Trainer([] as never)).toThrow(TypeError);

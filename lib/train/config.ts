@@ -89,7 +89,6 @@ export const TRAIN_CONFIG_KEYS: readonly (keyof TrainConfig)[] = [
  * the CLI's flag allows. `fn` names the caller in errors (new Trainer, trainInWorker).
  */
 export function checkTrainConfig(config: unknown, fn: string): TrainConfig {
-  if (config === undefined) config = {};
   if (config === null || typeof config !== 'object' || Array.isArray(config) || ![Object.prototype, null].includes(Object.getPrototypeOf(config)))
     throw new TypeError(`${fn}: config must be a plain object of training options, got ${describe(config)}`);
   checkOptions(config as Partial<TrainConfig>, fn, TRAIN_CONFIG_KEYS as (keyof TrainConfig & string)[]);
