@@ -231,7 +231,19 @@ async function signalCases() {
   const rc = (args) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60000 });
   const stray = rc(['train', '5', '--epochs', '1', '--limit', '100', '--out', tmp()]);
   results.push({ name: 'train 5 --epochs 1 (stray word)', outcome: stray.status === 1 && /too many arguments/.test(stray.stderr) ? 'clean error' : stray.status === null ? 'hang' : 'silently wrong', detail: stray.stderr.slice(0, 160) });
-  const many = rc(['train', '--nproc', '100000']);
+  // Workers a launcher started (found by the variable it gives them), killed when a case ends: a
+  // build without the bound or without parent-death signals would leave them running.
+  const reapWorkersOf = (launcher) => {
+    for (const d of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+      try {
+        if (fs.readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(`GUMBEL_TORCH_LAUNCHER=${launcher}`)) process.kill(Number(d), 'SIGKILL');
+      } catch {
+        // gone meanwhile, or not ours to read
+      }
+    }
+  };
+  const many = spawnSync(process.execPath, [cli, 'train', '--nproc', '100000'], { encoding: 'utf8', timeout: 20000, killSignal: 'SIGKILL' });
+  reapWorkersOf(many.pid);
   results.push({ name: 'train --nproc 100000', outcome: many.status === 1 && /at most \d+/.test(many.stderr) && !/workers:/.test(many.stderr) ? 'clean error' : 'silently wrong', detail: many.stderr.slice(0, 160) });
   const job = (args) => {
     const c = require('node:child_process').spawn(process.execPath, [cli, ...args], { env: { ...process.env, OMP_NUM_THREADS: '1' } });
@@ -255,6 +267,7 @@ async function signalCases() {
     const code = await j.exited;
     const ok = started && code === 0 && fs.existsSync(path.join(out, 'checkpoint.pt')) && /Stopped early/.test(j.text());
     kill(pidsOf(j.text()));
+    reapWorkersOf(j.c.pid);
     results.push({ name: `SIGTERM to train${nproc.length ? ' --nproc 2' : ''}: checkpoint`, outcome: ok ? 'correct result' : 'data lost', detail: `rc ${code}` });
   }
   // A launcher killed while its workers wait in the rendezvous (node 0 of 2): they must go with it.
@@ -267,6 +280,7 @@ async function signalCases() {
     let orphans = pids.length;
     for (const t0 = Date.now(); Date.now() - t0 < 15000 && orphans; await new Promise((r) => setTimeout(r, 200))) orphans = pids.filter(alive).length;
     kill(pids);
+    reapWorkersOf(j.c.pid);
     results.push({ name: 'SIGKILLed launcher before the group formed: workers gone', outcome: pids.length === 2 && !orphans ? 'correct result' : 'hang', detail: `${orphans} orphan(s) after 15 s` });
   }
   // A frozen (SIGSTOPped) rank is named by the heartbeat within seconds.
@@ -278,6 +292,7 @@ async function signalCases() {
     const named = await j.saw(/rank 1 stopped responding/, 30000);
     kill(pids);
     j.c.kill('SIGKILL');
+    reapWorkersOf(j.c.pid);
     results.push({ name: 'SIGSTOPped rank 1: named within 30 s', outcome: named ? 'clean error' : 'hang', detail: named ? '' : 'not named in 30 s' });
   }
   return results;
