@@ -35,7 +35,7 @@ describeGloo('a launcher killed before its workers have joined', () => {
 
 describe('--nproc is bounded', () => {
   test('--nproc 100000 is a clear error and starts nothing', () => {
-    const r = spawnSync(process.execPath, [cli, 'train', '--nproc', '100000'], { encoding: 'utf8', cwd: root, env: cleanEnv() });
+    const r = spawnSync(process.execPath, [cli, 'train', '--nproc', '100000'], { encoding: 'utf8', cwd: root, env: cleanEnv(), timeout: 60_000, killSignal: 'SIGKILL' });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/nproc 100000 is more workers than this machine can run: at most \d+/);
     expect(r.stderr).not.toMatch(/workers:/);
