@@ -206,6 +206,7 @@ function buildCases() {
   add('save: lone surrogate in a key', (t) => t.serialize({ ['\ud800']: 1 }), error);
   add('save: symbol key', (t) => t.serialize({ [Symbol('s')]: 1 }), error);
   add('save: array with an extra property', (t) => t.serialize(Object.assign([1], { x: 2 })), error);
+  add('save: sparse array of length 2^32 - 1', (t) => { const a = []; a.length = 2 ** 32 - 1; return t.serialize(a); }, error);
   const zipOf = (pkl) => { const { writeZip } = require(path.join(UNDER_TEST, 'dist', 'serialize', 'zip.js')); return Buffer.concat(writeZip([{ name: 'a/data.pkl', data: Buffer.from(pkl) }])); };
   add('load: dict with keys True and 1 is one key', (t) => t.deserialize(zipOf([0x80, 2, 0x7d, 0x28, 0x88, 0x4b, 1, 0x4b, 1, 0x4b, 2, 0x75, 0x2e])), (d) => JSON.stringify(d) === '{"true":2}');
   add('load: BUILD on a plain dict', (t) => t.deserialize(zipOf([0x80, 2, 0x7d, 0x7d, 0x62, 0x2e])), error);

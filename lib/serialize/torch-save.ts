@@ -144,8 +144,11 @@ class Pickler {
     // What a Python list or dict cannot hold is an error, not dropped without a word.
     if (!(v instanceof Map) && Object.getOwnPropertySymbols(v).length) throw new TypeError(`save(): ${path} has symbol keys, which a Python dict or list cannot hold`);
     if (Array.isArray(v)) {
-      const extra = Object.keys(v).find((k) => !INDEX_KEY.test(k) || Number(k) >= v.length);
+      const keys = Object.keys(v);
+      const extra = keys.find((k) => !INDEX_KEY.test(k) || Number(k) >= v.length);
       if (extra !== undefined) throw new TypeError(`save(): ${path} is an array with a property '${extra}' besides its elements, which a Python list cannot hold (save an object instead)`);
+      // Checked before any element: a hostile `a.length = 2 ** 32 - 1` would otherwise write billions of Nones.
+      if (keys.length !== v.length) throw new TypeError(`save(): ${path} is a sparse array (${v.length - keys.length} of its ${v.length} elements are holes), which a Python list cannot hold; fill the holes (e.g. with null)`);
       return this.#list(v, path, depth);
     }
     if (v instanceof Map) return this.#dict(v, [...v.entries()], path, depth, true);
