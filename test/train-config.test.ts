@@ -33,11 +33,12 @@ describe('new Trainer(config) checks its settings', () => {
     expect(() => new Trainer(cfg as never)).toThrow(msg);
   });
   test('missing settings take the CLI defaults (out included) and explicit undefined means default', () => {
-    const t = new Trainer({ epochs: 1, samples: undefined });
+    const t = new Trainer({ epochs: 1, samples: undefined, lr: undefined });
     expect(t.config.out).toBe('runs/latest');
     expect(t.config.epochs).toBe(1);
     expect(t.config.batchSize).toBe(100);
-    expect('samples' in t.config).toBe(false);
+    expect(t.config.samples).toBeUndefined();
+    expect(t.config.lr).toBe(1e-3);
   });
   test('no config at all trains the defaults', () => {
     expect(new Trainer().config.epochs).toBe(10);

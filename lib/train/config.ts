@@ -92,8 +92,9 @@ export function checkTrainConfig(config: unknown, fn: string): TrainConfig {
   if (config === null || typeof config !== 'object' || Array.isArray(config) || ![Object.prototype, null].includes(Object.getPrototypeOf(config)))
     throw new TypeError(`${fn}: config must be a plain object of training options, got ${describe(config)}`);
   checkOptions(config as Partial<TrainConfig>, fn, TRAIN_CONFIG_KEYS as (keyof TrainConfig & string)[]);
-  // An explicit undefined means "the default", as a missing key does.
-  const given = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined)) as Partial<TrainConfig>;
+  // An explicit undefined means the default for a setting that has one; an optional setting given as
+  // undefined stays given (limit: undefined is "no limit", which a resume compares with the saved one).
+  const given = Object.fromEntries(Object.entries(config).filter(([k, v]) => v !== undefined || !(k in SEED_DEFAULTS))) as Partial<TrainConfig>;
   const c: TrainConfig = { ...SEED_DEFAULTS, ...given };
   const name = (k: string): string => `${fn}: ${k}`;
   for (const k of POSITIVE_INT) checkInt(c[k], name(k), 1);
