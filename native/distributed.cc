@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -439,6 +440,25 @@ c10::intrusive_ptr<c10d::Work> allReduceSum(const char* what, std::vector<at::Te
   return active(what).backend->allreduce(tensors);
 }
 
+// Every rank's heartbeat count, read on a thread of its own: a frozen rank 0 (the store's host) leaves
+// a store request unanswered for good, whatever the connection's timeout, so the wait is bounded
+// here; a thread left waiting holds its own reference to the connection.
+std::vector<int64_t> heartbeats(const c10::intrusive_ptr<c10d::TCPStore>& watch, int n) {
+  auto result = std::make_shared<std::promise<std::vector<int64_t>>>();
+  auto answer = result->get_future();
+  std::thread([result, watch, n] {
+    try {
+      std::vector<int64_t> v(n);
+      for (int r = 0; r < n; ++r) v[r] = watch->add(key("hb", r), 0);
+      result->set_value(std::move(v));
+    } catch (...) {
+      result->set_exception(std::current_exception());
+    }
+  }).detach();
+  if (answer.wait_for(kWatchTimeout) != std::future_status::ready) throw std::runtime_error("the store did not answer");
+  return answer.get();
+}
+
 // Waits for a Gloo collective while reading every rank's heartbeat. Returns "" once the work has
 // ended (failed too: the caller's wait() then reports its error), or why it never will.
 std::string watchWork(const char* what, const c10::intrusive_ptr<c10d::Work>& work) {
@@ -458,11 +478,11 @@ std::string watchWork(const char* what, const c10::intrusive_ptr<c10d::Work>& wo
     const auto now = Clock::now();
     std::vector<int> silent;
     try {
+      const std::vector<int64_t> counts = heartbeats(g.watch, n);
       for (int r = 0; r < n; ++r) {
         if (r == me) continue;
-        const int64_t c = g.watch->add(key("hb", r), 0);
-        if (c != seen[r]) {
-          seen[r] = c;
+        if (counts[r] != seen[r]) {
+          seen[r] = counts[r];
           changed[r] = now;
         } else if (now - changed[r] >= kFrozen) {
           silent.push_back(r);

@@ -88,4 +88,20 @@ describeGloo('a frozen rank', () => {
       reap(pids);
     }
   }, 90_000);
+  test('a SIGSTOPped rank 0 (the store host) is named by rank 1 within seconds', async () => {
+    const job = background(['train', '--nproc', '2', ...training, '--out', tmpdir()]);
+    await job.saw(/epoch 1 step \d+\//);
+    const pids = workerPids(job.out());
+    process.kill(pids[0], 'SIGSTOP');
+    const t0 = Date.now();
+    try {
+      await Promise.race([job.saw(/rank 0, which hosts the rendezvous store .* stopped responding/), new Promise((r) => setTimeout(r, 30_000).unref())]);
+      expect(job.out()).toMatch(/\[rank 1\] .*failed on rank 1: rank 0, which hosts the rendezvous store at 127\.0\.0\.1:\d+, stopped responding \(no answer within 3 s: frozen, e\.g\. by SIGSTOP, or hung\)/);
+      expect(Date.now() - t0).toBeLessThan(20_000);
+      expect(await job.exited).not.toBe(0);
+      expect(await untilGone(pids, 20_000)).toBe(true);
+    } finally {
+      reap(pids);
+    }
+  }, 90_000);
 });
