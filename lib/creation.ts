@@ -18,15 +18,16 @@ function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, D
 // wrapped or saturated number. Integral values may be negative down to -max for unsigned types (they
 // wrap, as torch.tensor([-1], dtype=torch.uint8) gives 255); fractional ones must lie in [min, max].
 const INT_RANGE: Partial<Record<DType, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] };
-function checkIntRange(values: ArrayLike<number | boolean>, dtype: DType | undefined, fn: string): void {
+function checkIntRange(values: ArrayLike<number | boolean | bigint>, dtype: DType | undefined, fn: string): void {
   const r = dtype && INT_RANGE[dtype];
   if (!r) return;
   const [min, max] = r;
   // int64's max (2^63 - 1) is not a double: 2^63 itself is the first value beyond it.
   const above = dtype === 'int64' ? (v: number): boolean => v >= max : (v: number): boolean => v > max;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (typeof v !== 'number') continue;
+    const raw = values[i];
+    if (typeof raw === 'boolean') continue;
+    const v = Number(raw); // a bigint (from a BigInt64Array) only meets dtypes far inside its range
     const low = Number.isInteger(v) && dtype === 'uint8' ? -max : min;
     if (!(v >= low) || above(v)) throw new RangeError(`${fn}: value ${v}${values.length > 1 ? ` (element ${i})` : ''} cannot be converted to ${dtype} without overflow`);
   }
@@ -105,8 +106,19 @@ export function fromTypedArray<A extends AnyTypedArray, T extends DType = DTypeO
   const n = s.reduce((a, b) => a * b, 1);
   if (n !== array.length) throw new RangeError(`fromTypedArray: shape [${s.join(', ')}] holds ${n} elements but the array has ${array.length}`);
   const [dtype, device] = opts(o);
-  if (array instanceof Float32Array || array instanceof Float64Array) checkIntRange(array, dtype, 'fromTypedArray');
+  // A narrowing conversion is checked (PyTorch's torch.tensor(ndarray, dtype) would wrap silently).
+  if (dtype !== undefined && dtype !== defaultDtypeOf(array)) checkIntRange(array, dtype, 'fromTypedArray');
   return finish(op('fromTypedArray', array, s, dtype, device), o);
+}
+
+function defaultDtypeOf(a: AnyTypedArray): DType {
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof BigInt64Array) return 'int64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Int16Array) return 'int16';
+  if (a instanceof Int8Array) return 'int8';
+  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
+  return 'float32';
 }
 
 function inferShape(data: NestedArray, path = 'data'): number[] {

@@ -26,6 +26,13 @@ describe('integer dtypes refuse values they cannot hold, as PyTorch does', () =>
     expect(() => scalarTensor(v, { dtype })).toThrow(RangeError);
     expect(() => fromTypedArray(Float64Array.of(v), [1], { dtype })).toThrow(RangeError);
   });
+  test('fromTypedArray checks a narrowing conversion whatever the array type', () => {
+    expect(() => fromTypedArray(Int32Array.of(0, 300), [2], { dtype: 'int8' })).toThrow(/value 300 \(element 1\) cannot be converted to int8/);
+    expect(() => fromTypedArray(Uint8Array.of(200), [1], { dtype: 'int8' })).toThrow(RangeError);
+    expect(() => fromTypedArray(BigInt64Array.of(2n ** 40n), [1], { dtype: 'int32' })).toThrow(RangeError);
+    expect(Array.from(fromTypedArray(Int32Array.of(-1, 255), [2], { dtype: 'uint8' }).data())).toEqual([255, 255]);
+    expect(fromTypedArray(Uint8Array.of(255)).item()).toBe(255);
+  });
   test('values in range still convert as PyTorch converts them', () => {
     expect(Array.from(tensor([255, -1, 1.9, 0], { dtype: 'uint8' }).data())).toEqual([255, 255, 1, 0]);
     expect(Array.from(tensor([-128, 127, -2.7], { dtype: 'int8' }).data())).toEqual([-128, 127, -2]);
