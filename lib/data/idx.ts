@@ -1,5 +1,5 @@
 // IDX files (MNIST's format), raw or gzip-compressed, validated: magic number, dimensions, size.
-import { readRegularFile } from '../serialize/atomic';
+import { readRegularFile } from '../serialize/read-file';
 import * as zlib from 'node:zlib';
 
 export interface IdxArray {

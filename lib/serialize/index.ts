@@ -2,7 +2,8 @@
 // atomically (see atomic.ts).
 import { describe } from '../check';
 import { checkDevice, type Device, type Tensor } from '../tensor';
-import { readRegularFile, writeFileAtomic } from './atomic';
+import { writeFileAtomic } from './atomic';
+import { readRegularFile } from './read-file';
 import { safetensorsChunks, safetensorsLoad, type SafetensorsFile } from './safetensors';
 import { type Loaded, torchLoad } from './torch-load';
 import { type Saveable, torchSaveChunks } from './torch-save';

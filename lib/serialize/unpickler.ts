@@ -88,7 +88,7 @@ export function setItem(d: unknown, k: unknown, v: unknown): void {
   const keys = dicts.get(d)!;
   const prop = keys.byKey.get(pyKey) ?? name;
   const owner = keys.byProp.get(prop);
-  if (owner !== undefined && owner !== pyKey) throw new PickleError(`dict has two different keys named ${prop} (${owner.startsWith('s:') ? 'str' : 'number'} and ${pyType(k)}); they would collide`);
+  if (owner !== undefined && owner !== pyKey) throw new PickleError(`dict has keys named ${prop} of two types (${owner.startsWith('s:') ? 'str' : 'number'}, ${pyType(k)}) that are different keys in Python; they would collide`);
   keys.byKey.set(pyKey, prop);
   keys.byProp.set(prop, pyKey);
   // defineProperty, so a key named __proto__ is data, never the prototype.
