@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Misuse harness: tries many ways a PyTorch user (or a careless one) can misuse the API and counts what
 // happens: a clean error (TypeError/RangeError/Error naming the problem, no C++ backtrace), a correct
-// result (what PyTorch gives), a crash (the process died), or a silently wrong result.
-// Cases run in child processes, so a crash is counted and the run goes on.
+// result (what PyTorch gives), a crash (the process died), a hang (no answer in 30 s), a silently wrong
+// result, or data lost (a signal that should leave a checkpoint did not). Cases run in child
+// processes, so a crash or a hang is counted and the run goes on.
 //   node bench/misuse.js            (needs dist/: npx tsc -p tsconfig.json)
 //   node bench/misuse.js --verbose  (lists every case that was not a clean error or a correct result)
 'use strict';
@@ -14,6 +15,8 @@ const path = require('node:path');
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
 const UNDER_TEST = process.env.GT_UNDER_TEST ? path.resolve(process.env.GT_UNDER_TEST) : ROOT;
+const HANG_MS = 30000;
+const { issue22Cases, signalCases } = require('./misuse-issue22');
 
 // ---- the cases: { name, run(torch) -> value, expect: 'error' | (value, torch) => boolean }
 // `expect: 'error'` means only an error is right; a predicate judges a returned value (false = silently wrong).
@@ -23,6 +26,7 @@ function buildCases() {
   const error = 'error';
   const same = (a, b) => a.shape.join() === b.shape.join() && a.sub(b).abs().max().item() === 0;
   const nanRows = (y, rows) => rows.every(([r, want]) => y.select(0, r).isnan().all().item() === want);
+  issue22Cases(add, UNDER_TEST); // bench/misuse-issue22.js: an adversary's findings
 
   // 1. Options objects: wrong keys (snake_case, PyTorch's names, typos) and non-objects everywhere.
   const calls = {
@@ -133,7 +137,7 @@ function buildCases() {
     add(`grad setter, wrong ${what}`, (t) => { const p = t.zeros([2, 3]).requiresGrad_(); p.grad = g(t); return p.grad; }, error);
   for (const u of [1, 0, 1.5, -1, 1e-45])
     for (const dtype of ['float32', 'float64', 'float16', 'bfloat16'])
-      add(`gumbelFromUniform(${u}) safe ${dtype}`, (t) => t.gumbelFromUniform(t.full([2], u, { dtype })), (g) => g.isfinite().all().item() || u < 0);
+      add(`gumbelFromUniform(${u}) safe ${dtype}`, (t) => t.gumbelFromUniform(t.full([2], u, { dtype })), u < 0 || u > 1 ? error : (g) => g.isfinite().all().item());
   for (const v of [2n ** 70n, -(2n ** 64n), 2n ** 63n]) {
     add(`scalarTensor(${v}n)`, (t) => t.scalarTensor(v), error);
     add(`full([1], ${v}n)`, (t) => t.full([1], v), error);
@@ -325,10 +329,15 @@ async function parent() {
       const p = fork(__filename, ['--child'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
       let inFlight = -1;
       p.stderr.on('data', () => undefined);
+      // A case that does not end within HANG_MS is a hang: its child is killed and the run goes on.
+      let timer;
+      let hung = false;
       const sendNext = () => {
         if (next >= names.length) return p.kill();
         inFlight = next++;
         p.send(inFlight);
+        clearTimeout(timer);
+        timer = setTimeout(() => ((hung = true), p.kill('SIGKILL')), HANG_MS);
       };
       p.on('message', (m) => {
         if (m.ready !== undefined) return sendNext();
@@ -337,19 +346,20 @@ async function parent() {
         sendNext();
       });
       p.on('exit', (code, signal) => {
-        if (inFlight >= 0) results[inFlight] = { i: inFlight, outcome: 'crash', detail: `exit ${code} ${signal ?? ''}` };
+        clearTimeout(timer);
+        if (inFlight >= 0) results[inFlight] = { i: inFlight, outcome: hung ? 'hang' : 'crash', detail: hung ? `no answer in ${HANG_MS / 1000} s` : `exit ${code} ${signal ?? ''}` };
         resolve();
       });
     });
   }
   const all = results.map((r, i) => ({ name: names[i], ...r }));
-  if (!process.argv.includes('--no-cli')) all.push(...resumeCases());
+  if (!process.argv.includes('--no-cli')) all.push(...resumeCases(), ...(await signalCases(UNDER_TEST)));
   const count = (o) => all.filter((r) => r.outcome === o).length;
-  const table = { tried: all.length, 'clean error': count('clean error'), 'correct result (as PyTorch)': count('correct result'), crash: count('crash'), 'silently wrong': count('silently wrong'), 'unclear error': count('unclear error') };
-  for (const r of all) if (verbose || ['crash', 'silently wrong', 'unclear error'].includes(r.outcome)) console.log(`${r.outcome.padEnd(16)} ${r.name}  ${r.detail ?? ''}`);
+  const table = { tried: all.length, 'clean error': count('clean error'), 'correct result (as PyTorch)': count('correct result'), crash: count('crash'), hang: count('hang'), 'silently wrong': count('silently wrong'), 'data lost': count('data lost'), 'unclear error': count('unclear error') };
+  for (const r of all) if (verbose || ['crash', 'hang', 'silently wrong', 'data lost', 'unclear error'].includes(r.outcome)) console.log(`${r.outcome.padEnd(16)} ${r.name}  ${r.detail ?? ''}`);
   console.log(`\nmisuse harness: ${UNDER_TEST} on ${os.cpus()[0].model}, node ${process.version}`);
   console.table(table);
-  process.exitCode = table.crash + table['silently wrong'] + table['unclear error'] === 0 ? 0 : 1;
+  process.exitCode = table.crash + table.hang + table['silently wrong'] + table['data lost'] + table['unclear error'] === 0 ? 0 : 1;
 }
 
 if (process.argv.includes('--child')) child();

@@ -14,6 +14,25 @@ function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, D
   return [o.dtype === undefined ? dflt : checkDtype(o.dtype), o.device === undefined ? undefined : checkDevice(o.device)];
 }
 
+// As PyTorch's c10::checked_convert: a value outside an integer dtype's range is an error, not a
+// wrapped or saturated number. Integral values may be negative down to -max for unsigned types (they
+// wrap, as torch.tensor([-1], dtype=torch.uint8) gives 255); fractional ones must lie in [min, max].
+const INT_RANGE: Partial<Record<DType, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] };
+function checkIntRange(values: ArrayLike<number | boolean | bigint>, dtype: DType | undefined, fn: string): void {
+  const r = dtype && INT_RANGE[dtype];
+  if (!r) return;
+  const [min, max] = r;
+  // int64's max (2^63 - 1) is not a double: 2^63 itself is the first value beyond it.
+  const above = dtype === 'int64' ? (v: number): boolean => v >= max : (v: number): boolean => v > max;
+  for (let i = 0; i < values.length; i++) {
+    const raw = values[i];
+    if (typeof raw === 'boolean') continue;
+    const v = Number(raw); // a bigint (from a BigInt64Array) only meets dtypes far inside its range
+    const low = Number.isInteger(v) && dtype === 'uint8' ? -max : min;
+    if (!(v >= low) || above(v)) throw new RangeError(`${fn}: value ${v}${values.length > 1 ? ` (element ${i})` : ''} cannot be converted to ${dtype} without overflow`);
+  }
+}
+
 function finish<T extends DType>(t: Tensor<T>, o: TensorOptions | undefined): Tensor<T> {
   if (o?.requiresGrad) t.requiresGrad = true;
   return t;
@@ -33,7 +52,9 @@ export function full<T extends DType = 'bool'>(shape: Shape, value: boolean, o?:
 /** As torch.full: a boolean fill makes a bool tensor unless a dtype is given. */
 export function full(shape: Shape, value: number | boolean, o?: TensorOptions): Tensor {
   if (typeof value !== 'boolean') checkNumber(value, 'value');
-  return finish(op('full', checkShape(shape), value, ...opts(o, typeof value === 'boolean' ? 'bool' : undefined)), o);
+  const [dtype, device] = opts(o, typeof value === 'boolean' ? 'bool' : undefined);
+  checkIntRange([value], dtype, 'full');
+  return finish(op('full', checkShape(shape), value, dtype, device), o);
 }
 
 export function randint<T extends DType = 'int64'>(low: number, high: number, shape: Shape, o?: TensorOptions<T>): Tensor<T> {
@@ -84,7 +105,20 @@ export function fromTypedArray<A extends AnyTypedArray, T extends DType = DTypeO
   const s = shape === undefined ? [array.length] : checkShape(shape);
   const n = s.reduce((a, b) => a * b, 1);
   if (n !== array.length) throw new RangeError(`fromTypedArray: shape [${s.join(', ')}] holds ${n} elements but the array has ${array.length}`);
-  return finish(op('fromTypedArray', array, s, ...opts(o)), o);
+  const [dtype, device] = opts(o);
+  // A narrowing conversion is checked (PyTorch's torch.tensor(ndarray, dtype) would wrap silently).
+  if (dtype !== undefined && dtype !== defaultDtypeOf(array)) checkIntRange(array, dtype, 'fromTypedArray');
+  return finish(op('fromTypedArray', array, s, dtype, device), o);
+}
+
+function defaultDtypeOf(a: AnyTypedArray): DType {
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof BigInt64Array) return 'int64';
+  if (a instanceof Int32Array) return 'int32';
+  if (a instanceof Int16Array) return 'int16';
+  if (a instanceof Int8Array) return 'int8';
+  if (a instanceof Uint8Array || a instanceof Uint8ClampedArray) return 'uint8';
+  return 'float32';
 }
 
 function inferShape(data: NestedArray, path = 'data'): number[] {
@@ -118,6 +152,7 @@ export function tensor(data: NestedArray | AnyTypedArray, o?: TensorOptions): Te
   const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
   if (!allBool && flat.some((v) => typeof v === 'boolean')) throw new TypeError('tensor: data mixes booleans and numbers');
   const [dtype, device] = opts(o, allBool ? 'bool' : 'float32');
+  checkIntRange(flat, dtype, 'tensor');
   const src = allBool ? Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)) : Float64Array.from(flat as number[]);
   return finish(op('fromTypedArray', src, shape, dtype, device), o);
 }
@@ -132,5 +167,7 @@ export function scalarTensor<T extends DType = 'float32'>(value: number | boolea
   } else if (typeof value !== 'boolean' && typeof value !== 'number') {
     throw new TypeError(`value must be a number, a boolean or a bigint, got ${describe(value)}`);
   }
-  return finish(op('scalarTensor', value, ...opts(o)), o);
+  const [dtype, device] = opts(o);
+  if (typeof value === 'number') checkIntRange([value], dtype, 'scalarTensor');
+  return finish(op('scalarTensor', value, dtype, device), o);
 }

@@ -4,6 +4,7 @@
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
 import { checkDevice, checkDtype, checkTensor, type Device, type DType, op, opRaw, type Shape, type Tensor, type TensorOptions } from './tensor';
 import { scope } from './scope';
+import { where } from './functional';
 
 // Empty tensors are fine (an empty batch gives an empty result, as in PyTorch).
 function checkLogits(logits: unknown, name = 'logits'): Tensor {
@@ -46,7 +47,11 @@ export function gumbelFromUniform(uniforms: Tensor, opts: { formula?: 'safe' | '
   checkOptions(opts, 'gumbelFromUniform options', ['formula', 'eps']);
   const f = opts.formula ?? 'safe';
   if (f !== 'safe' && f !== 'seed') throw new TypeError(`formula must be 'safe' or 'seed', got ${describe(f)}`);
-  return op('gumbelFromUniform', checkLogits(uniforms, 'uniforms'), f === 'seed', checkNumber(opts.eps ?? 1e-20, 'eps', { finite: true }));
+  const eps = checkNumber(opts.eps ?? 1e-20, 'eps', { finite: true });
+  if (eps < 0) throw new RangeError(`eps must be >= 0, got ${eps}`);
+  const u = checkLogits(uniforms, 'uniforms');
+  if (!scope(() => u.ge(0).all().item() === true && u.le(1).all().item() === true)) throw new RangeError('uniforms must lie in [0, 1] (no NaN)');
+  return op('gumbelFromUniform', u, f === 'seed', eps);
 }
 
 export interface GumbelSoftmaxOptions {
@@ -111,7 +116,16 @@ export function oneHotCategorical(logits: Tensor, opts: OneHotCategoricalOptions
   checkOptions(opts, 'oneHotCategorical options', ['dim', 'method']);
   const method = opts.method ?? 'gumbel-max';
   if (method !== 'gumbel-max' && method !== 'multinomial') throw new TypeError(`method must be 'gumbel-max' or 'multinomial', got ${describe(method)}`);
-  return op('oneHotCategorical', l, checkDim(opts.dim ?? -1, l.ndim), method === 'multinomial');
+  const dim = checkDim(opts.dim ?? -1, l.ndim);
+  if (method === 'gumbel-max') return op('oneHotCategorical', l, dim, false);
+  // torch.multinomial throws on a row with no distribution (a NaN, all -Infinity); such rows come out
+  // NaN here, as from gumbel-max and PyTorch's hard gumbel_softmax. The others draw as PyTorch does.
+  return scope(() => {
+    // softmax in float32: CPU has no half-precision softmax.
+    const bad = (l.dtype === 'float16' || l.dtype === 'bfloat16' ? l.to({ dtype: 'float32' }) : l).softmax(dim).isnan().sum(dim, true).gt(0);
+    if (bad.any().item() !== true) return op('oneHotCategorical', l, dim, true);
+    return where(bad, NaN, op('oneHotCategorical', where(bad, 0, l), dim, true) as Tensor);
+  });
 }
 
 /** Logistic noise log(U) - log(1 - U), U clamped to [eps, 1 - eps] as torch.distributions does. */
@@ -164,7 +178,10 @@ export const logProb = {
   /** `logValue` is a log-space sample (ExpRelaxedCategorical's support). */
   expRelaxedCategorical(logits: Tensor, tau: number, logValue: Tensor, dim = -1): Tensor {
     const l = checkLogits(logits);
-    return op('expRelaxedCategoricalLogProb', l, checkTau(tau), checkTensor(logValue, 'logValue'), checkDim(dim, l.ndim));
+    const v = checkTensor(logValue, 'logValue');
+    // PyTorch's support is real_vector: anything but NaN.
+    if (scope(() => v.isnan().any().item() === true)) throw new RangeError('logValue must not hold NaN (the support of ExpRelaxedCategorical is real vectors)');
+    return op('expRelaxedCategoricalLogProb', l, checkTau(tau), v, checkDim(dim, l.ndim));
   },
   /** `value` must lie in [0, 1], as PyTorch validates. */
   relaxedBernoulli(logits: Tensor, tau: number, value: Tensor): Tensor {

@@ -194,6 +194,7 @@ export interface NativeFunctions {
   requiresGrad(t: H): boolean;
   setRequiresGrad(t: H, on: boolean): void;
   grad(t: H): H | undefined;
+  sameTensor(a: H, b: H): boolean;
   setGrad(t: H, grad?: H): void;
   isLeaf(t: H): boolean;
   backward(t: H, gradient?: H, retainGraph?: boolean): void;
@@ -219,6 +220,9 @@ export interface NativeFunctions {
   viewOfStorage(storage: H, size: Ints, stride: Ints, offset: number): H;
   /** The bytes of a contiguous CPU copy (a Node Buffer). */
   bytesOf(t: H): Uint8Array;
+  /** [storage key, storage offset, storage elements]. */
+  storageOf(t: H): [string, number, number];
+  storageBytes(t: H): Uint8Array;
 
   // ---- gumbel/register.cc
   setFusedKernels(on: boolean): void;
@@ -263,6 +267,7 @@ export interface NativeFunctions {
   distBarrier(): void;
   /** torch.randperm(n, generator=torch.Generator().manual_seed(seed)). */
   randpermSeeded(n: number, seed: number): H;
+  setParentDeathSignal(signal: number, parentPid: number): boolean;
 
   // ---- fast_linear.cc
   fastLinearAvailable(): boolean;
@@ -323,12 +328,12 @@ export const NATIVE_EXPORTS = {
   gather: 'ops.cc', scatter: 'ops.cc', oneHot: 'ops.cc', binaryCrossEntropy: 'ops.cc', manualSeed: 'ops.cc', initialSeed: 'ops.cc',
   getRngState: 'ops.cc', setRngState: 'ops.cc', setNumThreads: 'ops.cc', getNumThreads: 'ops.cc', cudaIsAvailable: 'ops.cc',
   cudaDeviceCount: 'ops.cc', cudaSynchronize: 'ops.cc',
-  requiresGrad: 'autograd.cc', setRequiresGrad: 'autograd.cc', grad: 'autograd.cc', setGrad: 'autograd.cc', isLeaf: 'autograd.cc',
+  requiresGrad: 'autograd.cc', setRequiresGrad: 'autograd.cc', grad: 'autograd.cc', sameTensor: 'autograd.cc', setGrad: 'autograd.cc', isLeaf: 'autograd.cc',
   backward: 'autograd.cc', isGradEnabled: 'autograd.cc', setGradEnabled: 'autograd.cc', zeroGrads: 'autograd.cc',
   memory: 'memory.cc',
   setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
   NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc',
-  storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc',
+  storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc', storageOf: 'serialize.cc', storageBytes: 'serialize.cc',
   setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
   gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',
   gumbelSoftmax: 'gumbel/register.cc', relaxedBernoulli: 'gumbel/register.cc', oneHotCategorical: 'gumbel/register.cc',
@@ -340,6 +345,7 @@ export const NATIVE_EXPORTS = {
   distAvailable: 'distributed.cc', distInit: 'distributed.cc', distDestroy: 'distributed.cc', distIsInitialized: 'distributed.cc',
   distRank: 'distributed.cc', distWorldSize: 'distributed.cc', distLocalRank: 'distributed.cc', distBackend: 'distributed.cc',
   distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',
+  setParentDeathSignal: 'distributed.cc',
   NativeReducer: 'distributed_reducer.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',

@@ -190,7 +190,12 @@ export class Tensor<D extends DType = DType> {
   }
   /** The value of a one-element tensor as a JS number (boolean for bool tensors). */
   item(): ItemOf<D> {
-    return opRaw('item', this) as ItemOf<D>;
+    const v = opRaw('item', this) as ItemOf<D>;
+    // An int64 beyond 2^53 would come back rounded; PyTorch's is exact, so refuse rather than be wrong.
+    if (typeof v === 'number' && !(Math.abs(v) <= Number.MAX_SAFE_INTEGER) && this.dtype === 'int64') {
+      throw new RangeError(`item(): the int64 value ${(this.data() as BigInt64Array)[0]} is outside ±(2^53 - 1), where a JS number cannot hold every integer exactly; read it with data() (a BigInt64Array)`);
+    }
+    return v;
   }
   /** Values as nested JS arrays. */
   toArray(): NestedArray {
@@ -505,10 +510,19 @@ export class Tensor<D extends DType = DType> {
     this.requiresGrad = v;
     return this;
   }
-  /** The accumulated gradient (a new handle on it), or undefined. */
+  // The wrapper .grad last returned: reading .grad again gives it back while it holds the same
+  // gradient (as p.grad is p.grad in PyTorch), so repeated reads make no new live tensors.
+  #grad: Tensor<D> | undefined;
+  /** The accumulated gradient, or undefined; the same Tensor object while the gradient stays the same. */
   get grad(): Tensor<D> | undefined {
     const h = opRaw('grad', this);
-    return h === undefined ? undefined : Tensor.fromHandle<D>(h);
+    if (h === undefined) return (this.#grad = undefined);
+    const last = this.#grad;
+    if (last && !last.isDisposed && callNative('sameTensor', [last.handle, h])) {
+      h.dispose();
+      return last;
+    }
+    return (this.#grad = Tensor.fromHandle<D>(h));
   }
   /** Sets or clears the gradient; like PyTorch, it must match this tensor's shape, dtype and device. */
   set grad(g: Tensor | undefined) {

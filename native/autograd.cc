@@ -8,6 +8,8 @@ void initAutograd(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "requiresGrad", { return a.tensor(0).requires_grad(); });
   GT_DEF(x, "setRequiresGrad", { a.tensor(0).requires_grad_(a.flag(1)); });
   GT_DEF(x, "grad", { return a.tensor(0).grad(); });
+  // Whether two handles hold the same tensor (lets .grad hand back one wrapper for one gradient).
+  GT_DEF(x, "sameTensor", { return a.tensor(0).unsafeGetTensorImpl() == a.tensor(1).unsafeGetTensorImpl(); });
   GT_DEF(x, "setGrad", {
     auto t = a.tensor(0);
     t.mutable_grad() = a.has(1) ? a.tensor(1) : at::Tensor();

@@ -3,10 +3,12 @@
 #include "distributed.h"
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/version.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -45,6 +47,12 @@ using Ms = std::chrono::milliseconds;
 // kSilence after a failed collective is reported as gone.
 constexpr Ms kHeartbeat{500};
 constexpr Ms kSilence{2000};
+// While a Gloo collective waits, a rank whose counter stands still this long (frozen by SIGSTOP, or
+// hung) is named at once instead of after the collective's timeout (30 minutes by default).
+constexpr Ms kFrozen{5000};
+constexpr Ms kPoll{250};
+// The watching connection's own timeout: a frozen rank 0 (the store's host) must not block it.
+constexpr Ms kWatchTimeout{3000};
 
 std::vector<uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
 std::string text(const std::vector<uint8_t>& v) { return {v.begin(), v.end()}; }
@@ -117,6 +125,8 @@ struct Group {
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<BackendBase> backend;
   std::unique_ptr<Heartbeat> heartbeat;
+  c10::intrusive_ptr<c10d::TCPStore> watch;  // reads the heartbeats while a collective waits
+  bool storeSilent = false;  // rank 0's store stopped answering: leaving must not wait on it
   std::string broken;  // set after a failed collective: the group cannot be used again
   napi_env owner = nullptr;  // the Node environment (main thread or worker) that made it
 };
@@ -259,11 +269,12 @@ void destroy(const char* note, bool linger) {
   if (!group) return;
   const bool healthy = group->broken.empty();
   try {
-    group->store->set(key("note", group->cfg.rank), bytes(note));
+    if (!group->storeSilent) group->store->set(key("note", group->cfg.rank), bytes(note));
   } catch (...) {
     // rank 0 (the store) may already be gone; the note is only a courtesy to the others
   }
   group->heartbeat.reset();
+  group->watch.reset();
   group->backend.reset();
   if (linger && healthy && group->cfg.rank != 0) awaitStoreClosed(*group->store, kLinger);
   group->store.reset();
@@ -429,8 +440,81 @@ c10::intrusive_ptr<c10d::Work> allReduceSum(const char* what, std::vector<at::Te
   return active(what).backend->allreduce(tensors);
 }
 
+// Every rank's heartbeat count, read on a thread of its own: a frozen rank 0 (the store's host) leaves
+// a store request unanswered for good, whatever the connection's timeout, so the wait is bounded
+// here; a thread left waiting holds its own reference to the connection.
+std::vector<int64_t> heartbeats(const c10::intrusive_ptr<c10d::TCPStore>& watch, int n) {
+  auto result = std::make_shared<std::promise<std::vector<int64_t>>>();
+  auto answer = result->get_future();
+  std::thread([result, watch, n] {
+    try {
+      std::vector<int64_t> v(n);
+      for (int r = 0; r < n; ++r) v[r] = watch->add(key("hb", r), 0);
+      result->set_value(std::move(v));
+    } catch (...) {
+      result->set_exception(std::current_exception());
+    }
+  }).detach();
+  if (answer.wait_for(kWatchTimeout) != std::future_status::ready) throw std::runtime_error("the store did not answer");
+  return answer.get();
+}
+
+// Waits for a Gloo collective while reading every rank's heartbeat. Returns "" once the work has
+// ended (failed too: the caller's wait() then reports its error), or why it never will.
+std::string watchWork(const char* what, const c10::intrusive_ptr<c10d::Work>& work) {
+  Group& g = *group;
+  const int n = g.cfg.size, me = g.cfg.rank;
+  using Clock = std::chrono::steady_clock;
+  std::vector<int64_t> seen(n, -1);
+  std::vector<Clock::time_point> changed(n, Clock::now());
+  for (;;) {
+    try {
+      work->wait(kPoll);
+      return "";
+    } catch (...) {
+      if (work->isCompleted()) return "";
+    }
+    if (!g.watch) continue;
+    const auto now = Clock::now();
+    std::vector<int> silent;
+    try {
+      const std::vector<int64_t> counts = heartbeats(g.watch, n);
+      for (int r = 0; r < n; ++r) {
+        if (r == me) continue;
+        if (counts[r] != seen[r]) {
+          seen[r] = counts[r];
+          changed[r] = now;
+        } else if (now - changed[r] >= kFrozen) {
+          silent.push_back(r);
+        }
+      }
+    } catch (const std::exception&) {
+      g.storeSilent = true;
+      std::ostringstream m;
+      m << what << " failed on rank " << me << ": rank 0, which hosts the rendezvous store at " << g.cfg.addr << ":" << g.cfg.port
+        << ", stopped responding (no answer within " << secs(kWatchTimeout) << ": frozen, e.g. by SIGSTOP, or hung)";
+      return m.str();
+    }
+    if (silent.empty()) continue;
+    std::ostringstream m;
+    m << what << " failed on rank " << me << ": ";
+    for (size_t i = 0; i < silent.size(); ++i)
+      m << (i ? "; " : "") << "rank " << silent[i] << " stopped responding (no heartbeat for " << secs(kFrozen)
+        << " while this rank waited: frozen, e.g. by SIGSTOP, or hung)";
+    return m.str();
+  }
+}
+
 void wait(const char* what, const c10::intrusive_ptr<c10d::Work>& work) {
   std::string cause;
+  const std::string frozen = group->cfg.backend == "gloo" ? watchWork(what, work) : "";
+  if (!frozen.empty()) {
+    group->broken = frozen;
+    // Gloo's thread stays blocked in this collective until its own timeout, and the backend's
+    // destructor would join it: the backend is let go instead, so leaving and exiting do not wait.
+    (void)group->backend.release();
+    throw std::runtime_error(frozen);
+  }
   try {
     work->wait();
     return;
@@ -502,6 +586,11 @@ void initDistributed(Napi::Env env, Napi::Object x) {
     g->store = rendezvous(c);
     g->backend = makeBackend(c, c10::make_intrusive<c10d::PrefixStore>("gt/pg/", g->store));
     g->heartbeat = std::make_unique<Heartbeat>(c);
+    if (c.backend == "gloo") {
+      Config w = c;
+      w.timeout = std::min(c.timeout, kWatchTimeout);
+      g->watch = connectStore(w, false);
+    }
     group = std::move(g);
   });
   GT_DEF(x, "distDestroy", { (void)a; dist::destroy("left the group (destroyProcessGroup)", /*linger=*/true); });
@@ -563,6 +652,15 @@ void initDistributed(Napi::Env env, Napi::Object x) {
     if (dist::group && dist::group->owner == e) dist::destroy("exited", /*linger=*/false);
   });
 #endif
+  // setParentDeathSignal(signal, parentPid): the kernel sends `signal` to this process when the
+  // thread that started it exits (prctl PR_SET_PDEATHSIG), so a launcher's workers never outlive it.
+  // False when the parent is already gone (the signal would then never come).
+  GT_DEF(x, "setParentDeathSignal", {
+    const int64_t sig = a.i64(0);
+    if (sig < 0 || sig > 64) throw ArgError("setParentDeathSignal: signal must be in 0..64");
+    if (prctl(PR_SET_PDEATHSIG, static_cast<unsigned long>(sig)) != 0) throw std::runtime_error("setParentDeathSignal: prctl failed");
+    return static_cast<int64_t>(getppid()) == a.i64(1);
+  });
   // torch.randperm(n, generator=torch.Generator().manual_seed(seed)): DistributedSampler's shuffle.
   GT_DEF(x, "randpermSeeded", {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(a.i64(1)));

@@ -3,6 +3,7 @@
 // makes checked views of them, so no file content ever reaches LibTorch's own unpickler.
 #include <cstring>
 #include <limits>
+#include <sstream>
 #include "tensor.h"
 
 namespace gt {
@@ -70,12 +71,39 @@ Napi::Value bytesOf(Args& a) {
   return buf;
 }
 
+// storageOf(tensor): [key, storageOffset, storage elements] where key names the storage (equal for
+// views of one storage while they live): torch.save writes each storage once, as PyTorch does.
+Napi::Value storageOf(Args& a) {
+  at::Tensor t = a.tensor(0);
+  auto out = Napi::Array::New(a.env(), 3);
+  const auto* impl = t.storage().unsafeGetStorageImpl();
+  std::ostringstream key;
+  key << static_cast<const void*>(impl);
+  out.Set(uint32_t{0}, key.str());
+  out.Set(uint32_t{1}, static_cast<double>(t.storage_offset()));
+  out.Set(uint32_t{2}, static_cast<double>(t.storage().nbytes() / t.element_size()));
+  return out;
+}
+
+// storageBytes(tensor): the bytes of the tensor's whole storage (a CPU copy for other devices).
+Napi::Value storageBytes(Args& a) {
+  at::Tensor t = a.tensor(0).detach();
+  const int64_t n = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+  at::Tensor whole = at::empty({0}, t.options()).set_(t.storage(), 0, {n}, {1}).to(at::kCPU);
+  const size_t bytes = static_cast<size_t>(n) * t.element_size();
+  auto buf = Napi::Buffer<uint8_t>::New(a.env(), bytes);
+  if (bytes) std::memcpy(buf.Data(), whole.data_ptr(), bytes);
+  return buf;
+}
+
 }  // namespace
 
 void initSerialize(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "storageFromBytes", { return storageFromBytes(a); });
   GT_DEF(x, "viewOfStorage", { return viewOfStorage(a); });
   GT_DEF(x, "bytesOf", { return bytesOf(a); });
+  GT_DEF(x, "storageOf", { return storageOf(a); });
+  GT_DEF(x, "storageBytes", { return storageBytes(a); });
 }
 
 }  // namespace gt

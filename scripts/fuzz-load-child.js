@@ -33,7 +33,9 @@ for (let i = start; i < count; i++) {
   say(`${i} begin`);
   try {
     const v = torch.load(path.join(dir, `${i}.pt`));
-    say(`${i} value ${touch(v)}`);
+    // Python holds True and 1 as one dict key: both as properties would be a silently wrong load.
+    if (v && typeof v === 'object' && Object.hasOwn(v, 'true') && Object.hasOwn(v, '1')) say(`${i} bad keys true and 1 both loaded`);
+    else say(`${i} value ${touch(v)}`);
   } catch (e) {
     say(e instanceof Error ? `${i} error ${e.constructor.name}: ${e.message.replace(/[\x00-\x1f\u2028\u2029]/g, '?').slice(0, 200)}` : `${i} bad ${String(e)}`);
   }

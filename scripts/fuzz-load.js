@@ -4,7 +4,9 @@
 // pickle itself (byte flips, opcode replacement/insertion/deletion, integer operands set to edge
 // values, truncation) and of storage records, re-zipped with valid CRCs so they reach the
 // unpickler. Every file must give a value or a JS Error; loads run in child processes so that a
-// crash is counted rather than fatal.
+// crash is counted rather than fatal, and a load that does not end is counted as a hang. Issue 22's
+// kinds too: dict keys Python holds equal (True and 1), an overlong FRAME, BUILD on a plain dict, and
+// paths that are not regular files (a FIFO, a copy of /dev/zero).
 //   node scripts/fuzz-load.js [count=5000] [seed=1]    (needs dist/: npm run build:ts)
 'use strict';
 const fs = require('node:fs');
@@ -96,6 +98,18 @@ function mutate(base, kind, r) {
       else pkl.writeInt32LE(v | 0, o + 1);
       break;
     }
+    case 'key-alias': // d[True] = 1; d[1] = 2 on the top object: one key in Python, or an error
+      pkl = Buffer.concat([pkl.subarray(0, pkl.length - 1), Buffer.from([0x88, 0x4b, 1, 0x73, 0x4b, 1, 0x4b, 2, 0x73, 0x2e])]);
+      break;
+    case 'frame-overlong': { // a FRAME claiming more bytes than follow: must be an error
+      const n = Buffer.alloc(8);
+      n.writeBigUInt64LE(BigInt(pkl.length + 1 + pick(1 << 20)));
+      pkl = Buffer.concat([pkl.subarray(0, 2), Buffer.from([0x95]), n, pkl.subarray(2)]);
+      break;
+    }
+    case 'build-plain-dict': // {} BUILD {} then POP: BUILD on a plain dict must be an error
+      pkl = Buffer.concat([pkl.subarray(0, pkl.length - 1), Buffer.from([0x7d, 0x7d, 0x62, 0x30, 0x2e])]);
+      break;
     case 'storage-truncate': {
       const st = recs.filter((x) => /\/data\/\d+$/.test(x.name));
       const s = st[pick(st.length)];
@@ -109,7 +123,16 @@ function mutate(base, kind, r) {
   return rezip(recs);
 }
 
-const KINDS = [['truncate', 1], ['flip', 2], ['pickle-flip', 3], ['opcode-replace', 3], ['opcode-insert', 1], ['opcode-delete', 1], ['pickle-truncate', 1], ['int-edge', 3], ['storage-truncate', 1]];
+const KINDS = [['truncate', 1], ['flip', 2], ['pickle-flip', 3], ['opcode-replace', 3], ['opcode-insert', 1], ['opcode-delete', 1], ['pickle-truncate', 1], ['int-edge', 3], ['storage-truncate', 1],
+  ['key-alias', 0.5], ['frame-overlong', 0.5], ['build-plain-dict', 0.5], ['not-regular', 0.1]];
+/** Kinds whose every file must be an error (the others may load). */
+const MUST_FAIL = ['frame-overlong', 'build-plain-dict', 'not-regular'];
+
+// A FIFO nobody writes, or a copy of /dev/zero (an endless stream; mknod needs root, else a FIFO).
+function specialFile(file, zero) {
+  if (zero && spawnSync('mknod', [file, 'c', '1', '5']).status === 0) return;
+  if (spawnSync('mkfifo', [file]).status !== 0) throw new Error(`mkfifo ${file} failed`);
+}
 
 /** Writes `count` mutants into dir; returns their kinds. */
 function makeMutants(dir, count, seed) {
@@ -126,7 +149,8 @@ function makeMutants(dir, count, seed) {
     // The 4.9 MB VAE file only now and then, so the run stays quick.
     const raw = kind === 'truncate' || kind === 'flip';
     const base = raw && i % 5 === 0 ? legacy : bases[i % 50 === 49 && bases.length > BASES.length ? bases.length - 1 : Math.floor(r() * BASES.length)];
-    fs.writeFileSync(path.join(dir, `${i}.pt`), mutate(base, kind, r));
+    if (kind === 'not-regular') specialFile(path.join(dir, `${i}.pt`), r() < 0.5);
+    else fs.writeFileSync(path.join(dir, `${i}.pt`), mutate(base, kind, r));
     kinds.push(kind);
   }
   return kinds;
@@ -137,7 +161,8 @@ function runFuzz(dir, count) {
   const child = path.join(__dirname, 'fuzz-load-child.js');
   const result = new Array(count);
   for (let start = 0; start < count; ) {
-    const r = spawnSync(process.execPath, [child, dir, String(start), String(count)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    // No load may take long: a child still busy after the limit hangs on the file it began last.
+    const r = spawnSync(process.execPath, [child, dir, String(start), String(count)], { encoding: 'utf8', maxBuffer: 1 << 28, timeout: HANG_MS * 4 + count * 200, killSignal: 'SIGKILL' });
     let last = start - 1;
     for (const line of r.stdout.split('\n')) {
       const m = /^(\d+) (begin|value|error|bad)(?: (.*))?$/.exec(line);
@@ -147,15 +172,18 @@ function runFuzz(dir, count) {
       else result[i] = { outcome: m[2], detail: m[3] ?? '' };
     }
     if (r.status === 0 && !r.signal) break;
-    if (last >= start && result[last] === undefined) result[last] = { outcome: 'crash', detail: `${r.signal ?? `exit ${r.status}`}: ${r.stderr.slice(-300)}` };
+    const hung = r.error && r.error.code === 'ETIMEDOUT';
+    if (last >= start && result[last] === undefined) result[last] = { outcome: hung ? 'hang' : 'crash', detail: `${r.signal ?? `exit ${r.status}`}: ${r.stderr.slice(-300)}` };
     start = Math.max(start, last) + 1;
   }
-  const counts = { files: count, value: 0, error: 0, bad: 0, crash: 0, missing: 0 };
+  const counts = { files: count, value: 0, error: 0, bad: 0, crash: 0, hang: 0, missing: 0 };
   for (let i = 0; i < count; i++) counts[result[i] ? result[i].outcome : 'missing']++;
   return { counts, result };
 }
 
-module.exports = { makeMutants, runFuzz };
+const HANG_MS = 15000;
+
+module.exports = { makeMutants, runFuzz, MUST_FAIL };
 
 if (require.main === module) {
   const count = Number(process.argv[2] ?? 5000);
@@ -166,10 +194,10 @@ if (require.main === module) {
   const { counts, result } = runFuzz(dir, count);
   const byKind = {};
   kinds.forEach((k, i) => {
-    byKind[k] ??= { value: 0, error: 0, bad: 0, crash: 0 };
+    byKind[k] ??= { value: 0, error: 0, bad: 0, crash: 0, hang: 0 };
     byKind[k][result[i]?.outcome ?? 'crash']++;
   });
   console.log(JSON.stringify({ seed, ...counts, seconds: (Date.now() - t0) / 1000, byKind }, null, 1));
-  for (const [i, x] of result.entries()) if (x && (x.outcome === 'crash' || x.outcome === 'bad')) console.log(i, kinds[i], x.outcome, x.detail);
+  for (const [i, x] of result.entries()) if (x && (['crash', 'bad', 'hang'].includes(x.outcome) || (MUST_FAIL.includes(kinds[i]) && x.outcome === 'value'))) console.log(i, kinds[i], x.outcome, x.detail);
   fs.rmSync(dir, { recursive: true, force: true });
 }

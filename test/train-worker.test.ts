@@ -64,11 +64,11 @@ test('a failing run rejects result (and the iterator) with the worker error', as
 });
 
 test('bad configs throw before a thread starts', () => {
-  expect(() => torch.trainInWorker({ epoch: 2 } as unknown as torch.train.TrainConfig)).toThrow(/unknown option epoch/);
+  expect(() => torch.trainInWorker({ epoch: 2 } as unknown as torch.train.TrainConfig)).toThrow(/unknown option 'epoch' \(did you mean 'epochs'\?\)/);
   expect(() => torch.trainInWorker(null as unknown as torch.train.TrainConfig)).toThrow(TypeError);
   expect(() => (torch.trainInWorker as () => unknown)()).toThrow(/config must be a plain object/);
   expect(() => torch.trainInWorker(torch.ones([1]) as unknown as torch.train.TrainConfig)).toThrow(/config must be a plain object/);
   expect(() => torch.trainInWorker({}, { resume: 1 } as unknown as { resume: boolean })).toThrow(/resume must be a boolean/);
   expect(() => torch.trainInWorker({}, { resum: true } as unknown as { resume: boolean })).toThrow(/opts must be/);
-  expect(() => torch.trainInWorker({ epochs: '2' } as unknown as torch.train.TrainConfig)).toThrow(/epochs must be a number, got string/);
+  expect(() => torch.trainInWorker({ epochs: '2' } as unknown as torch.train.TrainConfig)).toThrow(/epochs must be an integer, got string/);
 });

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { destroyProcessGroup, initProcessGroup, isInitialized } from '../distributed/process-group';
+import { callNative } from '../native';
 import { cuda } from '../runtime';
 
 export interface LaunchOptions {
@@ -36,10 +37,25 @@ const count = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (v: 
   return n;
 };
 
+/**
+ * The most workers one machine is asked to start: 4 per core (oversubscribed CPU jobs still run)
+ * and about 300 MB of memory each (a worker holds LibTorch, the data and a model), at least 2.
+ */
+export function maxLocalWorkers(): number {
+  return Math.max(2, Math.min(4 * os.availableParallelism(), Math.floor(os.totalmem() / (300 * 2 ** 20))));
+}
+const nprocArg = (v: string): number => {
+  const max = maxLocalWorkers();
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('nproc must be an integer >= 1');
+  if (n > max) throw new InvalidArgumentError(`nproc ${n} is more workers than this machine can run: at most ${max} (4 per CPU core, about 300 MB of memory each)`);
+  return n;
+};
+
 /** The distributed flags of `train`. */
 export function addDistributedOptions(cmd: Command): Command {
   return cmd
-    .option('--nproc <n>', 'start N worker processes on this machine (data-parallel, like torchrun --nproc-per-node)', count('nproc', 1))
+    .option('--nproc <n>', 'start N worker processes on this machine (data-parallel, like torchrun --nproc-per-node)', nprocArg)
     .option('--nnodes <n>', 'machines in the job (with --nproc)', count('nnodes', 1), 1)
     .option('--node-rank <n>', "this machine's index in the job (with --nproc)", count('node-rank', 0), 0)
     .option('--master-addr <host>', "rank 0's machine (with --nproc)", '127.0.0.1')
@@ -103,9 +119,16 @@ async function work(opts: LaunchOptions, train: () => Promise<number>): Promise<
       if (e.code !== 'EPIPE') throw e;
     });
   }
+  const launcher = Number(process.env.GUMBEL_TORCH_LAUNCHER);
+  if (process.send && launcher > 0) {
+    // Until the group forms, a worker dies with its launcher (the kernel's parent-death signal):
+    // the rendezvous blocks this thread, so nothing in JS could notice the launcher go.
+    if (!callNative('setParentDeathSignal', [os.constants.signals.SIGKILL, launcher])) process.exit(1);
+  }
   initProcessGroup({ backend: opts.backend ?? (wantsCuda ? 'nccl' : 'gloo'), timeout: opts.distTimeout * 1000 });
   // The launcher went away (killed): stop as Ctrl-C would, with a checkpoint.
-  if (process.send && process.env.GUMBEL_TORCH_LAUNCHER) {
+  if (process.send && launcher > 0) {
+    callNative('setParentDeathSignal', [0, launcher]); // from here on, the disconnect below stops it gracefully
     process.send(JOINED, undefined, {}, () => undefined); // errors (a gone launcher) are handled below
     process.on('disconnect', () => process.kill(process.pid, 'SIGINT'));
     process.channel?.unref();

@@ -9,7 +9,7 @@ import { load } from '../serialize';
 import { Tensor, type Device } from '../tensor';
 import { CategoricalVAE } from '../models/categorical-vae';
 import { loadImages } from '../data/mnist';
-import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from '../train/config';
+import { type EpochMetrics, SEED_DEFAULTS, TRAIN_CONFIG_KEYS, type TrainConfig } from '../train/config';
 import { resolveDevice, Trainer, CHECKPOINT } from '../train/trainer';
 import { writeImageGrid } from './images';
 import { writeLossPlot } from './plot';
@@ -75,7 +75,8 @@ function writeGrids(model: CategoricalVAE, out: string, cfg: { data?: string; de
 async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<string>): Promise<number> {
   // --tensorboard is where this process writes, not a setting of the run (a resume may change it).
   const { tensorboard, ...opts } = allOpts;
-  const trainer = new Trainer({ ...SEED_DEFAULTS, ...(opts as Partial<TrainConfig>) });
+  // The training settings among the flags (the others are the launcher's and the CLI's own).
+  const trainer = new Trainer(Object.fromEntries(Object.entries(opts).filter(([k]) => (TRAIN_CONFIG_KEYS as string[]).includes(k))) as Partial<TrainConfig>);
   const progress = new TrainProgress();
   // In a data-parallel job rank 0 alone prints and writes the outputs.
   const primary = !isInitialized() || getRank() === 0;
@@ -83,17 +84,20 @@ async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<str
   let board: TrainBoard | undefined;
   let finished = false;
   let interrupts = 0;
-  const onSigint = (): void => {
+  // SIGTERM (kill, systemd, Docker, CI) acts as Ctrl-C: finish the step, write the checkpoint.
+  const onSigint = (sig: NodeJS.Signals): void => {
     interrupts++;
     if (interrupts > 1) {
       process.stderr.write('\nInterrupted twice: exiting without a checkpoint.\n');
-      process.exit(130);
+      process.exit(sig === 'SIGTERM' ? 143 : 130);
     }
     progress.stop();
-    process.stderr.write('\nCtrl-C: finishing the current step and writing a checkpoint (Ctrl-C again to quit at once)...\n');
+    const what = sig === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
+    process.stderr.write(`\n${what}: finishing the current step and writing a checkpoint (${what === 'SIGTERM' ? 'a second signal' : 'Ctrl-C again'} quits at once)...\n`);
     trainer.requestStop();
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
@@ -153,6 +157,7 @@ async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<str
     stepLog?.close();
     await board?.close(finished);
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
   }
 }
 
@@ -212,7 +217,9 @@ export async function main(argv: string[]): Promise<number> {
     .name('gumbel-torch')
     .description('Discrete-latent models on LibTorch: the Categorical VAE of the Gumbel-Softmax article, trained on MNIST')
     .version(packageVersion(), '-V, --version', 'print the version of gumbel-torch')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // A stray word (`train 5 --epochs 1`) is an error, not silently ignored; subcommands inherit this.
+    .allowExcessArguments(false);
   let code = 0;
   addDistributedOptions(program.command('train'))
     .description('train the Categorical VAE on MNIST (the defaults are the Gumbel-Softmax article\'s: 10 epochs, batch 100, 30 latents x 10 categories, tau 1, Adam 1e-3)')

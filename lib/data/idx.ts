@@ -1,5 +1,5 @@
 // IDX files (MNIST's format), raw or gzip-compressed, validated: magic number, dimensions, size.
-import * as fs from 'node:fs';
+import { readRegularFile } from '../serialize/read-file';
 import * as zlib from 'node:zlib';
 
 export interface IdxArray {
@@ -11,9 +11,10 @@ export interface IdxArray {
 export function readIdx(file: string): IdxArray {
   let buf: Buffer;
   try {
-    buf = fs.readFileSync(file);
+    buf = readRegularFile(file); // a device or FIFO is refused, not read without end
   } catch (e) {
-    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`${file}: cannot read (${err.code === 'ENOTREG' ? err.message : err.code ?? err.message})`);
   }
   if (buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) {
     try {

@@ -1,9 +1,10 @@
 // torch.distributions.Bernoulli and RelaxedBernoulli (binary Concrete).
 import { logProb, relaxedBernoulli } from '../gumbel';
 import { noGrad } from '../runtime';
+import { scope } from '../scope';
 import { checkTensor, op, type Tensor } from '../tensor';
 import { checkTau } from '../estimators/args';
-import { ParameterisedDistribution } from './distribution';
+import { isBinary, ParameterisedDistribution } from './distribution';
 import { binaryParams, type ProbsOrLogits, softplus } from './params';
 
 abstract class BinaryBase extends ParameterisedDistribution {
@@ -29,6 +30,7 @@ export class Bernoulli extends BinaryBase {
   /** value * logits - softplus(logits), i.e. -BCEWithLogits(logits, value). */
   logProb(value: Tensor): Tensor {
     const v = checkTensor(value, 'value');
+    if (!scope(() => isBinary(v))) throw new RangeError('value must be 0 or 1 (no NaN), the support of Bernoulli');
     return v.mul(this.logits).sub(softplus(this.logits));
   }
   override entropy(): Tensor {

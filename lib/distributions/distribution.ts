@@ -2,6 +2,7 @@
 // tensors it derives from its parameters (normalised logits, probs): dispose() frees them, and a scope
 // that created it frees them at its end.
 import { checkShape } from '../check';
+import { scope } from '../scope';
 import { type Tensor } from '../tensor';
 import { categoricalParams, type ProbsOrLogits } from './params';
 
@@ -69,4 +70,9 @@ export abstract class CategoricalFamily extends ParameterisedDistribution {
   get batchShape(): number[] {
     return this.logits.shape.slice(0, -1);
   }
+}
+
+/** Every entry 0 or 1 (v * (1 - v) == 0 holds for nothing else, NaN and infinities included). */
+export function isBinary(v: Tensor): boolean {
+  return v.dtype === 'bool' || scope(() => v.mul(v.rsub(1)).eq(0).all().item() === true);
 }

@@ -1,8 +1,9 @@
 // torch.distributions.OneHotCategorical.
 import { oneHotCategorical } from '../gumbel';
 import { noGrad } from '../runtime';
+import { scope } from '../scope';
 import { checkTensor, type Tensor } from '../tensor';
-import { CategoricalFamily } from './distribution';
+import { CategoricalFamily, isBinary } from './distribution';
 import { type ProbsOrLogits } from './params';
 
 export class OneHotCategorical extends CategoricalFamily {
@@ -23,7 +24,10 @@ export class OneHotCategorical extends CategoricalFamily {
     const v = checkTensor(value, 'value');
     const c = this.logits.shape[this.logits.ndim - 1];
     if (v.ndim < 1 || v.shape[v.ndim - 1] !== c) throw new RangeError(`value must be one-hot over ${c} categories (last dimension ${c}), got shape [${v.shape}]`);
-    const idx = v.argmax(-1, true);
+    // PyTorch's one_hot constraint: every entry 0 or 1, exactly one 1 per value.
+    const oneHot = scope(() => isBinary(v) && v.double().sum(-1).eq(1).all().item() === true);
+    if (!oneHot) throw new RangeError('value must be one-hot (entries 0 or 1, one 1 along the last dimension), the support of OneHotCategorical');
+    const idx = (v.dtype === 'bool' ? v.to({ dtype: 'uint8' }) : v).argmax(-1, true);
     const shape = v.shape.slice(0, -1).concat(this.logits.shape.slice(-1));
     return this.logits.expand(...shape).gather(-1, idx).squeeze(-1);
   }

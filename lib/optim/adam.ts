@@ -100,6 +100,10 @@ export class Adam {
     this.#lr = v;
   }
   step(): void {
+    // The native optimizer holds its own references: a disposed parameter would be updated where
+    // nobody can see it, so say so instead.
+    const gone = this.params.findIndex((p) => p.isDisposed);
+    if (gone >= 0) throw new TypeError(`Adam.step(): params[${gone}] has been disposed; make a new optimizer over live parameters`);
     this.#native.step();
   }
   zeroGrad(): void {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { fileKind } from './read-file';
 
 const MAX_LINKS = 40;
 
@@ -112,13 +113,18 @@ export function writeFileAtomic(file: string, chunks: Uint8Array[], what = 'save
   } catch (e) {
     throw new Error(`${what}: cannot write ${file} (${describeError(e)})`);
   }
-  removeStaleTemps(target);
   let mode: number | undefined;
+  let st: fs.Stats | undefined;
   try {
-    mode = fs.statSync(target).mode & 0o7777;
+    st = fs.statSync(target);
   } catch {
-    mode = undefined; // a new file gets 0o666 less the umask, as open(f, 'wb') gives it
+    st = undefined; // a new file gets 0o666 less the umask, as open(f, 'wb') gives it
   }
+  // The rename would replace a device, a FIFO or a socket with a regular file (save(x, '/dev/null')
+  // as root would destroy /dev/null): only regular files are written.
+  if (st && !st.isFile()) throw new Error(`${what}: cannot write ${file}: it is ${fileKind(st)}, not a regular file; save to a regular file`);
+  if (st) mode = st.mode & 0o7777;
+  removeStaleTemps(target);
   const tmp = tempName(target);
   let fd: number | undefined;
   try {

@@ -1,9 +1,9 @@
 // torch.save / torch.load files and safetensors files, read without executing anything and written
 // atomically (see atomic.ts).
-import * as fs from 'node:fs';
 import { describe } from '../check';
 import { checkDevice, type Device, type Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
+import { readRegularFile } from './read-file';
 import { safetensorsChunks, safetensorsLoad, type SafetensorsFile } from './safetensors';
 import { type Loaded, torchLoad } from './torch-load';
 import { type Saveable, torchSaveChunks } from './torch-save';
@@ -42,9 +42,10 @@ function checkBytes(bytes: unknown, fn: string): Buffer {
 }
 function readBytes(file: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file);
   } catch (e) {
-    throw new Error(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    const err = e as NodeJS.ErrnoException;
+    throw new Error(`${file}: cannot read (${err.code === 'ENOTREG' ? err.message : err.code ?? err.message})`);
   }
 }
 function named<T>(file: string, what: string, f: () => T): T {

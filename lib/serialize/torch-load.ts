@@ -2,7 +2,7 @@
 // unpickler accepts, and tensors rebuilt from their storages with every size, stride and offset
 // checked against the storage before a view is made.
 import { type Device, type DType, op, Tensor } from '../tensor';
-import { Global, isDict, isTuple, newDict, PickleError, pyType, setItem, unpickle, type UnpicklerHooks } from './unpickler';
+import { Global, isDict, isOrderedDict, isTuple, newDict, newOrderedDict, PickleError, pyType, setItem, unpickle, type UnpicklerHooks } from './unpickler';
 import { ZipError, ZipReader } from './zip';
 
 /** What torch.load gives back: tensors, numbers, strings, booleans, null, arrays (lists and tuples) and objects (dicts). */
@@ -100,7 +100,7 @@ class TorchUnpickler implements UnpicklerHooks {
   call(fn: Global, args: unknown[]): unknown {
     switch (fn.qualified) {
       case 'collections.OrderedDict': {
-        const d = newDict();
+        const d = newOrderedDict();
         if (args.length > 1) throw new LoadError('OrderedDict takes at most one argument');
         if (args.length === 1) {
           if (!Array.isArray(args[0])) throw new LoadError('OrderedDict argument must be a list of pairs');
@@ -147,7 +147,8 @@ class TorchUnpickler implements UnpicklerHooks {
 
   build(obj: unknown, state: unknown): void {
     // An OrderedDict's state is its instance __dict__ (a state_dict's _metadata): not data, dropped.
-    if (isDict(obj) && (state === null || isDict(state))) return;
+    // A plain dict takes no state (PyTorch's weights_only loader refuses it too).
+    if (isOrderedDict(obj) && (state === null || isDict(state))) return;
     if (obj instanceof Tensor && (state === null || (isDict(state) && Object.keys(state).length === 0))) return;
     throw new LoadError(`BUILD with a ${pyType(state)} on a ${pyType(obj)} is not allowed`);
   }

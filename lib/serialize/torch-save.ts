@@ -3,7 +3,6 @@
 import { describe } from '../check';
 import { type DType, opRaw, Tensor } from '../tensor';
 import { STORAGE_DTYPES } from './torch-load';
-import { contiguousStrides } from './safetensors';
 import { writeZip } from './zip';
 
 /**
@@ -33,7 +32,8 @@ class Pickler {
   #cur = Buffer.alloc(1 << 16);
   #len = 0;
   readonly #memo = new Map<object, number>();
-  readonly #storages = new Map<Tensor, number>();
+  /** Storages written so far, by the native storage's key: views of one storage share one record, as in PyTorch. */
+  readonly #storages = new Map<string, { key: number; dtype: DType }>();
   readonly records: { name: string; data: Uint8Array }[] = [];
 
   #ensure(n: number): void {
@@ -141,7 +141,16 @@ class Pickler {
     }
     if (typeof v !== 'object') throw new TypeError(`save(): ${path} is a ${typeof v}; only tensors, numbers, bigints, strings, booleans, null, arrays, plain objects and Maps are saved`);
     if (this.#fromMemo(v)) return;
-    if (Array.isArray(v)) return this.#list(v, path, depth);
+    // What a Python list or dict cannot hold is an error, not dropped without a word.
+    if (!(v instanceof Map) && Object.getOwnPropertySymbols(v).length) throw new TypeError(`save(): ${path} has symbol keys, which a Python dict or list cannot hold`);
+    if (Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const extra = keys.find((k) => !INDEX_KEY.test(k) || Number(k) >= v.length);
+      if (extra !== undefined) throw new TypeError(`save(): ${path} is an array with a property '${extra}' besides its elements, which a Python list cannot hold (save an object instead)`);
+      // Checked before any element: a hostile `a.length = 2 ** 32 - 1` would otherwise write billions of Nones.
+      if (keys.length !== v.length) throw new TypeError(`save(): ${path} is a sparse array (${v.length - keys.length} of its ${v.length} elements are holes), which a Python list cannot hold; fill the holes (e.g. with null)`);
+      return this.#list(v, path, depth);
+    }
     if (v instanceof Map) return this.#dict(v, [...v.entries()], path, depth, true);
     const proto = Object.getPrototypeOf(v);
     if (proto === Object.prototype || proto === null) return this.#dict(v, Object.entries(v), path, depth, false);
@@ -174,6 +183,7 @@ class Pickler {
   }
 
   #key(k: unknown, path: string, fromMap: boolean): void {
+    if (typeof k === 'string' && !isWellFormed(k)) throw new TypeError(`save(): the key of ${path} is a string with a lone UTF-16 surrogate, which UTF-8 cannot hold`);
     if (typeof k === 'string') return !fromMap && INDEX_KEY.test(k) && Number.isSafeInteger(Number(k)) ? this.#int(Number(k)) : this.#str(k);
     if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return this.value(k, path, 0);
     throw new TypeError(`save(): the key of ${path} is ${describe(k)}; keys must be strings, numbers, bigints or booleans`);
@@ -185,14 +195,18 @@ class Pickler {
     const dtype = t.dtype;
     const storage = STORAGE_OF[dtype];
     if (!storage) throw new TypeError(`save(): ${path} has dtype ${dtype}, which torch.save files cannot hold`);
-    let key = this.#storages.get(t);
-    if (key === undefined) {
-      key = this.#storages.size;
-      this.#storages.set(t, key);
-      this.records.push({ name: `data/${key}`, data: opRaw('bytesOf', t) as Buffer });
+    const [id, offset, storageNumel] = opRaw('storageOf', t) as [string, number, number];
+    let entry = this.#storages.get(id);
+    if (entry === undefined) {
+      entry = { key: this.#storages.size, dtype };
+      this.#storages.set(id, entry);
+      this.records.push({ name: `data/${entry.key}`, data: opRaw('storageBytes', t) as Buffer });
+    } else if (entry.dtype !== dtype) {
+      throw new TypeError(`save(): ${path} views a storage that another tensor in obj views as ${entry.dtype}; torch.save cannot hold one storage as two dtypes (save a clone())`);
     }
+    const key = entry.key;
     const shape = t.shape;
-    const stride = contiguousStrides(shape);
+    const stride = t.stride();
     this.#global('torch._utils', '_rebuild_tensor_v2');
     this.#byte(0x28); // MARK (args)
     this.#byte(0x28); // MARK (persistent id)
@@ -200,10 +214,10 @@ class Pickler {
     this.#global('torch', storage);
     this.#str(String(key));
     this.#str('cpu');
-    this.#int(shape.reduce((a, b) => a * b, 1));
+    this.#int(storageNumel);
     this.#byte(0x74); // TUPLE
     this.#byte(0x51); // BINPERSID
-    this.#int(0);
+    this.#int(offset);
     this.#tuple(shape);
     this.#tuple(stride);
     this.#byte(t.requiresGrad ? 0x88 : 0x89);

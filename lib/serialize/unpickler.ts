@@ -30,13 +30,28 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 type Dict = Record<string, unknown>;
 
 // Which JS values stand for Python tuples and dicts (both are plain JS arrays/objects to the caller).
+// A dict keeps, per Python key (canonical: 1, 1.0 and True are one key), the property that holds it.
 const tuples = new WeakSet<object>();
-const dicts = new WeakMap<object, Map<string, string>>();
+interface DictKeys {
+  byKey: Map<string, string>;
+  byProp: Map<string, string>;
+}
+const dicts = new WeakMap<object, DictKeys>();
+const ordered = new WeakSet<object>();
 
 export function newDict(): Dict {
   const d: Dict = {};
-  dicts.set(d, new Map());
+  dicts.set(d, { byKey: new Map(), byProp: new Map() });
   return d;
+}
+/** An OrderedDict (collections.OrderedDict): the only dict BUILD may give state to, as in PyTorch. */
+export function newOrderedDict(): Dict {
+  const d = newDict();
+  ordered.add(d);
+  return d;
+}
+export function isOrderedDict(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && ordered.has(v);
 }
 export function isDict(v: unknown): v is Dict {
   return typeof v === 'object' && v !== null && dicts.has(v);
@@ -52,22 +67,32 @@ function isList(v: unknown): v is unknown[] {
   return Array.isArray(v) && !tuples.has(v);
 }
 
-// Keys become property names as JS would name them (obj[1] is obj['1'], obj[true] is obj['true']).
+// A key's property name as JS would name it (obj[1] is obj['1'], obj[true] is obj['true']), and its
+// Python identity: True == 1 == 1.0 and False == 0 == -0.0 are one dict key in Python.
 function keyOf(k: unknown): [string, string] {
-  if (typeof k === 'string' || typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return [String(k), pyType(k)];
+  if (typeof k === 'string') return [k, `s:${k}`];
+  if (typeof k === 'boolean') return [String(k), `n:${Number(k)}`];
+  if (typeof k === 'bigint') return [String(k), `n:${k}`];
+  if (typeof k === 'number') return [String(k), `n:${Number.isInteger(k) ? BigInt(k) : k}`];
   throw new PickleError(`dict key of type ${pyType(k)} is not supported (str, int, float and bool keys load)`);
 }
 
-/** d[k] = v with Python's key semantics; keys of different types that print alike are an error. */
+/**
+ * d[k] = v with Python's key semantics: a key equal to an earlier one (1 after True) replaces its
+ * value and keeps the first key, as Python does; different keys that JS would name alike ('1' and 1)
+ * are an error.
+ */
 export function setItem(d: unknown, k: unknown, v: unknown): void {
   if (!isDict(d)) throw new PickleError(`SETITEM on a ${pyType(d)}, not a dict`);
-  const [key, kind] = keyOf(k);
-  const kinds = dicts.get(d)!;
-  const prev = kinds.get(key);
-  if (prev !== undefined && prev !== kind) throw new PickleError(`dict has keys ${key} of two types (${prev}, ${kind}); they would collide`);
-  kinds.set(key, kind);
+  const [name, pyKey] = keyOf(k);
+  const keys = dicts.get(d)!;
+  const prop = keys.byKey.get(pyKey) ?? name;
+  const owner = keys.byProp.get(prop);
+  if (owner !== undefined && owner !== pyKey) throw new PickleError(`dict has keys named ${prop} of two types (${owner.startsWith('s:') ? 'str' : 'number'}, ${pyType(k)}) that are different keys in Python; they would collide`);
+  keys.byKey.set(pyKey, prop);
+  keys.byProp.set(prop, pyKey);
   // defineProperty, so a key named __proto__ is data, never the prototype.
-  Object.defineProperty(d, key, { value: v, writable: true, enumerable: true, configurable: true });
+  Object.defineProperty(d, prop, { value: v, writable: true, enumerable: true, configurable: true });
 }
 
 export function pyType(v: unknown): string {
@@ -180,9 +205,11 @@ export function unpickle(data: Buffer, hooks: UnpicklerHooks, cursor: { pos: num
       case 0x80: // PROTO
         if (u8() > 5) throw new PickleError('pickle protocol above 5');
         break;
-      case 0x95: // FRAME: a length hint only
-        bytes(8);
+      case 0x95: { // FRAME: a length hint, which must fit in what is left (Python checks it too)
+        const n = bytes(8).readBigUInt64LE(0);
+        if (n > BigInt(data.length - pos)) throw new PickleError(`FRAME of ${n} bytes at byte ${pos - 9} runs past the end of the pickle`);
         break;
+      }
       case 0x2e: // STOP
         if (metastack.length) throw new PickleError('STOP inside an unclosed MARK');
         if (stack.length !== 1) throw new PickleError(`STOP with ${stack.length} values on the stack`);

@@ -16,7 +16,7 @@ import { checkWritableDir } from '../serialize';
 import { type Device, Tensor } from '../tensor';
 import { setFastLinear } from '../fast-linear';
 import { setFastCpu } from '../fast-cpu';
-import { type EpochMetrics, type TrainConfig } from './config';
+import { checkTrainConfig, type EpochMetrics, type TrainConfig } from './config';
 import { DataParallelRun } from '../distributed/training';
 import { planResume } from './resume';
 import type { EstimatorSpec } from '../estimators';
@@ -373,8 +373,9 @@ export class Trainer {
   #config: TrainConfig;
   #stop = false;
 
-  constructor(config: TrainConfig) {
-    this.#config = config;
+  /** `config` over the defaults (TRAIN_DEFAULTS, those of `gumbel-torch train`), checked as the CLI checks its flags. */
+  constructor(config: Partial<TrainConfig> = {}) {
+    this.#config = checkTrainConfig(config, 'new Trainer(config)');
   }
   /** The settings in force: after a resume, the saved run's merged with the changes given. */
   get config(): TrainConfig {

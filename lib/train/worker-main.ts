@@ -1,14 +1,14 @@
 // The worker thread of trainInWorker(): it loads the addon, owns the model and posts progress. The
 // trainer yields to the event loop at each progress update, which is when a 'cancel' message lands.
 import { parentPort, workerData } from 'node:worker_threads';
-import { SEED_DEFAULTS, type TrainConfig } from './config';
+import { type TrainConfig } from './config';
 import { Trainer } from './trainer';
 import type { WorkerMessage } from './worker';
 
 async function main(port: NonNullable<typeof parentPort>): Promise<void> {
   const { config, resume } = workerData as { config: Partial<TrainConfig>; resume: boolean };
   const post = (m: WorkerMessage): void => port.postMessage(m);
-  const trainer = new Trainer({ ...SEED_DEFAULTS, ...config });
+  const trainer = new Trainer(config);
   const onMessage = (m: { type?: string }): void => {
     if (m?.type === 'cancel') trainer.requestStop();
   };

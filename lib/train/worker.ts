@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type Device } from '../tensor';
-import { type EpochMetrics, SEED_DEFAULTS, type TrainConfig } from './config';
+import { checkTrainConfig, type EpochMetrics, type TrainConfig } from './config';
 import { type StepProgress, type TrainResult } from './trainer';
 
 /** What a worker run returns: the Trainer's result without the model, which stays in the worker (load the checkpoint). */
@@ -29,20 +29,8 @@ export type TrainEvent = { [K in keyof TrainEvents]: { type: K } & TrainEvents[K
 /** Messages from worker-main.ts: the events, or a failure. */
 export type WorkerMessage = TrainEvent | { type: 'error'; name: string; message: string };
 
-/** Each option's JS type (what crosses to the worker must be plain data of the right kind). */
-const KINDS: Record<string, string> = { ...Object.fromEntries(Object.entries(SEED_DEFAULTS).map(([k, v]) => [k, typeof v])), data: 'string', limit: 'number' };
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v));
-}
-
-function checkConfig(config: unknown): Partial<TrainConfig> {
-  if (!isPlainObject(config)) throw new TypeError('trainInWorker(config): config must be a plain object of training options');
-  const unknown = Object.keys(config).filter((k) => !(k in KINDS));
-  if (unknown.length) throw new TypeError(`trainInWorker(config): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${Object.keys(KINDS).join(', ')})`);
-  for (const [k, v] of Object.entries(config))
-    if (v !== undefined && typeof v !== KINDS[k]) throw new TypeError(`trainInWorker(config): ${k} must be a ${KINDS[k]}, got ${typeof v}`);
-  return config as Partial<TrainConfig>;
 }
 
 /** The compiled worker entry beside this file (dist/train), or, when this runs from lib/ (ts-jest), dist's. */
@@ -147,5 +135,5 @@ export class TrainJob implements AsyncIterable<TrainEvent> {
 export function trainInWorker(config: Partial<TrainConfig>, opts: { resume?: boolean } = {}): TrainJob {
   if (!isPlainObject(opts) || Object.keys(opts).some((k) => k !== 'resume')) throw new TypeError('trainInWorker(config, opts): opts must be { resume?: boolean }');
   if (opts.resume !== undefined && typeof opts.resume !== 'boolean') throw new TypeError('trainInWorker(config, opts): resume must be a boolean');
-  return new TrainJob(checkConfig(config), opts);
+  return new TrainJob(checkTrainConfig(config, 'trainInWorker(config)'), opts);
 }
