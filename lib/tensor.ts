@@ -6,7 +6,12 @@ import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } fr
 import { formatTensor } from './format';
 import { registerTensorClass, track } from './scope';
 
-export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+import { type DType, DTYPES, FLOAT_DTYPES, type FloatDType } from './dtype-table';
+import type { DerivedFunctions, DerivedMethods } from './op-types';
+import { installOpSurface } from './op-surface';
+
+export type { DType, FloatDType };
+export { DTYPES };
 export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
 export type Shape = readonly number[];
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -39,7 +44,6 @@ export interface DataArrays {
 export type DataArray<D extends DType = DType> = DataArrays[D];
 /** What `item()` gives: a boolean for bool tensors, a number otherwise. */
 export type ItemOf<D extends DType> = D extends 'bool' ? boolean : number;
-export type FloatDType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 /** The dtype of exp/log/softmax/... results: floats keep theirs, integers and bool become float32. */
 export type FloatOf<D extends DType> = D extends FloatDType ? D : 'float32';
 /** The dtype of sum(): floats keep theirs, integers and bool sum as int64. */
@@ -49,8 +53,6 @@ export type ArithOf<D extends DType> = [D] extends ['bool'] ? DType : Exclude<DT
 /** Arithmetic with a number or a tensor of the same dtype: floats keep their dtype. */
 export type SameArithOf<D extends DType> = D extends FloatDType ? D : ArithOf<D>;
 
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
-const FLOATS = new Set<DType>(['float32', 'float64', 'float16', 'bfloat16']);
 
 if (typeof (Symbol as { dispose?: symbol }).dispose !== 'symbol') {
   Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose') });
@@ -102,6 +104,11 @@ export function opRaw<K extends NativeFunctionName>(name: K, ...args: ArgsOf<K>)
   return callNative(name, unwrapArgs<K>(args));
 }
 
+// The methods derived from the op table (lib/op-table.ts): typed here, installed by installOpSurface.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tensor<D extends DType = DType> extends DerivedMethods<D> {}
+// The interface above only adds the derived methods' types; installOpSurface installs them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor<D extends DType = DType> {
   #h: NativeTensor | null;
 
@@ -180,7 +187,7 @@ export class Tensor<D extends DType = DType> {
     return opRaw('isContiguous', this);
   }
   get isFloatingPoint(): boolean {
-    return FLOATS.has(this.dtype);
+    return FLOAT_DTYPES.has(this.dtype);
   }
 
   // ---- data out
@@ -541,6 +548,8 @@ export class Tensor<D extends DType = DType> {
   }
 }
 registerTensorClass(Tensor);
+/** @internal The free functions derived from the op table (exported by lib/functions.ts). */
+export const derivedFunctions = installOpSurface(Tensor) as unknown as DerivedFunctions;
 // console.log / util.inspect print like PyTorch. Installed by its registered symbol, so that the
 // public types do not depend on node:util.
 Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {

@@ -1,0 +1,205 @@
+// The op table: every tensor op once, in the spirit of ATen's native_functions.yaml. Each entry gives
+// the op's arguments in order ([name, type] or [name, type, default]), the C++ it runs (default:
+// at::snake_name(args...)), the forms derived from it (Tensor method, free function, in-place name_),
+// its result kind and its result dtype.
+//
+// Everything else comes from here: the C++ registration with its argument checks
+// (native/ops.gen.cc, written by scripts/gen-ops.js; test/op-table.test.ts fails when it is stale),
+// the typed native contract (lib/native-api.ts, by types), and the derived Tensor methods and free
+// functions (lib/op-surface.ts, by types and at load time). See README "How to add an op".
+//
+// The file is plain data (`as const`, no imports) so that the generator can read it without a build.
+
+/** Argument types: their TypeScript form is in lib/op-types.ts, their C++ reader in scripts/gen-ops.js. */
+export type ArgType =
+  | 'Tensor' // a tensor handle
+  | 'Tensor?' // a tensor or nothing
+  | 'Tensor[]' // an array of tensors
+  | 'Operand' // a tensor or a number (a number becomes PyTorch's wrapped-number tensor)
+  | 'Scalar' // a number, boolean or bigint
+  | 'Scalar?'
+  | 'float' // a JS number as a double
+  | 'float?'
+  | 'int' // an integral number
+  | 'int?'
+  | 'bool'
+  | 'int[]'
+  | 'int[]?'
+  | 'DType?'
+  | 'Device?'
+  | 'Reduction'; // 'none' | 'mean' | 'sum'
+
+export type ArgSpec = readonly [name: string, type: ArgType] | readonly [name: string, type: ArgType, dflt: number | boolean | string];
+/** method: Tensor.prototype[name]; function: torch[name]; inplace: Tensor.prototype[name_] (and the native name_). */
+export type Form = 'method' | 'function' | 'inplace';
+/** The result: one tensor (default), an array of tensors, a named pair of tensors, or nothing. */
+export type RetKind = 'Tensor' | 'Tensor[]' | readonly [string, string] | 'void';
+/** The result dtype for the derived TypeScript types: the input's, a float, bool, int64, or any. */
+export type OutDType = 'same' | 'float' | 'bool' | 'int64' | 'any';
+
+export interface OpSpec {
+  readonly args: readonly ArgSpec[];
+  /** C++ expression over the argument names, or a block with `return` (default: at::snake_name(args...)). */
+  readonly cpp?: string;
+  /** C++ of the in-place form (default: self.snake_name_(other args...)). */
+  readonly cppInplace?: string;
+  readonly forms?: readonly Form[];
+  readonly ret?: RetKind;
+  readonly out?: OutDType;
+  /** Arguments (by name) that only the options object sets, as after `*` in ATen's schemas. */
+  readonly kwOnly?: readonly string[];
+  /** Group, for the reference page. */
+  readonly group: string;
+}
+
+const T = 'Tensor' as const;
+const self = ['self', T] as const;
+const other = ['other', 'Operand'] as const;
+const dtypeArg = ['dtype', 'DType?'] as const;
+const deviceArg = ['device', 'Device?'] as const;
+const shapeArg = ['size', 'int[]'] as const;
+
+export const OPS = {
+  // ---- creation ((dtype, device) default to float32 on cpu)
+  zeros: { group: 'creation', args: [shapeArg, dtypeArg, deviceArg], cpp: 'torch::zeros(size, options(dtype, device))' },
+  ones: { group: 'creation', args: [shapeArg, dtypeArg, deviceArg], cpp: 'torch::ones(size, options(dtype, device))' },
+  empty: { group: 'creation', args: [shapeArg, dtypeArg, deviceArg], cpp: 'torch::empty(size, options(dtype, device))' },
+  full: { group: 'creation', args: [shapeArg, ['fillValue', 'Scalar'], dtypeArg, deviceArg], cpp: 'torch::full(size, fillValue, options(dtype, device))' },
+  rand: { group: 'creation', args: [shapeArg, dtypeArg, deviceArg], cpp: 'torch::rand(size, options(dtype, device))' },
+  randn: { group: 'creation', args: [shapeArg, dtypeArg, deviceArg], cpp: 'torch::randn(size, options(dtype, device))' },
+  randint: {
+    group: 'creation',
+    args: [['low', 'int'], ['high', 'int'], shapeArg, dtypeArg, deviceArg],
+    cpp: 'torch::randint(low, high, size, options(dtype.value_or(at::kLong), device))',
+  },
+  randperm: { group: 'creation', args: [['n', 'int'], dtypeArg, deviceArg], cpp: 'torch::randperm(n, options(dtype.value_or(at::kLong), device))' },
+  // No dtype: PyTorch's inference (int64 for integral bounds, else the default float).
+  arange: {
+    group: 'creation',
+    args: [['start', 'Scalar'], ['end', 'Scalar'], ['step', 'Scalar'], dtypeArg, deviceArg],
+    cpp: 'torch::arange(start, end, step, dtype ? options(dtype, device) : at::TensorOptions().device(device.value_or(at::kCPU)))',
+  },
+  scalarTensor: { group: 'creation', args: [['s', 'Scalar'], dtypeArg, deviceArg], cpp: 'torch::scalar_tensor(s, options(dtype, device))' },
+  eye: { group: 'creation', args: [['n', 'int'], dtypeArg, deviceArg], cpp: 'torch::eye(n, options(dtype, device))' },
+  zerosLike: { group: 'creation', args: [self], cpp: 'torch::zeros_like(self)' },
+  onesLike: { group: 'creation', args: [self], cpp: 'torch::ones_like(self)' },
+  randLike: { group: 'creation', args: [self], cpp: 'torch::rand_like(self)' },
+  randnLike: { group: 'creation', args: [self], cpp: 'torch::randn_like(self)' },
+  bernoulli: { group: 'random', args: [self], cpp: 'torch::bernoulli(self)' },
+
+  // ---- in-place fills and random fills (used by initialisers); the result is a second handle on self
+  uniform_: { group: 'random', args: [self, ['from', 'float'], ['to', 'float']], cpp: 'self.uniform_(from, to)' },
+  normal_: { group: 'random', args: [self, ['mean', 'float'], ['std', 'float']], cpp: 'self.normal_(mean, std)' },
+  zero_: { group: 'creation', args: [self], cpp: 'self.zero_()' },
+  fill_: { group: 'creation', args: [self, ['value', 'Scalar']], cpp: 'self.fill_(value)' },
+  copy_: { group: 'creation', args: [self, ['src', T]], cpp: 'self.copy_(src)' },
+
+  // ---- conversion and copies
+  to: {
+    group: 'conversion',
+    args: [self, dtypeArg, deviceArg, ['nonBlocking', 'bool', false]],
+    cpp: 'self.to(device.value_or(self.device()), dtype.value_or(self.scalar_type()), nonBlocking)',
+  },
+  contiguous: { group: 'conversion', args: [self], cpp: 'self.contiguous()' },
+  clone: { group: 'conversion', args: [self], cpp: 'self.clone()' },
+  detach: { group: 'conversion', args: [self], cpp: 'self.detach()' },
+  // PyTorch's param.data = src: the same tensor (and every handle on it) now holds src's data.
+  setData: { group: 'conversion', args: [self, ['src', T]], ret: 'void', cpp: '{ self.set_data(src); }' },
+
+  // ---- arithmetic: the second operand is a tensor or a number (PyTorch's wrapped numbers)
+  add: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.add(other, alpha)' },
+  sub: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.sub(other, alpha)' },
+  mul: { group: 'arithmetic', args: [self, other], cpp: 'self.mul(other)' },
+  div: { group: 'arithmetic', args: [self, other], cpp: 'self.div(other)' },
+  // pow keeps PyTorch's Scalar overload for a number exponent: x.pow(2) in Python takes it, with its
+  // exact fast paths (square, sqrt, reciprocal) and its own gradient formula.
+  pow: {
+    group: 'arithmetic',
+    args: [self, ['exponent', 'Operand']],
+    cpp: 'isNumber(exponent) ? self.pow(exponent.item()) : self.pow(exponent)',
+  },
+  rsub: { group: 'arithmetic', args: [self, other], cpp: 'torch::rsub(self, other)' },
+  add_: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.add_(other, alpha)' },
+  sub_: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.sub_(other, alpha)' },
+  mul_: { group: 'arithmetic', args: [self, other], cpp: 'self.mul_(other)' },
+  div_: { group: 'arithmetic', args: [self, other], cpp: 'self.div_(other)' },
+  neg: { group: 'arithmetic', args: [self], cpp: 'self.neg()' },
+  matmul: { group: 'linalg', args: [self, ['other', T]], cpp: 'self.matmul(other)' },
+  addmm: { group: 'linalg', args: [self, ['mat1', T], ['mat2', T], ['beta', 'Scalar', 1], ['alpha', 'Scalar', 1]], cpp: 'torch::addmm(self, mat1, mat2, beta, alpha)' },
+  linear: { group: 'nn', args: [self, ['weight', T], ['bias', 'Tensor?']], cpp: 'linearOp(self, weight, bias)' },
+
+  // ---- elementwise
+  exp: { group: 'elementwise', args: [self], cpp: 'self.exp()' },
+  log: { group: 'elementwise', args: [self], cpp: 'self.log()' },
+  log1p: { group: 'elementwise', args: [self], cpp: 'self.log1p()' },
+  sqrt: { group: 'elementwise', args: [self], cpp: 'self.sqrt()' },
+  abs: { group: 'elementwise', args: [self], cpp: 'self.abs()' },
+  clamp: { group: 'elementwise', args: [self, ['min', 'Scalar?'], ['max', 'Scalar?']], cpp: 'torch::clamp(self, min, max)' },
+  relu: { group: 'elementwise', args: [self], cpp: 'torch::relu(self)' },
+  sigmoid: { group: 'elementwise', args: [self], cpp: 'torch::sigmoid(self)' },
+  tanh: { group: 'elementwise', args: [self], cpp: 'torch::tanh(self)' },
+  softmax: { group: 'elementwise', args: [self, ['dim', 'int']], cpp: 'torch::softmax(self, dim)' },
+  logSoftmax: { group: 'elementwise', args: [self, ['dim', 'int']], cpp: 'torch::log_softmax(self, dim)' },
+  isnan: { group: 'elementwise', args: [self], cpp: 'self.isnan()' },
+  isfinite: { group: 'elementwise', args: [self], cpp: 'self.isfinite()' },
+
+  // ---- reductions: dims optional (every element when absent)
+  sum: {
+    group: 'reduction',
+    args: [self, ['dim', 'int[]?'], ['keepdim', 'bool', false], dtypeArg],
+    cpp: 'dim ? self.sum(*dim, keepdim, dtype) : self.sum(dtype)',
+  },
+  mean: { group: 'reduction', args: [self, ['dim', 'int[]?'], ['keepdim', 'bool', false]], cpp: 'dim ? self.mean(*dim, keepdim) : self.mean()' },
+  maxAll: { group: 'reduction', args: [self], cpp: 'self.max()' },
+  minAll: { group: 'reduction', args: [self], cpp: 'self.min()' },
+  maxDim: { group: 'reduction', args: [self, ['dim', 'int'], ['keepdim', 'bool', false]], ret: ['values', 'indices'], cpp: 'self.max(dim, keepdim)' },
+  minDim: { group: 'reduction', args: [self, ['dim', 'int'], ['keepdim', 'bool', false]], ret: ['values', 'indices'], cpp: 'self.min(dim, keepdim)' },
+  argmax: { group: 'reduction', args: [self, ['dim', 'int?'], ['keepdim', 'bool', false]], cpp: 'self.argmax(dim, keepdim)' },
+  logsumexp: { group: 'reduction', args: [self, ['dim', 'int[]'], ['keepdim', 'bool', false]], cpp: 'self.logsumexp(dim, keepdim)' },
+  any: { group: 'reduction', args: [self], cpp: 'self.any()' },
+  all: { group: 'reduction', args: [self], cpp: 'self.all()' },
+
+  // ---- comparisons (tensor or number) and selection
+  eq: { group: 'comparison', args: [self, other], cpp: 'self.eq(other)' },
+  ne: { group: 'comparison', args: [self, other], cpp: 'self.ne(other)' },
+  lt: { group: 'comparison', args: [self, other], cpp: 'self.lt(other)' },
+  le: { group: 'comparison', args: [self, other], cpp: 'self.le(other)' },
+  gt: { group: 'comparison', args: [self, other], cpp: 'self.gt(other)' },
+  ge: { group: 'comparison', args: [self, other], cpp: 'self.ge(other)' },
+  // where's number operands, as PyTorch's where.Scalar*: the result dtype follows the wrapped-number
+  // rules, and a number is converted to it on the condition's device, checked for overflow.
+  where: { group: 'comparison', args: [['condition', T], ['input', 'Operand'], other], cpp: 'whereOp(condition, input, other)' },
+
+  // ---- shape and indexing
+  view: { group: 'shape', args: [self, shapeArg], cpp: 'self.view(size)' },
+  reshape: { group: 'shape', args: [self, ['shape', 'int[]']], cpp: 'self.reshape(shape)' },
+  flatten: { group: 'shape', args: [self, ['startDim', 'int', 0], ['endDim', 'int', -1]], cpp: 'self.flatten(startDim, endDim)' },
+  permute: { group: 'shape', args: [self, ['dims', 'int[]']], cpp: 'self.permute(dims)' },
+  transpose: { group: 'shape', args: [self, ['dim0', 'int'], ['dim1', 'int']], cpp: 'self.transpose(dim0, dim1)' },
+  unsqueeze: { group: 'shape', args: [self, ['dim', 'int']], cpp: 'self.unsqueeze(dim)' },
+  squeeze: { group: 'shape', args: [self, ['dim', 'int?']], cpp: 'dim ? self.squeeze(*dim) : self.squeeze()' },
+  expand: { group: 'shape', args: [self, shapeArg], cpp: 'self.expand(size)' },
+  cat: { group: 'shape', args: [['tensors', 'Tensor[]'], ['dim', 'int', 0]], cpp: 'torch::cat(tensors, dim)' },
+  stack: { group: 'shape', args: [['tensors', 'Tensor[]'], ['dim', 'int', 0]], cpp: 'torch::stack(tensors, dim)' },
+  select: { group: 'indexing', args: [self, ['dim', 'int'], ['index', 'int']], cpp: 'self.select(dim, index)' },
+  narrow: { group: 'indexing', args: [self, ['dim', 'int'], ['start', 'int'], ['length', 'int']], cpp: 'self.narrow(dim, start, length)' },
+  indexSelect: { group: 'indexing', args: [self, ['dim', 'int'], ['index', T]], cpp: 'self.index_select(dim, index)' },
+  gather: { group: 'indexing', args: [self, ['dim', 'int'], ['index', T]], cpp: 'self.gather(dim, index)' },
+  // scatter's number source is PyTorch's scatter.value (a Scalar overload), not a wrapped tensor.
+  scatter: {
+    group: 'indexing',
+    args: [self, ['dim', 'int'], ['index', T], ['src', 'Operand']],
+    cpp: 'isNumber(src) ? self.scatter(dim, index, src.item()) : self.scatter(dim, index, src)',
+  },
+  oneHot: { group: 'nn', args: [self, ['numClasses', 'int', -1]], cpp: 'torch::one_hot(self, numClasses)' },
+
+  // ---- losses
+  binaryCrossEntropy: {
+    group: 'nn',
+    args: [self, ['target', T], ['weight', 'Tensor?'], ['reduction', 'Reduction', 'mean']],
+    cpp: 'binaryCrossEntropyOp(self, target, weight, reduction)',
+  },
+} as const satisfies Record<string, OpSpec>;
+
+export type OpTable = typeof OPS;
+export type OpName = keyof OpTable;
