@@ -58,6 +58,9 @@ const other = ['other', 'Operand'] as const;
 const dtypeArg = ['dtype', 'DType?'] as const;
 const deviceArg = ['device', 'Device?'] as const;
 const shapeArg = ['size', 'int[]'] as const;
+/** The forms most ops have: x.name(), torch.name(x), x.name_(). */
+const mif = ['method', 'function', 'inplace'] as const;
+const mf = ['method', 'function'] as const;
 
 export const OPS = {
   // ---- creation ((dtype, device) default to float32 on cpu)
@@ -199,6 +202,60 @@ export const OPS = {
     args: [self, ['target', T], ['weight', 'Tensor?'], ['reduction', 'Reduction', 'mean']],
     cpp: 'binaryCrossEntropyOp(self, target, weight, reduction)',
   },
+
+  // ---- elementwise math (derived forms: x.sin(), torch.sin(x), x.sin_())
+  sin: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  cos: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  tan: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  asin: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  acos: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  atan: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  sinh: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  cosh: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  asinh: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  acosh: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  atanh: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  erf: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  erfc: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  erfinv: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  expm1: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  exp2: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  log2: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  log10: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  rsqrt: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  reciprocal: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  lgamma: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  digamma: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
+  square: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  sign: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  floor: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  ceil: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  round: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  trunc: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  frac: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
+  atan2: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'float' },
+  fmod: { group: 'elementwise', args: [self, other], forms: mif, out: 'any' },
+  remainder: { group: 'elementwise', args: [self, other], forms: mif, out: 'any' },
+  // lerp's number weight takes the Scalar overload (as Python's does), a tensor weight the Tensor one.
+  lerp: {
+    group: 'elementwise',
+    args: [self, ['end', T], ['weight', 'Operand']],
+    forms: mif,
+    out: 'same',
+    cpp: 'isNumber(weight) ? at::lerp(self, end, weight.item()) : at::lerp(self, end, weight)',
+    cppInplace: 'isNumber(weight) ? self.lerp_(end, weight.item()) : self.lerp_(end, weight)',
+  },
+  hypot: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'same' },
+  logaddexp: { group: 'elementwise', args: [self, ['other', T]], forms: mf, out: 'same' },
+  xlogy: { group: 'elementwise', args: [self, other], forms: mif, out: 'float' },
+  maximum: { group: 'elementwise', args: [self, ['other', T]], forms: mf, out: 'any' },
+  minimum: { group: 'elementwise', args: [self, ['other', T]], forms: mf, out: 'any' },
+  nanToNum: { group: 'elementwise', args: [self, ['nan', 'float?'], ['posinf', 'float?'], ['neginf', 'float?']], forms: mif, out: 'same' },
+  isinf: { group: 'elementwise', args: [self], forms: mf, out: 'bool' },
+  logicalNot: { group: 'elementwise', args: [self], forms: mif, out: 'bool' },
+  logicalAnd: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
+  logicalOr: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
+  logicalXor: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -180,6 +180,174 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("oneHot", "self", "numClasses"), { at::Tensor self = a.tensor(0); int64_t numClasses = a.i64(1, -1); return torch::one_hot(self, numClasses); });
   // binaryCrossEntropy(Tensor self, Tensor target, Tensor? weight, Reduction reduction="mean")
   GT_OP(x, ("binaryCrossEntropy", "self", "target", "weight", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); int64_t reduction = reductionEnum(a.str(3, "mean")); return binaryCrossEntropyOp(self, target, weight, reduction); });
+  // sin(Tensor self)
+  GT_OP(x, ("sin", "self"), { at::Tensor self = a.tensor(0); return at::sin(self); });
+  // sin_(Tensor self)
+  GT_OP(x, ("sin_", "self"), { at::Tensor self = a.tensor(0); return self.sin_(); });
+  // cos(Tensor self)
+  GT_OP(x, ("cos", "self"), { at::Tensor self = a.tensor(0); return at::cos(self); });
+  // cos_(Tensor self)
+  GT_OP(x, ("cos_", "self"), { at::Tensor self = a.tensor(0); return self.cos_(); });
+  // tan(Tensor self)
+  GT_OP(x, ("tan", "self"), { at::Tensor self = a.tensor(0); return at::tan(self); });
+  // tan_(Tensor self)
+  GT_OP(x, ("tan_", "self"), { at::Tensor self = a.tensor(0); return self.tan_(); });
+  // asin(Tensor self)
+  GT_OP(x, ("asin", "self"), { at::Tensor self = a.tensor(0); return at::asin(self); });
+  // asin_(Tensor self)
+  GT_OP(x, ("asin_", "self"), { at::Tensor self = a.tensor(0); return self.asin_(); });
+  // acos(Tensor self)
+  GT_OP(x, ("acos", "self"), { at::Tensor self = a.tensor(0); return at::acos(self); });
+  // acos_(Tensor self)
+  GT_OP(x, ("acos_", "self"), { at::Tensor self = a.tensor(0); return self.acos_(); });
+  // atan(Tensor self)
+  GT_OP(x, ("atan", "self"), { at::Tensor self = a.tensor(0); return at::atan(self); });
+  // atan_(Tensor self)
+  GT_OP(x, ("atan_", "self"), { at::Tensor self = a.tensor(0); return self.atan_(); });
+  // sinh(Tensor self)
+  GT_OP(x, ("sinh", "self"), { at::Tensor self = a.tensor(0); return at::sinh(self); });
+  // sinh_(Tensor self)
+  GT_OP(x, ("sinh_", "self"), { at::Tensor self = a.tensor(0); return self.sinh_(); });
+  // cosh(Tensor self)
+  GT_OP(x, ("cosh", "self"), { at::Tensor self = a.tensor(0); return at::cosh(self); });
+  // cosh_(Tensor self)
+  GT_OP(x, ("cosh_", "self"), { at::Tensor self = a.tensor(0); return self.cosh_(); });
+  // asinh(Tensor self)
+  GT_OP(x, ("asinh", "self"), { at::Tensor self = a.tensor(0); return at::asinh(self); });
+  // asinh_(Tensor self)
+  GT_OP(x, ("asinh_", "self"), { at::Tensor self = a.tensor(0); return self.asinh_(); });
+  // acosh(Tensor self)
+  GT_OP(x, ("acosh", "self"), { at::Tensor self = a.tensor(0); return at::acosh(self); });
+  // acosh_(Tensor self)
+  GT_OP(x, ("acosh_", "self"), { at::Tensor self = a.tensor(0); return self.acosh_(); });
+  // atanh(Tensor self)
+  GT_OP(x, ("atanh", "self"), { at::Tensor self = a.tensor(0); return at::atanh(self); });
+  // atanh_(Tensor self)
+  GT_OP(x, ("atanh_", "self"), { at::Tensor self = a.tensor(0); return self.atanh_(); });
+  // erf(Tensor self)
+  GT_OP(x, ("erf", "self"), { at::Tensor self = a.tensor(0); return at::erf(self); });
+  // erf_(Tensor self)
+  GT_OP(x, ("erf_", "self"), { at::Tensor self = a.tensor(0); return self.erf_(); });
+  // erfc(Tensor self)
+  GT_OP(x, ("erfc", "self"), { at::Tensor self = a.tensor(0); return at::erfc(self); });
+  // erfc_(Tensor self)
+  GT_OP(x, ("erfc_", "self"), { at::Tensor self = a.tensor(0); return self.erfc_(); });
+  // erfinv(Tensor self)
+  GT_OP(x, ("erfinv", "self"), { at::Tensor self = a.tensor(0); return at::erfinv(self); });
+  // erfinv_(Tensor self)
+  GT_OP(x, ("erfinv_", "self"), { at::Tensor self = a.tensor(0); return self.erfinv_(); });
+  // expm1(Tensor self)
+  GT_OP(x, ("expm1", "self"), { at::Tensor self = a.tensor(0); return at::expm1(self); });
+  // expm1_(Tensor self)
+  GT_OP(x, ("expm1_", "self"), { at::Tensor self = a.tensor(0); return self.expm1_(); });
+  // exp2(Tensor self)
+  GT_OP(x, ("exp2", "self"), { at::Tensor self = a.tensor(0); return at::exp2(self); });
+  // exp2_(Tensor self)
+  GT_OP(x, ("exp2_", "self"), { at::Tensor self = a.tensor(0); return self.exp2_(); });
+  // log2(Tensor self)
+  GT_OP(x, ("log2", "self"), { at::Tensor self = a.tensor(0); return at::log2(self); });
+  // log2_(Tensor self)
+  GT_OP(x, ("log2_", "self"), { at::Tensor self = a.tensor(0); return self.log2_(); });
+  // log10(Tensor self)
+  GT_OP(x, ("log10", "self"), { at::Tensor self = a.tensor(0); return at::log10(self); });
+  // log10_(Tensor self)
+  GT_OP(x, ("log10_", "self"), { at::Tensor self = a.tensor(0); return self.log10_(); });
+  // rsqrt(Tensor self)
+  GT_OP(x, ("rsqrt", "self"), { at::Tensor self = a.tensor(0); return at::rsqrt(self); });
+  // rsqrt_(Tensor self)
+  GT_OP(x, ("rsqrt_", "self"), { at::Tensor self = a.tensor(0); return self.rsqrt_(); });
+  // reciprocal(Tensor self)
+  GT_OP(x, ("reciprocal", "self"), { at::Tensor self = a.tensor(0); return at::reciprocal(self); });
+  // reciprocal_(Tensor self)
+  GT_OP(x, ("reciprocal_", "self"), { at::Tensor self = a.tensor(0); return self.reciprocal_(); });
+  // lgamma(Tensor self)
+  GT_OP(x, ("lgamma", "self"), { at::Tensor self = a.tensor(0); return at::lgamma(self); });
+  // lgamma_(Tensor self)
+  GT_OP(x, ("lgamma_", "self"), { at::Tensor self = a.tensor(0); return self.lgamma_(); });
+  // digamma(Tensor self)
+  GT_OP(x, ("digamma", "self"), { at::Tensor self = a.tensor(0); return at::digamma(self); });
+  // digamma_(Tensor self)
+  GT_OP(x, ("digamma_", "self"), { at::Tensor self = a.tensor(0); return self.digamma_(); });
+  // square(Tensor self)
+  GT_OP(x, ("square", "self"), { at::Tensor self = a.tensor(0); return at::square(self); });
+  // square_(Tensor self)
+  GT_OP(x, ("square_", "self"), { at::Tensor self = a.tensor(0); return self.square_(); });
+  // sign(Tensor self)
+  GT_OP(x, ("sign", "self"), { at::Tensor self = a.tensor(0); return at::sign(self); });
+  // sign_(Tensor self)
+  GT_OP(x, ("sign_", "self"), { at::Tensor self = a.tensor(0); return self.sign_(); });
+  // floor(Tensor self)
+  GT_OP(x, ("floor", "self"), { at::Tensor self = a.tensor(0); return at::floor(self); });
+  // floor_(Tensor self)
+  GT_OP(x, ("floor_", "self"), { at::Tensor self = a.tensor(0); return self.floor_(); });
+  // ceil(Tensor self)
+  GT_OP(x, ("ceil", "self"), { at::Tensor self = a.tensor(0); return at::ceil(self); });
+  // ceil_(Tensor self)
+  GT_OP(x, ("ceil_", "self"), { at::Tensor self = a.tensor(0); return self.ceil_(); });
+  // round(Tensor self)
+  GT_OP(x, ("round", "self"), { at::Tensor self = a.tensor(0); return at::round(self); });
+  // round_(Tensor self)
+  GT_OP(x, ("round_", "self"), { at::Tensor self = a.tensor(0); return self.round_(); });
+  // trunc(Tensor self)
+  GT_OP(x, ("trunc", "self"), { at::Tensor self = a.tensor(0); return at::trunc(self); });
+  // trunc_(Tensor self)
+  GT_OP(x, ("trunc_", "self"), { at::Tensor self = a.tensor(0); return self.trunc_(); });
+  // frac(Tensor self)
+  GT_OP(x, ("frac", "self"), { at::Tensor self = a.tensor(0); return at::frac(self); });
+  // frac_(Tensor self)
+  GT_OP(x, ("frac_", "self"), { at::Tensor self = a.tensor(0); return self.frac_(); });
+  // atan2(Tensor self, Tensor other)
+  GT_OP(x, ("atan2", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::atan2(self, other); });
+  // atan2_(Tensor self, Tensor other)
+  GT_OP(x, ("atan2_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.atan2_(other); });
+  // fmod(Tensor self, Operand other)
+  GT_OP(x, ("fmod", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::fmod(self, other); });
+  // fmod_(Tensor self, Operand other)
+  GT_OP(x, ("fmod_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.fmod_(other); });
+  // remainder(Tensor self, Operand other)
+  GT_OP(x, ("remainder", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::remainder(self, other); });
+  // remainder_(Tensor self, Operand other)
+  GT_OP(x, ("remainder_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.remainder_(other); });
+  // lerp(Tensor self, Tensor end, Operand weight)
+  GT_OP(x, ("lerp", "self", "end", "weight"), { at::Tensor self = a.tensor(0); at::Tensor end = a.tensor(1); at::Tensor weight = a.operand(2); return isNumber(weight) ? at::lerp(self, end, weight.item()) : at::lerp(self, end, weight); });
+  // lerp_(Tensor self, Tensor end, Operand weight)
+  GT_OP(x, ("lerp_", "self", "end", "weight"), { at::Tensor self = a.tensor(0); at::Tensor end = a.tensor(1); at::Tensor weight = a.operand(2); return isNumber(weight) ? self.lerp_(end, weight.item()) : self.lerp_(end, weight); });
+  // hypot(Tensor self, Tensor other)
+  GT_OP(x, ("hypot", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::hypot(self, other); });
+  // hypot_(Tensor self, Tensor other)
+  GT_OP(x, ("hypot_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.hypot_(other); });
+  // logaddexp(Tensor self, Tensor other)
+  GT_OP(x, ("logaddexp", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::logaddexp(self, other); });
+  // xlogy(Tensor self, Operand other)
+  GT_OP(x, ("xlogy", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::xlogy(self, other); });
+  // xlogy_(Tensor self, Operand other)
+  GT_OP(x, ("xlogy_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.xlogy_(other); });
+  // maximum(Tensor self, Tensor other)
+  GT_OP(x, ("maximum", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::maximum(self, other); });
+  // minimum(Tensor self, Tensor other)
+  GT_OP(x, ("minimum", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::minimum(self, other); });
+  // nanToNum(Tensor self, float? nan, float? posinf, float? neginf)
+  GT_OP(x, ("nanToNum", "self", "nan", "posinf", "neginf"), { at::Tensor self = a.tensor(0); c10::optional<double> nan = a.optF64(1); c10::optional<double> posinf = a.optF64(2); c10::optional<double> neginf = a.optF64(3); return at::nan_to_num(self, nan, posinf, neginf); });
+  // nanToNum_(Tensor self, float? nan, float? posinf, float? neginf)
+  GT_OP(x, ("nanToNum_", "self", "nan", "posinf", "neginf"), { at::Tensor self = a.tensor(0); c10::optional<double> nan = a.optF64(1); c10::optional<double> posinf = a.optF64(2); c10::optional<double> neginf = a.optF64(3); return self.nan_to_num_(nan, posinf, neginf); });
+  // isinf(Tensor self)
+  GT_OP(x, ("isinf", "self"), { at::Tensor self = a.tensor(0); return at::isinf(self); });
+  // logicalNot(Tensor self)
+  GT_OP(x, ("logicalNot", "self"), { at::Tensor self = a.tensor(0); return at::logical_not(self); });
+  // logicalNot_(Tensor self)
+  GT_OP(x, ("logicalNot_", "self"), { at::Tensor self = a.tensor(0); return self.logical_not_(); });
+  // logicalAnd(Tensor self, Tensor other)
+  GT_OP(x, ("logicalAnd", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::logical_and(self, other); });
+  // logicalAnd_(Tensor self, Tensor other)
+  GT_OP(x, ("logicalAnd_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.logical_and_(other); });
+  // logicalOr(Tensor self, Tensor other)
+  GT_OP(x, ("logicalOr", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::logical_or(self, other); });
+  // logicalOr_(Tensor self, Tensor other)
+  GT_OP(x, ("logicalOr_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.logical_or_(other); });
+  // logicalXor(Tensor self, Tensor other)
+  GT_OP(x, ("logicalXor", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::logical_xor(self, other); });
+  // logicalXor_(Tensor self, Tensor other)
+  GT_OP(x, ("logicalXor_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.logical_xor_(other); });
   (void)env;
 }
 

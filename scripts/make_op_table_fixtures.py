@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Writes test/fixtures/op-table.json: parity cases for the ops added through the op table
+(lib/op-table.ts), from real PyTorch.
+
+Run with Debian's torch:  /usr/bin/python3 scripts/make_op_table_fixtures.py
+Each case calls torch.<snake_name>(*args, **kwargs) on its inputs: float32 and float64, the other
+dtypes PyTorch accepts, broadcasting, empty tensors. For float outputs it also stores the gradients of
+sum(out * w), w = linspace(-1, 1). test/op-table.parity.test.ts calls the derived method x.<name>(...)
+with the same arguments and compares.
+"""
+import json, math, os, re
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'op-table.json')
+DT = {torch.float32: 'float32', torch.float64: 'float64', torch.int64: 'int64', torch.int32: 'int32', torch.bool: 'bool', torch.uint8: 'uint8'}
+
+
+def enc(t):
+    t = t.detach()
+    vals = t.reshape(-1).tolist()
+    vals = [v if not isinstance(v, float) or math.isfinite(v) else repr(v) for v in vals]
+    return {'shape': list(t.shape), 'dtype': DT[t.dtype], 'values': vals}
+
+
+def snake(name):
+    return re.sub(r'[A-Z]', lambda m: '_' + m.group(0).lower(), name)
+
+
+cases = []
+
+
+def case(op, inputs, args=(), kwargs=None, tag=''):
+    """args: positional arguments after self; {'t': i} stands for inputs[i]."""
+    kwargs = kwargs or {}
+    ins = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
+    pos = [ins[a['t']] if isinstance(a, dict) else a for a in args]
+    out = getattr(torch, snake(op))(ins[0], *pos, **kwargs)
+    outs = list(out) if isinstance(out, (tuple, list)) else [out]
+    entry = {'op': op, 'tag': tag, 'inputs': [enc(x) for x in inputs], 'args': list(args), 'kwargs': kwargs,
+             'outputs': [enc(o) for o in outs]}
+    o = outs[0]
+    if o.is_floating_point() and o.requires_grad and o.numel() > 0:
+        w = torch.linspace(-1, 1, o.numel(), dtype=o.dtype).reshape(o.shape)
+        (o * w).sum().backward()
+        entry['grads'] = [enc(x.grad) if x.grad is not None else None for x in ins]
+    cases.append(entry)
+
+
+def unary(op, lo=-2.0, hi=2.0, ints=True):
+    torch.manual_seed(len(cases))
+    x = torch.rand(3, 4, dtype=torch.float64) * (hi - lo) + lo
+    case(op, [x.float()], tag='float32')
+    case(op, [x], tag='float64')
+    case(op, [torch.zeros(0, 3)], tag='empty')
+    if ints:
+        case(op, [torch.arange(-2, 4).clamp(int(math.ceil(lo)), int(math.floor(hi)))], tag='int64')
+
+
+def binary(op, lo=-2.0, hi=2.0, other_lo=None, other_hi=None, number=None, ints=True):
+    torch.manual_seed(len(cases))
+    olo, ohi = (lo if other_lo is None else other_lo), (hi if other_hi is None else other_hi)
+    x = torch.rand(3, 4, dtype=torch.float64) * (hi - lo) + lo
+    y = torch.rand(3, 4, dtype=torch.float64) * (ohi - olo) + olo
+    case(op, [x.float(), y.float()], [{'t': 1}], tag='float32')
+    case(op, [x, y], [{'t': 1}], tag='float64')
+    case(op, [x.float(), y[0].float()], [{'t': 1}], tag='broadcast')
+    case(op, [torch.zeros(0, 4), torch.zeros(1, 4) + 1], [{'t': 1}], tag='empty')
+    if number is not None:
+        case(op, [x.float()], [number], tag='number')
+    if ints:
+        case(op, [torch.tensor([5, -7, 9, 0]), torch.tensor([3, 2, -4, 1])], [{'t': 1}], tag='int64')
+
+
+for op in ['sin', 'cos', 'tan', 'atan', 'sinh', 'cosh', 'asinh', 'erf', 'erfc', 'expm1', 'exp2', 'sign',
+           'floor', 'ceil', 'round', 'trunc', 'square']:
+    unary(op)
+for op in ['asin', 'acos', 'atanh', 'erfinv']:
+    unary(op, -0.95, 0.95, ints=False)
+unary('acosh', 1.1, 4.0)
+for op in ['log2', 'log10', 'rsqrt', 'reciprocal', 'lgamma', 'digamma']:
+    unary(op, 0.2, 4.0)
+unary('frac', ints=False)
+unary('isinf')
+case('isinf', [torch.tensor([1.0, float('inf'), -float('inf'), float('nan')])], tag='special')
+case('nanToNum', [torch.tensor([1.0, float('inf'), -float('inf'), float('nan')])], tag='defaults')
+case('nanToNum', [torch.tensor([1.0, float('inf'), -float('inf'), float('nan')], dtype=torch.float64)], [0.5], {'posinf': 9.0, 'neginf': -9.0}, tag='float64 values')
+case('nanToNum', [torch.rand(3, 4, dtype=torch.float64)], tag='gradient')
+case('logicalNot', [torch.tensor([0.0, 1.5, -2.0, 0.0])], tag='float32')
+case('logicalNot', [torch.tensor([True, False])], tag='bool')
+for op in ['logicalAnd', 'logicalOr', 'logicalXor']:
+    case(op, [torch.tensor([0.0, 1.5, -2.0, 0.0]), torch.tensor([1, 0, 3, 0])], [{'t': 1}], tag='mixed dtypes')
+    case(op, [torch.tensor([[True], [False]]), torch.tensor([True, False])], [{'t': 1}], tag='bool broadcast')
+binary('atan2', ints=False)
+binary('hypot', ints=False)
+binary('logaddexp', ints=False)
+binary('maximum')
+binary('minimum')
+binary('fmod', other_lo=0.5, other_hi=2.0, number=1.5)
+binary('remainder', other_lo=0.5, other_hi=2.0, number=-1.5)
+binary('xlogy', other_lo=0.1, other_hi=3.0, number=2.0, ints=False)
+case('xlogy', [torch.tensor([0.0, 0.0, 1.0]), torch.tensor([0.0, float('nan'), 2.0])], [{'t': 1}], tag='zeros')
+torch.manual_seed(7)
+s, e = torch.randn(3, 4, dtype=torch.float64), torch.randn(3, 4, dtype=torch.float64)
+case('lerp', [s.float(), e.float()], [{'t': 1}, 0.3], tag='float32 number weight')
+case('lerp', [s, e, torch.rand(3, 4, dtype=torch.float64)], [{'t': 1}, {'t': 2}], tag='float64 tensor weight')
+case('lerp', [s.float(), e[0].float()], [{'t': 1}, 0.75], tag='broadcast')
+
+with open(OUT, 'w') as f:
+    json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
+print('wrote', OUT, len(cases), 'cases')
