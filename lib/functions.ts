@@ -1,6 +1,7 @@
 // The free functions derived from the op table: torch.sin(x), torch.atan2(y, x), ... A name that the
 // table lacks (or whose op has no 'function' form) fails to compile here, and so does a 'function'
 // form missing from this list (the check below).
+import type * as self from './functions';
 import type { OpsWithForm } from './op-types';
 import { derivedFunctions } from './tensor';
 
@@ -10,7 +11,7 @@ export const {
   minimum, nanToNum, isinf, logicalNot, logicalAnd, logicalOr, logicalXor,
 } = derivedFunctions;
 
-type Exported = keyof typeof import('./functions');
+type Exported = keyof typeof self;
 /** Compile-time check: every op with a 'function' form is exported above. */
 export type MissingFunctionExports = Exclude<OpsWithForm<'function'>, Exported>;
 const allExported: [MissingFunctionExports] extends [never] ? true : MissingFunctionExports = true;
