@@ -48,12 +48,18 @@ function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: T
     return v;
   };
   const ret = spec.ret ?? 'Tensor';
-  const wrap = (h: unknown): unknown => {
+  const wrap = (h: unknown, self: unknown): unknown => {
     if (ret === 'Tensor') return TensorClass.fromHandle(h as NativeTensor);
     if (ret === 'void') return undefined;
-    if (ret === 'Tensor[]') return (h as NativeTensor[]).map((x) => TensorClass.fromHandle(x));
+    if (ret === 'self') {
+      (h as NativeTensor).dispose(); // a second handle on self
+      return self;
+    }
+    if (!Array.isArray(h)) return TensorClass.fromHandle(h as NativeTensor); // 'Tensor|...' forms
+    if (ret === 'Tensor[]' || ret === 'Tensor|Tensor[]') return (h as NativeTensor[]).map((x) => TensorClass.fromHandle(x));
+    const names = ret.length === 3 ? ret.slice(1) : ret;
     const [a, b] = h as [NativeTensor, NativeTensor];
-    return { [ret[0]]: TensorClass.fromHandle(a), [ret[1]]: TensorClass.fromHandle(b) };
+    return { [names[0]]: TensorClass.fromHandle(a), [names[1]]: TensorClass.fromHandle(b) };
   };
   return (self, user) => {
     let n = user.length;
@@ -70,7 +76,7 @@ function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: T
         out[i] = unwrap(opts[key], i);
       }
     }
-    return wrap(fn(...out));
+    return wrap(fn(...out), self);
   };
 }
 
@@ -99,7 +105,8 @@ export function installOpSurface(TensorClass: TensorLikeClass): Record<string, (
     }
     if (forms.includes('function')) {
       functions[name] = (input: unknown, ...a: unknown[]) => {
-        if (!(input instanceof (TensorClass as unknown as new () => TensorInstance))) throw new TypeError(`${name}: argument 'input' must be a Tensor, got ${describe(input)}`);
+        if (spec.args[0][1] === 'Tensor' && !(input instanceof (TensorClass as unknown as new () => TensorInstance)))
+          throw new TypeError(`${name}: argument 'input' must be a Tensor, got ${describe(input)}`);
         return call(input, a);
       };
     }

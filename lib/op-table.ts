@@ -25,6 +25,9 @@ export type ArgType =
   | 'bool'
   | 'int[]'
   | 'int[]?'
+  | 'dims' // an integer or an array of integers (x.sum(1) and x.sum([0, 1]))
+  | 'dims?'
+  | 'str'
   | 'DType?'
   | 'Device?'
   | 'Reduction'; // 'none' | 'mean' | 'sum'
@@ -32,8 +35,12 @@ export type ArgType =
 export type ArgSpec = readonly [name: string, type: ArgType] | readonly [name: string, type: ArgType, dflt: number | boolean | string];
 /** method: Tensor.prototype[name]; function: torch[name]; inplace: Tensor.prototype[name_] (and the native name_). */
 export type Form = 'method' | 'function' | 'inplace';
-/** The result: one tensor (default), an array of tensors, a named pair of tensors, or nothing. */
-export type RetKind = 'Tensor' | 'Tensor[]' | readonly [string, string] | 'void';
+/**
+ * The result: one tensor (default), an array of tensors, a named pair of tensors ('indices' is int64,
+ * the other has `out`'s dtype), a pair or one tensor (median with or without dim), self (in-place
+ * methods such as exponential_), a tensor or an array (unique with returnCounts), or nothing.
+ */
+export type RetKind = 'Tensor' | 'Tensor[]' | readonly [string, string] | readonly ['Tensor|', string, string] | 'self' | 'Tensor|Tensor[]' | 'void';
 /** The result dtype for the derived TypeScript types: the input's, a float, bool, int64, or any. */
 export type OutDType = 'same' | 'float' | 'bool' | 'int64' | 'any';
 

@@ -24,6 +24,9 @@ interface NativeArgTypes {
   bool: boolean;
   'int[]': readonly number[];
   'int[]?': readonly number[];
+  dims: number | readonly number[];
+  'dims?': number | readonly number[];
+  str: string;
   'DType?': DType;
   'Device?': string;
   Reduction: 'none' | 'mean' | 'sum';
@@ -44,11 +47,13 @@ type SpecOf<K extends OpName> = OpTable[K];
 type RetOf<K extends OpName, Tensorish, Pair> =
   SpecOf<K> extends { ret: 'void' } ? void
   : SpecOf<K> extends { ret: 'Tensor[]' } ? Tensorish[]
+  : SpecOf<K> extends { ret: 'Tensor|Tensor[]' } ? Tensorish | Tensorish[]
+  : SpecOf<K> extends { ret: readonly ['Tensor|', string, string] } ? Tensorish | Pair
   : SpecOf<K> extends { ret: readonly [string, string] } ? Pair
   : Tensorish;
 
 /** Every table op as a native function (lib/native-api.ts extends NativeFunctions with this), and name_ for in-place forms. */
-export type TableNatives = { [K in OpName]: (...args: ParamsOf<SpecOf<K>['args'], NativeArgTypes>) => RetOf<K, H, [H, H]> } & {
+export type TableNatives = { [K in OpName]: (...args: ParamsOf<SpecOf<K>['args'], NativeArgTypes>) => RetOf<K, H, [H, H]> extends infer R ? (SpecOf<K> extends { ret: 'self' } ? H : R) : never } & {
   [K in OpsWithForm<'inplace'> as `${K}_`]: (...args: ParamsOf<SpecOf<K>['args'], NativeArgTypes>) => H;
 };
 export type TableNativeName = OpName | `${OpsWithForm<'inplace'>}_`;
@@ -101,7 +106,9 @@ export type UserParams<K extends OpName> =
   | [...Req<Tail<SpecOf<K>['args']>, KwOnly<K>>, ...Prefixes<Opt<Tail<SpecOf<K>['args']>, KwOnly<K>>>, OptionsOf<SpecOf<K>['args']>];
 
 type OutTensor<K extends OpName, D extends DType> = Tensor<OutOf<SpecOf<K> extends { out: infer O } ? O : undefined, D>>;
-type Result<K extends OpName, D extends DType> = RetOf<K, OutTensor<K, D>, { values: OutTensor<K, D>; indices: Tensor<'int64'> }>;
+type PairNames<K extends OpName> = SpecOf<K> extends { ret: readonly [infer A, infer B] } ? [A, B] : SpecOf<K> extends { ret: readonly ['Tensor|', infer A, infer B] } ? [A, B] : [never, never];
+type PairOf<K extends OpName, D extends DType> = { [N in PairNames<K>[number] & string]: N extends 'indices' ? Tensor<'int64'> : OutTensor<K, D> };
+type Result<K extends OpName, D extends DType> = SpecOf<K> extends { ret: 'self' } ? Tensor<D> : RetOf<K, OutTensor<K, D>, PairOf<K, D>>;
 
 /** The Tensor methods derived from the table: x.sin(), x.topk(3), and in-place x.sin_(). */
 export type DerivedMethods<D extends DType> = {
@@ -110,7 +117,13 @@ export type DerivedMethods<D extends DType> = {
   [K in OpsWithForm<'inplace'> as `${K}_`]: (...args: UserParams<K>) => Tensor<D>;
 };
 
-/** The free functions derived from the table: torch.sin(x), torch.atan2(y, x). */
+type FullParams<K extends OpName> =
+  | [...Req<SpecOf<K>['args'], KwOnly<K>>, ...Prefixes<Opt<SpecOf<K>['args'], KwOnly<K>>>]
+  | [...Req<SpecOf<K>['args'], KwOnly<K>>, ...Prefixes<Opt<SpecOf<K>['args'], KwOnly<K>>>, OptionsOf<SpecOf<K>['args']>];
+
+/** The free functions derived from the table: torch.sin(x), torch.atan2(y, x), torch.linspace(0, 1, 5). */
 export type DerivedFunctions = {
-  [K in OpsWithForm<'function'>]: <D extends DType>(input: Tensor<D>, ...args: UserParams<K>) => Result<K, D>;
+  [K in OpsWithForm<'function'>]: SpecOf<K>['args'][0][1] extends 'Tensor'
+    ? <D extends DType>(input: Tensor<D>, ...args: UserParams<K>) => Result<K, D>
+    : (...args: FullParams<K>) => Result<K, 'float32'>;
 };

@@ -45,8 +45,15 @@ inline at::TensorOptions options(c10::optional<at::ScalarType> dtype, c10::optio
 // A number operand arrives as a wrapped-number tensor (Args::operand); some ops have a Scalar overload.
 inline bool isNumber(const at::Tensor& t) { return t.unsafeGetTensorImpl()->is_wrapped_number(); }
 
+// An optional list of dims as ATen's OptionalIntArrayRef (a view on d, which must outlive it).
+inline at::OptionalIntArrayRef optDims(const c10::optional<std::vector<int64_t>>& d) { return d ? at::OptionalIntArrayRef(*d) : at::OptionalIntArrayRef(); }
+
 int64_t reductionEnum(const std::string& r);
 at::Tensor whereOp(const at::Tensor& condition, const at::Tensor& input, const at::Tensor& other);
+
+Napi::Value uniqueOp(Napi::Env env, const at::Tensor& self, bool sorted, bool inverse, bool counts, c10::optional<int64_t> dim);
+std::vector<int64_t> lastDims(const at::Tensor& t, int64_t n);
+std::vector<int64_t> firstDims(const at::Tensor& t, int64_t n);
 
 void initOpTable(Napi::Env env, Napi::Object exports);
 

@@ -22,6 +22,30 @@ at::Tensor whereOp(const at::Tensor& condition, const at::Tensor& input, const a
   return torch::where(condition, side(input), side(other));
 }
 
+// torch.unique: the values, or [values, inverse?, counts?] as PyTorch's tuple.
+Napi::Value uniqueOp(Napi::Env env, const at::Tensor& self, bool sorted, bool inverse, bool counts, c10::optional<int64_t> dim) {
+  auto [values, inv, cnt] = dim ? at::unique_dim(self, *dim, sorted, inverse, counts) : at::_unique2(self, sorted, inverse, counts);
+  if (!inverse && !counts) return toJs(env, values);
+  std::vector<at::Tensor> out{values};
+  if (inverse) out.push_back(inv);
+  if (counts) out.push_back(cnt);
+  return toJs(env, out);
+}
+
+// tensordot(a, b, n)'s dims: the last n of a, the first n of b.
+std::vector<int64_t> lastDims(const at::Tensor& t, int64_t n) {
+  if (n < 0 || n > t.dim()) throw RangeArgError("dims must be in [0, " + std::to_string(t.dim()) + "], got " + std::to_string(n));
+  std::vector<int64_t> d(n);
+  for (int64_t i = 0; i < n; ++i) d[i] = t.dim() - n + i;
+  return d;
+}
+std::vector<int64_t> firstDims(const at::Tensor& t, int64_t n) {
+  if (n < 0 || n > t.dim()) throw RangeArgError("dims must be in [0, " + std::to_string(t.dim()) + "], got " + std::to_string(n));
+  std::vector<int64_t> d(n);
+  for (int64_t i = 0; i < n; ++i) d[i] = i;
+  return d;
+}
+
 std::string tooManyArguments(const OpSig& sig, size_t given) {
   std::string names;
   for (size_t i = 1; i < sig.names.size(); ++i) names += (i > 1 ? ", " : "") + sig.names[i];

@@ -95,6 +95,8 @@ class Args {
   c10::optional<at::ScalarType> optDtype(size_t i) const { return has(i) ? c10::optional<at::ScalarType>(dtype(i)) : c10::nullopt; }
   c10::optional<at::Device> optDevice(size_t i) const { return has(i) ? c10::optional<at::Device>(device(i)) : c10::nullopt; }
   std::vector<int64_t> ints(size_t i) const;
+  // An integer or an array of integers, as a list.
+  std::vector<int64_t> dims(size_t i) const { return has(i) && info_[i].IsNumber() ? std::vector<int64_t>{i64(i)} : ints(i); }
   at::ScalarType dtype(size_t i) const;
   at::Device device(size_t i) const;
   // Tensor options from a dtype argument (default float32) and a device argument (default cpu).

@@ -41,6 +41,9 @@ function reader(name, type, i, dflt) {
     case 'bool': return `bool ${name} = a.flag(${i}${d});`;
     case 'int[]': return `std::vector<int64_t> ${name} = a.ints(${i});`;
     case 'int[]?': return `c10::optional<std::vector<int64_t>> ${name} = a.optInts(${i});`;
+    case 'dims': return `std::vector<int64_t> ${name} = a.dims(${i});`;
+    case 'dims?': return `c10::optional<std::vector<int64_t>> ${name} = a.has(${i}) ? c10::optional<std::vector<int64_t>>(a.dims(${i})) : c10::nullopt;`;
+    case 'str': return `std::string ${name} = a.str(${i}${d});`;
     case 'DType?': return `c10::optional<at::ScalarType> ${name} = a.optDtype(${i});`;
     case 'Device?': return `c10::optional<at::Device> ${name} = a.optDevice(${i});`;
     case 'Reduction': return `int64_t ${name} = reductionEnum(a.str(${i}${d}));`;
@@ -52,7 +55,8 @@ function reader(name, type, i, dflt) {
 function opLine(name, args, cpp) {
   const sig = [name, ...args.map((a) => a[0])].map((s) => JSON.stringify(s)).join(', ');
   const reads = args.map(([n, t, d], i) => reader(n, t, i, d)).join(' ');
-  const body = /\breturn\b|^\{/.test(cpp.trim()) ? cpp.trim().replace(/^\{\s*|\s*\}$/g, '') : `return ${cpp};`;
+  let body = /\breturn\b|^\{/.test(cpp.trim()) ? cpp.trim().replace(/^\{\s*|\s*\}$/g, '') : `return ${cpp};`;
+  if (!/[;}]$/.test(body)) body += ';';
   return `  GT_OP(x, (${sig}), { ${reads} ${body} });`;
 }
 

@@ -29,15 +29,28 @@ def snake(name):
 cases = []
 
 
-def case(op, inputs, args=(), kwargs=None, tag=''):
-    """args: positional arguments after self; {'t': i} stands for inputs[i]."""
+def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False):
+    """args: positional arguments after self (inputs[0]), or every argument when free; {'t': i} stands
+    for inputs[i]. method: call x.name(...) (ops PyTorch has only as methods). seed: manual_seed first."""
     kwargs = kwargs or {}
-    ins = [x.clone().requires_grad_(x.is_floating_point()) for x in inputs]
-    pos = [ins[a['t']] if isinstance(a, dict) else a for a in args]
-    out = getattr(torch, snake(op))(ins[0], *pos, **kwargs)
+    ins = [x.clone().requires_grad_(grad and x.is_floating_point()) for x in inputs]
+    res = lambda a: ins[a['t']] if isinstance(a, dict) else [res(b) for b in a] if isinstance(a, list) and a and isinstance(a[0], dict) else a
+    pos = [res(a) for a in args]
+    if seed is not None:
+        torch.manual_seed(seed)
+    if free:
+        out = getattr(torch, snake(op))(*pos, **kwargs)
+    elif method:
+        out = getattr(ins[0], snake(op))(*pos, **kwargs)
+    else:
+        out = getattr(torch, snake(op))(ins[0], *pos, **kwargs)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
-    entry = {'op': op, 'tag': tag, 'inputs': [enc(x) for x in inputs], 'args': list(args), 'kwargs': kwargs,
-             'outputs': [enc(o) for o in outs]}
+    if shape_only:  # uninitialised memory (empty_like): only the shape and dtype are PyTorch's
+        outs = [torch.zeros_like(o) for o in outs]
+    camel = lambda k: re.sub(r'_([a-z0-9])', lambda m: m.group(1).upper(), k)
+    jskw = {camel(k): (DT[v] if isinstance(v, torch.dtype) else v) for k, v in kwargs.items()}
+    entry = {'op': op, 'tag': tag, 'inputs': [enc(x) for x in inputs], 'args': list(args), 'kwargs': jskw,
+             'outputs': [enc(o) for o in outs], 'free': free, 'seed': seed, 'gradcheck': gradcheck, 'shapeOnly': shape_only}
     o = outs[0]
     if o.is_floating_point() and o.requires_grad and o.numel() > 0:
         w = torch.linspace(-1, 1, o.numel(), dtype=o.dtype).reshape(o.shape)

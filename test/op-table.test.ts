@@ -44,7 +44,11 @@ function valid(type: ArgType, t: () => unknown): unknown {
       return false;
     case 'int[]':
     case 'int[]?':
+    case 'dims':
+    case 'dims?':
       return [2, 2];
+    case 'str':
+      return 'sum';
     case 'DType?':
       return 'float32';
     case 'Device?':
@@ -57,7 +61,7 @@ function valid(type: ArgType, t: () => unknown): unknown {
 function wrong(type: ArgType): unknown {
   if (type === 'int' || type === 'int?') return 1.5;
   if (type === 'bool') return 1;
-  if (type === 'DType?' || type === 'Device?' || type === 'Reduction') return 7;
+  if (type === 'DType?' || type === 'Device?' || type === 'Reduction' || type === 'str') return 7;
   return 'x';
 }
 
@@ -124,7 +128,9 @@ describe('op table', () => {
       const fns = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
       for (const [name, spec] of derived) {
         const forms = spec.forms ?? [];
-        const positional = spec.args.slice(1).filter((a) => !(spec.kwOnly ?? []).includes(a[0]));
+        // A free function whose first argument is not a tensor (linspace, einsum) takes it by position too.
+        const free = spec.args[0][1] !== 'Tensor';
+        const positional = spec.args.slice(free ? 0 : 1).filter((a) => !(spec.kwOnly ?? []).includes(a[0]));
         for (let i = 0; i < positional.length; i++) {
           const before = positional.slice(0, i).map((a) => valid(a[1], () => torch.ones([2, 2])));
           const args = [...before, wrong(positional[i][1])];
@@ -132,7 +138,7 @@ describe('op table', () => {
           const x = (): Record<string, (...a: unknown[]) => unknown> => torch.ones([2, 2]) as unknown as Record<string, (...a: unknown[]) => unknown>;
           if (forms.includes('method')) calls.push([name, () => x()[name](...args)]);
           if (forms.includes('inplace')) calls.push([`${name}_`, () => x()[`${name}_`](...args)]);
-          if (forms.includes('function')) calls.push([name, () => fns[name](torch.ones([2, 2]), ...args)]);
+          if (forms.includes('function')) calls.push([name, () => (free ? fns[name](...args) : fns[name](torch.ones([2, 2]), ...args))]);
           for (const [opName, call] of calls) {
             const e = thrown(call);
             if (!e || e.name !== 'TypeError' || !e.message.startsWith(`${opName}: argument '${positional[i][0]}'`)) failures.push(`${opName}(${positional[i][0]}): ${e?.message ?? 'no error'}`);
@@ -140,7 +146,7 @@ describe('op table', () => {
         }
         // An unknown option names the op and suggests the right key.
         const opt = spec.args.find((a, i) => i > 0 && (a.length === 3 || a[1].endsWith('?')));
-        if (opt && forms.includes('method')) {
+        if (opt && forms.includes('method') && !free) {
           const e = thrown(() => (torch.ones([2, 2]) as unknown as Record<string, (...a: unknown[]) => unknown>)[name]({ [`${opt[0]}X`]: 1 }));
           if (!e || e.name !== 'TypeError' || !e.message.includes(`unknown option '${opt[0]}X' (did you mean '${opt[0]}'?)`)) failures.push(`${name} options: ${e?.message}`);
         }
