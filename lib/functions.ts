@@ -9,6 +9,7 @@ export const {
   sin, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, expm1, exp2, log2, log10, rsqrt, reciprocal,
   lgamma, digamma, square, sign, floor, ceil, round, trunc, frac, atan2, fmod, remainder, lerp, hypot, logaddexp, xlogy, maximum,
   minimum, nanToNum, isinf, logicalNot, logicalAnd, logicalOr, logicalXor,
+  topk, sort, argsort, kthvalue, unique, searchsorted,
 } = derivedFunctions;
 
 type Exported = keyof typeof self;

@@ -263,6 +263,49 @@ export const OPS = {
   logicalAnd: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
   logicalOr: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
   logicalXor: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'bool' },
+  // ---- sorting and selection
+  topk: {
+    group: 'sorting',
+    args: [self, ['k', 'int'], ['dim', 'int', -1], ['largest', 'bool', true], ['sorted', 'bool', true]],
+    forms: mf,
+    out: 'same',
+    ret: ['values', 'indices'],
+  },
+  sort: {
+    group: 'sorting',
+    args: [self, ['dim', 'int', -1], ['descending', 'bool', false], ['stable', 'bool', false]],
+    kwOnly: ['stable'],
+    forms: mf,
+    out: 'same',
+    ret: ['values', 'indices'],
+    cpp: 'at::sort(self, stable, dim, descending)',
+  },
+  argsort: {
+    group: 'sorting',
+    args: [self, ['dim', 'int', -1], ['descending', 'bool', false], ['stable', 'bool', false]],
+    kwOnly: ['stable'],
+    forms: mf,
+    out: 'int64',
+    cpp: 'std::get<1>(at::sort(self, stable, dim, descending))',
+  },
+  kthvalue: { group: 'sorting', args: [self, ['k', 'int'], ['dim', 'int', -1], ['keepdim', 'bool', false]], forms: mf, out: 'same', ret: ['values', 'indices'] },
+  // The unique values; with returnInverse / returnCounts, [values, inverse?, counts?] as PyTorch's tuple.
+  unique: {
+    group: 'sorting',
+    args: [self, ['sorted', 'bool', true], ['returnInverse', 'bool', false], ['returnCounts', 'bool', false], ['dim', 'int?']],
+    forms: mf,
+    out: 'same',
+    ret: 'Tensor|Tensor[]',
+    cpp: 'return uniqueOp(a.env(), self, sorted, returnInverse, returnCounts, dim)',
+  },
+  searchsorted: {
+    group: 'sorting',
+    args: [['sortedSequence', T], ['values', 'Operand'], ['outInt32', 'bool', false], ['right', 'bool', false]],
+    kwOnly: ['outInt32', 'right'],
+    forms: ['function'],
+    out: 'int64',
+    cpp: 'isNumber(values) ? at::searchsorted(sortedSequence, values.item(), outInt32, right) : at::searchsorted(sortedSequence, values, outInt32, right)',
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -348,6 +348,18 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("logicalXor", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::logical_xor(self, other); });
   // logicalXor_(Tensor self, Tensor other)
   GT_OP(x, ("logicalXor_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.logical_xor_(other); });
+  // topk(Tensor self, int k, int dim=-1, bool largest=true, bool sorted=true)
+  GT_OP(x, ("topk", "self", "k", "dim", "largest", "sorted"), { at::Tensor self = a.tensor(0); int64_t k = a.i64(1); int64_t dim = a.i64(2, -1); bool largest = a.flag(3, true); bool sorted = a.flag(4, true); return at::topk(self, k, dim, largest, sorted); });
+  // sort(Tensor self, int dim=-1, bool descending=false, bool stable=false)
+  GT_OP(x, ("sort", "self", "dim", "descending", "stable"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1, -1); bool descending = a.flag(2, false); bool stable = a.flag(3, false); return at::sort(self, stable, dim, descending); });
+  // argsort(Tensor self, int dim=-1, bool descending=false, bool stable=false)
+  GT_OP(x, ("argsort", "self", "dim", "descending", "stable"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1, -1); bool descending = a.flag(2, false); bool stable = a.flag(3, false); return std::get<1>(at::sort(self, stable, dim, descending)); });
+  // kthvalue(Tensor self, int k, int dim=-1, bool keepdim=false)
+  GT_OP(x, ("kthvalue", "self", "k", "dim", "keepdim"), { at::Tensor self = a.tensor(0); int64_t k = a.i64(1); int64_t dim = a.i64(2, -1); bool keepdim = a.flag(3, false); return at::kthvalue(self, k, dim, keepdim); });
+  // unique(Tensor self, bool sorted=true, bool returnInverse=false, bool returnCounts=false, int? dim)
+  GT_OP(x, ("unique", "self", "sorted", "returnInverse", "returnCounts", "dim"), { at::Tensor self = a.tensor(0); bool sorted = a.flag(1, true); bool returnInverse = a.flag(2, false); bool returnCounts = a.flag(3, false); c10::optional<int64_t> dim = a.optI64(4); return uniqueOp(a.env(), self, sorted, returnInverse, returnCounts, dim); });
+  // searchsorted(Tensor sortedSequence, Operand values, bool outInt32=false, bool right=false)
+  GT_OP(x, ("searchsorted", "sortedSequence", "values", "outInt32", "right"), { at::Tensor sortedSequence = a.tensor(0); at::Tensor values = a.operand(1); bool outInt32 = a.flag(2, false); bool right = a.flag(3, false); return isNumber(values) ? at::searchsorted(sortedSequence, values.item(), outInt32, right) : at::searchsorted(sortedSequence, values, outInt32, right); });
   (void)env;
 }
 

@@ -118,6 +118,31 @@ case('lerp', [s.float(), e.float()], [{'t': 1}, 0.3], tag='float32 number weight
 case('lerp', [s, e, torch.rand(3, 4, dtype=torch.float64)], [{'t': 1}, {'t': 2}], tag='float64 tensor weight')
 case('lerp', [s.float(), e[0].float()], [{'t': 1}, 0.75], tag='broadcast')
 
+# ---- sorting and selection
+torch.manual_seed(11)
+m = torch.randn(4, 5, dtype=torch.float64)
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    case('topk', [m.to(dt)], [3], tag=tag)
+    case('sort', [m.to(dt)], [0, True], tag=tag)
+    case('kthvalue', [m.to(dt)], [2, -1, True], tag=tag)
+case('topk', [m], [2], {'dim': 0, 'largest': False}, tag='smallest dim 0')
+case('topk', [torch.tensor([3, 1, 2, 5])], [2], tag='int64')
+case('topk', [torch.zeros(0, 3)], [0], tag='empty')
+ties = torch.tensor([2, 1, 2, 1, 2, 0, 1])
+case('sort', [ties], [], {'stable': True}, tag='stable int64')
+# Ties: the values' gradient is defined (PyTorch's) but finite differences step across the ties.
+case('sort', [ties.double()], [], {'stable': True, 'dim': -1, 'descending': True}, tag='stable descending', gradcheck=False)
+case('argsort', [ties], [], {'stable': True}, tag='stable')
+case('argsort', [m], [1, True], tag='descending')
+case('unique', [ties], tag='sorted')
+case('unique', [ties], [], {'return_counts': True}, tag='counts')
+case('unique', [ties], [True, True, True], tag='inverse counts')
+case('unique', [torch.tensor([[1, 2], [1, 2], [0, 5]])], [], {'dim': 0}, tag='dim 0')
+seq = torch.tensor([1.0, 2.0, 2.0, 5.0, 7.0])
+case('searchsorted', [seq, torch.tensor([[0.5, 2.0], [6.0, 9.0]])], [{'t': 1}], tag='left')
+case('searchsorted', [seq, torch.tensor([2.0, 5.0])], [{'t': 1}], {'right': True}, tag='right')
+case('searchsorted', [seq.double(), torch.tensor([2.0, 5.0], dtype=torch.float64)], [{'t': 1}], {'out_int32': True}, tag='int32')
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
