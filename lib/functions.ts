@@ -10,7 +10,10 @@ export const {
   lgamma, digamma, square, sign, floor, ceil, round, trunc, frac, atan2, fmod, remainder, lerp, hypot, logaddexp, xlogy, maximum,
   minimum, nanToNum, isinf, logicalNot, logicalAnd, logicalOr, logicalXor,
   topk, sort, argsort, kthvalue, unique, searchsorted,
+  prod, std, var: variance, norm, amax, amin, argmin, cumsum, cumprod, logcumsumexp, cummax, cummin, median, countNonzero, aminmax,
 } = derivedFunctions;
+// `var` is a reserved word: exported under its PyTorch name through an alias.
+export { variance as var };
 
 type Exported = keyof typeof self;
 /** Compile-time check: every op with a 'function' form is exported above. */

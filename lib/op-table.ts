@@ -306,6 +306,65 @@ export const OPS = {
     out: 'int64',
     cpp: 'isNumber(values) ? at::searchsorted(sortedSequence, values.item(), outInt32, right) : at::searchsorted(sortedSequence, values, outInt32, right)',
   },
+
+  // ---- reductions (dim: an integer or an array; every element when absent)
+  prod: {
+    group: 'reduction',
+    args: [self, ['dim', 'int?'], ['keepdim', 'bool', false], dtypeArg],
+    kwOnly: ['dtype'],
+    forms: mf,
+    out: 'any',
+    cpp: 'dim ? at::prod(self, *dim, keepdim, dtype) : at::prod(self, dtype)',
+  },
+  std: {
+    group: 'reduction',
+    args: [self, ['dim', 'dims?'], ['correction', 'int', 1], ['keepdim', 'bool', false]],
+    kwOnly: ['correction', 'keepdim'],
+    forms: mf,
+    out: 'float',
+    cpp: 'at::std(self, optDims(dim), c10::optional<int64_t>(correction), keepdim)',
+  },
+  var: {
+    group: 'reduction',
+    args: [self, ['dim', 'dims?'], ['correction', 'int', 1], ['keepdim', 'bool', false]],
+    kwOnly: ['correction', 'keepdim'],
+    forms: mf,
+    out: 'float',
+    cpp: 'at::var(self, optDims(dim), c10::optional<int64_t>(correction), keepdim)',
+  },
+  norm: {
+    group: 'reduction',
+    args: [self, ['p', 'float', 2], ['dim', 'dims?'], ['keepdim', 'bool', false]],
+    forms: mf,
+    out: 'float',
+    cpp: 'dim ? at::norm(self, at::Scalar(p), *dim, keepdim) : at::norm(self, at::Scalar(p))',
+  },
+  amax: { group: 'reduction', args: [self, ['dim', 'dims?'], ['keepdim', 'bool', false]], forms: mf, out: 'same', cpp: 'at::amax(self, dim.value_or(std::vector<int64_t>{}), keepdim)' },
+  amin: { group: 'reduction', args: [self, ['dim', 'dims?'], ['keepdim', 'bool', false]], forms: mf, out: 'same', cpp: 'at::amin(self, dim.value_or(std::vector<int64_t>{}), keepdim)' },
+  argmin: { group: 'reduction', args: [self, ['dim', 'int?'], ['keepdim', 'bool', false]], forms: mf, out: 'int64' },
+  cumsum: { group: 'reduction', args: [self, ['dim', 'int'], dtypeArg], kwOnly: ['dtype'], forms: mif, out: 'any' },
+  cumprod: { group: 'reduction', args: [self, ['dim', 'int'], dtypeArg], kwOnly: ['dtype'], forms: mif, out: 'any' },
+  logcumsumexp: { group: 'reduction', args: [self, ['dim', 'int']], forms: mf, out: 'float' },
+  cummax: { group: 'reduction', args: [self, ['dim', 'int']], forms: mf, out: 'same', ret: ['values', 'indices'] },
+  cummin: { group: 'reduction', args: [self, ['dim', 'int']], forms: mf, out: 'same', ret: ['values', 'indices'] },
+  // Without dim the median of every element; with dim, values and indices.
+  median: {
+    group: 'reduction',
+    args: [self, ['dim', 'int?'], ['keepdim', 'bool', false]],
+    forms: mf,
+    out: 'same',
+    ret: ['Tensor|', 'values', 'indices'],
+    cpp: 'return dim ? toJs(a.env(), self.median(*dim, keepdim)) : toJs(a.env(), self.median())',
+  },
+  countNonzero: { group: 'reduction', args: [self, ['dim', 'dims?']], forms: mf, out: 'int64', cpp: 'dim ? at::count_nonzero(self, *dim) : at::count_nonzero(self)' },
+  aminmax: {
+    group: 'reduction',
+    args: [self, ['dim', 'int?'], ['keepdim', 'bool', false]],
+    kwOnly: ['dim', 'keepdim'],
+    forms: mf,
+    out: 'same',
+    ret: ['min', 'max'],
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -360,6 +360,40 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("unique", "self", "sorted", "returnInverse", "returnCounts", "dim"), { at::Tensor self = a.tensor(0); bool sorted = a.flag(1, true); bool returnInverse = a.flag(2, false); bool returnCounts = a.flag(3, false); c10::optional<int64_t> dim = a.optI64(4); return uniqueOp(a.env(), self, sorted, returnInverse, returnCounts, dim); });
   // searchsorted(Tensor sortedSequence, Operand values, bool outInt32=false, bool right=false)
   GT_OP(x, ("searchsorted", "sortedSequence", "values", "outInt32", "right"), { at::Tensor sortedSequence = a.tensor(0); at::Tensor values = a.operand(1); bool outInt32 = a.flag(2, false); bool right = a.flag(3, false); return isNumber(values) ? at::searchsorted(sortedSequence, values.item(), outInt32, right) : at::searchsorted(sortedSequence, values, outInt32, right); });
+  // prod(Tensor self, int? dim, bool keepdim=false, DType? dtype)
+  GT_OP(x, ("prod", "self", "dim", "keepdim", "dtype"), { at::Tensor self = a.tensor(0); c10::optional<int64_t> dim = a.optI64(1); bool keepdim = a.flag(2, false); c10::optional<at::ScalarType> dtype = a.optDtype(3); return dim ? at::prod(self, *dim, keepdim, dtype) : at::prod(self, dtype); });
+  // std(Tensor self, dims? dim, int correction=1, bool keepdim=false)
+  GT_OP(x, ("std", "self", "dim", "correction", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; int64_t correction = a.i64(2, 1); bool keepdim = a.flag(3, false); return at::std(self, optDims(dim), c10::optional<int64_t>(correction), keepdim); });
+  // var(Tensor self, dims? dim, int correction=1, bool keepdim=false)
+  GT_OP(x, ("var", "self", "dim", "correction", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; int64_t correction = a.i64(2, 1); bool keepdim = a.flag(3, false); return at::var(self, optDims(dim), c10::optional<int64_t>(correction), keepdim); });
+  // norm(Tensor self, float p=2, dims? dim, bool keepdim=false)
+  GT_OP(x, ("norm", "self", "p", "dim", "keepdim"), { at::Tensor self = a.tensor(0); double p = a.f64(1, 2); c10::optional<std::vector<int64_t>> dim = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; bool keepdim = a.flag(3, false); return dim ? at::norm(self, at::Scalar(p), *dim, keepdim) : at::norm(self, at::Scalar(p)); });
+  // amax(Tensor self, dims? dim, bool keepdim=false)
+  GT_OP(x, ("amax", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; bool keepdim = a.flag(2, false); return at::amax(self, dim.value_or(std::vector<int64_t>{}), keepdim); });
+  // amin(Tensor self, dims? dim, bool keepdim=false)
+  GT_OP(x, ("amin", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; bool keepdim = a.flag(2, false); return at::amin(self, dim.value_or(std::vector<int64_t>{}), keepdim); });
+  // argmin(Tensor self, int? dim, bool keepdim=false)
+  GT_OP(x, ("argmin", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<int64_t> dim = a.optI64(1); bool keepdim = a.flag(2, false); return at::argmin(self, dim, keepdim); });
+  // cumsum(Tensor self, int dim, DType? dtype)
+  GT_OP(x, ("cumsum", "self", "dim", "dtype"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<at::ScalarType> dtype = a.optDtype(2); return at::cumsum(self, dim, dtype); });
+  // cumsum_(Tensor self, int dim, DType? dtype)
+  GT_OP(x, ("cumsum_", "self", "dim", "dtype"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<at::ScalarType> dtype = a.optDtype(2); return self.cumsum_(dim, dtype); });
+  // cumprod(Tensor self, int dim, DType? dtype)
+  GT_OP(x, ("cumprod", "self", "dim", "dtype"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<at::ScalarType> dtype = a.optDtype(2); return at::cumprod(self, dim, dtype); });
+  // cumprod_(Tensor self, int dim, DType? dtype)
+  GT_OP(x, ("cumprod_", "self", "dim", "dtype"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<at::ScalarType> dtype = a.optDtype(2); return self.cumprod_(dim, dtype); });
+  // logcumsumexp(Tensor self, int dim)
+  GT_OP(x, ("logcumsumexp", "self", "dim"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); return at::logcumsumexp(self, dim); });
+  // cummax(Tensor self, int dim)
+  GT_OP(x, ("cummax", "self", "dim"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); return at::cummax(self, dim); });
+  // cummin(Tensor self, int dim)
+  GT_OP(x, ("cummin", "self", "dim"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); return at::cummin(self, dim); });
+  // median(Tensor self, int? dim, bool keepdim=false)
+  GT_OP(x, ("median", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<int64_t> dim = a.optI64(1); bool keepdim = a.flag(2, false); return dim ? toJs(a.env(), self.median(*dim, keepdim)) : toJs(a.env(), self.median()); });
+  // countNonzero(Tensor self, dims? dim)
+  GT_OP(x, ("countNonzero", "self", "dim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; return dim ? at::count_nonzero(self, *dim) : at::count_nonzero(self); });
+  // aminmax(Tensor self, int? dim, bool keepdim=false)
+  GT_OP(x, ("aminmax", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<int64_t> dim = a.optI64(1); bool keepdim = a.flag(2, false); return at::aminmax(self, dim, keepdim); });
   (void)env;
 }
 
