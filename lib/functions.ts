@@ -11,6 +11,7 @@ export const {
   minimum, nanToNum, isinf, logicalNot, logicalAnd, logicalOr, logicalXor,
   topk, sort, argsort, kthvalue, unique, searchsorted,
   prod, std, var: variance, norm, amax, amin, argmin, cumsum, cumprod, logcumsumexp, cummax, cummin, median, countNonzero, aminmax,
+  maskedFill, maskedSelect, indexAdd, indexCopy, indexFill, scatterAdd, scatterReduce, takeAlongDim, nonzero, diag, diagonal, tril, triu,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

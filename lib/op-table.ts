@@ -365,6 +365,41 @@ export const OPS = {
     out: 'same',
     ret: ['min', 'max'],
   },
+
+  // ---- indexing and masks
+  maskedFill: {
+    group: 'indexing',
+    args: [self, ['mask', T], ['value', 'Operand']],
+    forms: mif,
+    out: 'same',
+    cpp: 'isNumber(value) ? self.masked_fill(mask, value.item()) : self.masked_fill(mask, value)',
+    cppInplace: 'isNumber(value) ? self.masked_fill_(mask, value.item()) : self.masked_fill_(mask, value)',
+  },
+  maskedSelect: { group: 'indexing', args: [self, ['mask', T]], forms: mf, out: 'same' },
+  indexAdd: { group: 'indexing', args: [self, ['dim', 'int'], ['index', T], ['source', T], ['alpha', 'Scalar', 1]], kwOnly: ['alpha'], forms: mif, out: 'same' },
+  indexCopy: { group: 'indexing', args: [self, ['dim', 'int'], ['index', T], ['source', T]], forms: mif, out: 'same' },
+  indexFill: {
+    group: 'indexing',
+    args: [self, ['dim', 'int'], ['index', T], ['value', 'Operand']],
+    forms: mif,
+    out: 'same',
+    cpp: 'isNumber(value) ? self.index_fill(dim, index, value.item()) : self.index_fill(dim, index, value)',
+    cppInplace: 'isNumber(value) ? self.index_fill_(dim, index, value.item()) : self.index_fill_(dim, index, value)',
+  },
+  scatterAdd: { group: 'indexing', args: [self, ['dim', 'int'], ['index', T], ['src', T]], forms: mif, out: 'same' },
+  scatterReduce: {
+    group: 'indexing',
+    args: [self, ['dim', 'int'], ['index', T], ['src', T], ['reduce', 'str'], ['includeSelf', 'bool', true]],
+    kwOnly: ['includeSelf'],
+    forms: mif,
+    out: 'same',
+  },
+  takeAlongDim: { group: 'indexing', args: [self, ['indices', T], ['dim', 'int?']], forms: mf, out: 'same' },
+  nonzero: { group: 'indexing', args: [self], forms: mf, out: 'int64' },
+  diag: { group: 'indexing', args: [self, ['diagonal', 'int', 0]], forms: mf, out: 'same' },
+  diagonal: { group: 'indexing', args: [self, ['offset', 'int', 0], ['dim1', 'int', 0], ['dim2', 'int', 1]], forms: mf, out: 'same' },
+  tril: { group: 'indexing', args: [self, ['diagonal', 'int', 0]], forms: mif, out: 'same' },
+  triu: { group: 'indexing', args: [self, ['diagonal', 'int', 0]], forms: mif, out: 'same' },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -394,6 +394,48 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("countNonzero", "self", "dim"), { at::Tensor self = a.tensor(0); c10::optional<std::vector<int64_t>> dim = a.has(1) ? c10::optional<std::vector<int64_t>>(a.dims(1)) : c10::nullopt; return dim ? at::count_nonzero(self, *dim) : at::count_nonzero(self); });
   // aminmax(Tensor self, int? dim, bool keepdim=false)
   GT_OP(x, ("aminmax", "self", "dim", "keepdim"), { at::Tensor self = a.tensor(0); c10::optional<int64_t> dim = a.optI64(1); bool keepdim = a.flag(2, false); return at::aminmax(self, dim, keepdim); });
+  // maskedFill(Tensor self, Tensor mask, Operand value)
+  GT_OP(x, ("maskedFill", "self", "mask", "value"), { at::Tensor self = a.tensor(0); at::Tensor mask = a.tensor(1); at::Tensor value = a.operand(2); return isNumber(value) ? self.masked_fill(mask, value.item()) : self.masked_fill(mask, value); });
+  // maskedFill_(Tensor self, Tensor mask, Operand value)
+  GT_OP(x, ("maskedFill_", "self", "mask", "value"), { at::Tensor self = a.tensor(0); at::Tensor mask = a.tensor(1); at::Tensor value = a.operand(2); return isNumber(value) ? self.masked_fill_(mask, value.item()) : self.masked_fill_(mask, value); });
+  // maskedSelect(Tensor self, Tensor mask)
+  GT_OP(x, ("maskedSelect", "self", "mask"), { at::Tensor self = a.tensor(0); at::Tensor mask = a.tensor(1); return at::masked_select(self, mask); });
+  // indexAdd(Tensor self, int dim, Tensor index, Tensor source, Scalar alpha=1)
+  GT_OP(x, ("indexAdd", "self", "dim", "index", "source", "alpha"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor source = a.tensor(3); at::Scalar alpha = a.scalar(4, 1); return at::index_add(self, dim, index, source, alpha); });
+  // indexAdd_(Tensor self, int dim, Tensor index, Tensor source, Scalar alpha=1)
+  GT_OP(x, ("indexAdd_", "self", "dim", "index", "source", "alpha"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor source = a.tensor(3); at::Scalar alpha = a.scalar(4, 1); return self.index_add_(dim, index, source, alpha); });
+  // indexCopy(Tensor self, int dim, Tensor index, Tensor source)
+  GT_OP(x, ("indexCopy", "self", "dim", "index", "source"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor source = a.tensor(3); return at::index_copy(self, dim, index, source); });
+  // indexCopy_(Tensor self, int dim, Tensor index, Tensor source)
+  GT_OP(x, ("indexCopy_", "self", "dim", "index", "source"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor source = a.tensor(3); return self.index_copy_(dim, index, source); });
+  // indexFill(Tensor self, int dim, Tensor index, Operand value)
+  GT_OP(x, ("indexFill", "self", "dim", "index", "value"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor value = a.operand(3); return isNumber(value) ? self.index_fill(dim, index, value.item()) : self.index_fill(dim, index, value); });
+  // indexFill_(Tensor self, int dim, Tensor index, Operand value)
+  GT_OP(x, ("indexFill_", "self", "dim", "index", "value"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor value = a.operand(3); return isNumber(value) ? self.index_fill_(dim, index, value.item()) : self.index_fill_(dim, index, value); });
+  // scatterAdd(Tensor self, int dim, Tensor index, Tensor src)
+  GT_OP(x, ("scatterAdd", "self", "dim", "index", "src"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor src = a.tensor(3); return at::scatter_add(self, dim, index, src); });
+  // scatterAdd_(Tensor self, int dim, Tensor index, Tensor src)
+  GT_OP(x, ("scatterAdd_", "self", "dim", "index", "src"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor src = a.tensor(3); return self.scatter_add_(dim, index, src); });
+  // scatterReduce(Tensor self, int dim, Tensor index, Tensor src, str reduce, bool includeSelf=true)
+  GT_OP(x, ("scatterReduce", "self", "dim", "index", "src", "reduce", "includeSelf"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor src = a.tensor(3); std::string reduce = a.str(4); bool includeSelf = a.flag(5, true); return at::scatter_reduce(self, dim, index, src, reduce, includeSelf); });
+  // scatterReduce_(Tensor self, int dim, Tensor index, Tensor src, str reduce, bool includeSelf=true)
+  GT_OP(x, ("scatterReduce_", "self", "dim", "index", "src", "reduce", "includeSelf"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); at::Tensor index = a.tensor(2); at::Tensor src = a.tensor(3); std::string reduce = a.str(4); bool includeSelf = a.flag(5, true); return self.scatter_reduce_(dim, index, src, reduce, includeSelf); });
+  // takeAlongDim(Tensor self, Tensor indices, int? dim)
+  GT_OP(x, ("takeAlongDim", "self", "indices", "dim"), { at::Tensor self = a.tensor(0); at::Tensor indices = a.tensor(1); c10::optional<int64_t> dim = a.optI64(2); return at::take_along_dim(self, indices, dim); });
+  // nonzero(Tensor self)
+  GT_OP(x, ("nonzero", "self"), { at::Tensor self = a.tensor(0); return at::nonzero(self); });
+  // diag(Tensor self, int diagonal=0)
+  GT_OP(x, ("diag", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return at::diag(self, diagonal); });
+  // diagonal(Tensor self, int offset=0, int dim1=0, int dim2=1)
+  GT_OP(x, ("diagonal", "self", "offset", "dim1", "dim2"), { at::Tensor self = a.tensor(0); int64_t offset = a.i64(1, 0); int64_t dim1 = a.i64(2, 0); int64_t dim2 = a.i64(3, 1); return at::diagonal(self, offset, dim1, dim2); });
+  // tril(Tensor self, int diagonal=0)
+  GT_OP(x, ("tril", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return at::tril(self, diagonal); });
+  // tril_(Tensor self, int diagonal=0)
+  GT_OP(x, ("tril_", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return self.tril_(diagonal); });
+  // triu(Tensor self, int diagonal=0)
+  GT_OP(x, ("triu", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return at::triu(self, diagonal); });
+  // triu_(Tensor self, int diagonal=0)
+  GT_OP(x, ("triu_", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return self.triu_(diagonal); });
   (void)env;
 }
 

@@ -179,6 +179,34 @@ case('aminmax', [r], tag='all', grad=False)
 case('aminmax', [r], [], {'dim': 1, 'keepdim': True}, tag='dim', grad=False)
 case('std', [torch.zeros(0, 3)], [0], tag='empty')
 
+# ---- indexing
+torch.manual_seed(13)
+q = torch.randn(3, 4, dtype=torch.float64)
+mask = q > 0
+idx = torch.tensor([2, 0])
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    x = q.to(dt)
+    case('maskedFill', [x, mask], [{'t': 1}, -1.5], tag=tag)
+    case('maskedSelect', [x, mask], [{'t': 1}], tag=tag)
+    case('indexAdd', [x, idx, torch.randn(3, 2, dtype=dt)], [1, {'t': 1}, {'t': 2}], {'alpha': 2}, tag=tag)
+    case('indexCopy', [x, idx, torch.randn(2, 4, dtype=dt)], [0, {'t': 1}, {'t': 2}], tag=tag)
+    case('indexFill', [x, idx], [1, {'t': 1}, 7.0], tag=tag)
+    case('scatterAdd', [x, torch.tensor([[0, 1, 2, 0], [2, 2, 1, 0]]), torch.randn(2, 4, dtype=dt)], [0, {'t': 1}, {'t': 2}], tag=tag)
+    case('takeAlongDim', [x, torch.tensor([[0], [3], [1]])], [{'t': 1}, 1], tag=tag)
+    case('diag', [x], [1], tag=tag)
+    case('diagonal', [x.reshape(2, 3, 2)], [0, -1, 1], tag=tag)
+    case('tril', [x], [-1], tag=tag)
+    case('triu', [x], [1], tag=tag)
+sidx = torch.tensor([[0, 1, 0, 1], [1, 1, 0, 0]])
+for red in ['sum', 'prod', 'mean', 'amax', 'amin']:
+    case('scatterReduce', [q[:2].clone(), sidx, torch.randn(2, 4, dtype=torch.float64)], [0, {'t': 1}, {'t': 2}, red], tag=red)
+case('scatterReduce', [q[:2].clone(), sidx, torch.randn(2, 4, dtype=torch.float64)], [0, {'t': 1}, {'t': 2}, 'mean'], {'include_self': False}, tag='mean exclude self')
+case('maskedFill', [torch.tensor([1, 2, 3]), torch.tensor([True, False, True])], [{'t': 1}, 0], tag='int64')
+case('maskedFill', [q, mask[0]], [{'t': 1}, 0.0], tag='broadcast mask')
+case('nonzero', [mask], tag='bool')
+case('nonzero', [torch.zeros(0, 2)], tag='empty')
+case('diag', [torch.tensor([1.0, 2.0, 3.0])], [-1], tag='vector to matrix')
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
