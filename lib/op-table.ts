@@ -400,6 +400,28 @@ export const OPS = {
   diagonal: { group: 'indexing', args: [self, ['offset', 'int', 0], ['dim1', 'int', 0], ['dim2', 'int', 1]], forms: mf, out: 'same' },
   tril: { group: 'indexing', args: [self, ['diagonal', 'int', 0]], forms: mif, out: 'same' },
   triu: { group: 'indexing', args: [self, ['diagonal', 'int', 0]], forms: mif, out: 'same' },
+
+  // ---- shape
+  repeat: { group: 'shape', args: [self, ['repeats', 'int[]']], forms: ['method'], out: 'same', cpp: 'self.repeat(repeats)' },
+  tile: { group: 'shape', args: [self, ['dims', 'int[]']], forms: mf, out: 'same' },
+  expandAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.expand_as(other)' },
+  roll: { group: 'shape', args: [self, ['shifts', 'dims'], ['dims', 'dims?']], forms: mf, out: 'same', cpp: 'at::roll(self, shifts, dims.value_or(std::vector<int64_t>{}))' },
+  chunk: { group: 'shape', args: [self, ['chunks', 'int'], ['dim', 'int', 0]], forms: mf, out: 'same', ret: 'Tensor[]' },
+  // split(2) in pieces of 2, split([1, 3]) in pieces of those sizes.
+  split: {
+    group: 'shape',
+    args: [self, ['splitSize', 'dims'], ['dim', 'int', 0]],
+    forms: mf,
+    out: 'same',
+    ret: 'Tensor[]',
+    cpp: 'a.raw(1).IsNumber() ? at::split(self, splitSize[0], dim) : at::split_with_sizes(self, splitSize, dim)',
+  },
+  unbind: { group: 'shape', args: [self, ['dim', 'int', 0]], forms: mf, out: 'same', ret: 'Tensor[]' },
+  movedim: { group: 'shape', args: [self, ['source', 'dims'], ['destination', 'dims']], forms: mf, out: 'same' },
+  viewAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.view_as(other)' },
+  reshapeAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.reshape_as(other)' },
+  broadcastTo: { group: 'shape', args: [self, ['size', 'int[]']], forms: mf, out: 'same' },
+  meshgrid: { group: 'shape', args: [['tensors', 'Tensor[]'], ['indexing', 'str', 'ij']], kwOnly: ['indexing'], forms: ['function'], ret: 'Tensor[]' },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

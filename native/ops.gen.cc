@@ -436,6 +436,30 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("triu", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return at::triu(self, diagonal); });
   // triu_(Tensor self, int diagonal=0)
   GT_OP(x, ("triu_", "self", "diagonal"), { at::Tensor self = a.tensor(0); int64_t diagonal = a.i64(1, 0); return self.triu_(diagonal); });
+  // repeat(Tensor self, int[] repeats)
+  GT_OP(x, ("repeat", "self", "repeats"), { at::Tensor self = a.tensor(0); std::vector<int64_t> repeats = a.ints(1); return self.repeat(repeats); });
+  // tile(Tensor self, int[] dims)
+  GT_OP(x, ("tile", "self", "dims"), { at::Tensor self = a.tensor(0); std::vector<int64_t> dims = a.ints(1); return at::tile(self, dims); });
+  // expandAs(Tensor self, Tensor other)
+  GT_OP(x, ("expandAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.expand_as(other); });
+  // roll(Tensor self, dims shifts, dims? dims)
+  GT_OP(x, ("roll", "self", "shifts", "dims"), { at::Tensor self = a.tensor(0); std::vector<int64_t> shifts = a.dims(1); c10::optional<std::vector<int64_t>> dims = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; return at::roll(self, shifts, dims.value_or(std::vector<int64_t>{})); });
+  // chunk(Tensor self, int chunks, int dim=0)
+  GT_OP(x, ("chunk", "self", "chunks", "dim"), { at::Tensor self = a.tensor(0); int64_t chunks = a.i64(1); int64_t dim = a.i64(2, 0); return at::chunk(self, chunks, dim); });
+  // split(Tensor self, dims splitSize, int dim=0)
+  GT_OP(x, ("split", "self", "splitSize", "dim"), { at::Tensor self = a.tensor(0); std::vector<int64_t> splitSize = a.dims(1); int64_t dim = a.i64(2, 0); return a.raw(1).IsNumber() ? at::split(self, splitSize[0], dim) : at::split_with_sizes(self, splitSize, dim); });
+  // unbind(Tensor self, int dim=0)
+  GT_OP(x, ("unbind", "self", "dim"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1, 0); return at::unbind(self, dim); });
+  // movedim(Tensor self, dims source, dims destination)
+  GT_OP(x, ("movedim", "self", "source", "destination"), { at::Tensor self = a.tensor(0); std::vector<int64_t> source = a.dims(1); std::vector<int64_t> destination = a.dims(2); return at::movedim(self, source, destination); });
+  // viewAs(Tensor self, Tensor other)
+  GT_OP(x, ("viewAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.view_as(other); });
+  // reshapeAs(Tensor self, Tensor other)
+  GT_OP(x, ("reshapeAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.reshape_as(other); });
+  // broadcastTo(Tensor self, int[] size)
+  GT_OP(x, ("broadcastTo", "self", "size"), { at::Tensor self = a.tensor(0); std::vector<int64_t> size = a.ints(1); return at::broadcast_to(self, size); });
+  // meshgrid(Tensor[] tensors, str indexing="ij")
+  GT_OP(x, ("meshgrid", "tensors", "indexing"), { std::vector<at::Tensor> tensors = a.tensors(0); std::string indexing = a.str(1, "ij"); return at::meshgrid(tensors, indexing); });
   (void)env;
 }
 

@@ -207,6 +207,27 @@ case('nonzero', [mask], tag='bool')
 case('nonzero', [torch.zeros(0, 2)], tag='empty')
 case('diag', [torch.tensor([1.0, 2.0, 3.0])], [-1], tag='vector to matrix')
 
+# ---- shape
+torch.manual_seed(14)
+z = torch.randn(2, 3, dtype=torch.float64)
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    x = z.to(dt)
+    case('repeat', [x], [[2, 1, 2]], method=True, tag=tag)
+    case('tile', [x], [[2]], tag=tag)
+    case('expandAs', [x[:1], x], [{'t': 1}], method=True, tag=tag)
+    case('roll', [x], [1], tag=tag + ' flat')
+    case('roll', [x], [[1, -1], [0, 1]], tag=tag + ' dims')
+    case('chunk', [x], [2, 1], tag=tag)
+    case('split', [x], [2, 1], tag=tag + ' size')
+    case('split', [x], [[1, 2], -1], tag=tag + ' sizes')
+    case('unbind', [x], [1], tag=tag)
+    case('movedim', [x.reshape(1, 2, 3)], [0, -1], tag=tag)
+    case('viewAs', [x, torch.zeros(3, 2)], [{'t': 1}], method=True, tag=tag)
+    case('reshapeAs', [x.t(), torch.zeros(6)], [{'t': 1}], method=True, tag=tag)
+    case('broadcastTo', [x[:, :1]], [[4, 2, 3]], tag=tag)
+case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], tag='ij', free=True, grad=False)
+case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], {'indexing': 'xy'}, tag='xy', free=True, grad=False)
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
