@@ -13,6 +13,7 @@ export const {
   prod, std, var: variance, norm, amax, amin, argmin, cumsum, cumprod, logcumsumexp, cummax, cummin, median, countNonzero, aminmax,
   maskedFill, maskedSelect, indexAdd, indexCopy, indexFill, scatterAdd, scatterReduce, takeAlongDim, nonzero, diag, diagonal, tril, triu,
   tile, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
+  mm, bmm, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

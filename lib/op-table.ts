@@ -422,6 +422,24 @@ export const OPS = {
   reshapeAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.reshape_as(other)' },
   broadcastTo: { group: 'shape', args: [self, ['size', 'int[]']], forms: mf, out: 'same' },
   meshgrid: { group: 'shape', args: [['tensors', 'Tensor[]'], ['indexing', 'str', 'ij']], kwOnly: ['indexing'], forms: ['function'], ret: 'Tensor[]' },
+
+  // ---- linear algebra
+  mm: { group: 'linalg', args: [self, ['mat2', T]], forms: mf, out: 'same' },
+  bmm: { group: 'linalg', args: [self, ['mat2', T]], forms: mf, out: 'same' },
+  baddbmm: { group: 'linalg', args: [self, ['batch1', T], ['batch2', T], ['beta', 'Scalar', 1], ['alpha', 'Scalar', 1]], kwOnly: ['beta', 'alpha'], forms: mif, out: 'same' },
+  mv: { group: 'linalg', args: [self, ['vec', T]], forms: mf, out: 'same' },
+  dot: { group: 'linalg', args: [self, ['other', T]], forms: mf, out: 'same' },
+  outer: { group: 'linalg', args: [self, ['vec2', T]], forms: mf, out: 'same' },
+  einsum: { group: 'linalg', args: [['equation', 'str'], ['operands', 'Tensor[]']], forms: ['function'] },
+  // tensordot(a, b, n): the last n dims of a with the first n of b.
+  tensordot: {
+    group: 'linalg',
+    args: [self, ['other', T], ['dims', 'int', 2]],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims))',
+  },
+  cdist: { group: 'linalg', args: [['x1', T], ['x2', T], ['p', 'float', 2]], forms: ['function'], out: 'same', cpp: 'at::cdist(x1, x2, p)' },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

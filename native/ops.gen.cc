@@ -460,6 +460,26 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("broadcastTo", "self", "size"), { at::Tensor self = a.tensor(0); std::vector<int64_t> size = a.ints(1); return at::broadcast_to(self, size); });
   // meshgrid(Tensor[] tensors, str indexing="ij")
   GT_OP(x, ("meshgrid", "tensors", "indexing"), { std::vector<at::Tensor> tensors = a.tensors(0); std::string indexing = a.str(1, "ij"); return at::meshgrid(tensors, indexing); });
+  // mm(Tensor self, Tensor mat2)
+  GT_OP(x, ("mm", "self", "mat2"), { at::Tensor self = a.tensor(0); at::Tensor mat2 = a.tensor(1); return at::mm(self, mat2); });
+  // bmm(Tensor self, Tensor mat2)
+  GT_OP(x, ("bmm", "self", "mat2"), { at::Tensor self = a.tensor(0); at::Tensor mat2 = a.tensor(1); return at::bmm(self, mat2); });
+  // baddbmm(Tensor self, Tensor batch1, Tensor batch2, Scalar beta=1, Scalar alpha=1)
+  GT_OP(x, ("baddbmm", "self", "batch1", "batch2", "beta", "alpha"), { at::Tensor self = a.tensor(0); at::Tensor batch1 = a.tensor(1); at::Tensor batch2 = a.tensor(2); at::Scalar beta = a.scalar(3, 1); at::Scalar alpha = a.scalar(4, 1); return at::baddbmm(self, batch1, batch2, beta, alpha); });
+  // baddbmm_(Tensor self, Tensor batch1, Tensor batch2, Scalar beta=1, Scalar alpha=1)
+  GT_OP(x, ("baddbmm_", "self", "batch1", "batch2", "beta", "alpha"), { at::Tensor self = a.tensor(0); at::Tensor batch1 = a.tensor(1); at::Tensor batch2 = a.tensor(2); at::Scalar beta = a.scalar(3, 1); at::Scalar alpha = a.scalar(4, 1); return self.baddbmm_(batch1, batch2, beta, alpha); });
+  // mv(Tensor self, Tensor vec)
+  GT_OP(x, ("mv", "self", "vec"), { at::Tensor self = a.tensor(0); at::Tensor vec = a.tensor(1); return at::mv(self, vec); });
+  // dot(Tensor self, Tensor other)
+  GT_OP(x, ("dot", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::dot(self, other); });
+  // outer(Tensor self, Tensor vec2)
+  GT_OP(x, ("outer", "self", "vec2"), { at::Tensor self = a.tensor(0); at::Tensor vec2 = a.tensor(1); return at::outer(self, vec2); });
+  // einsum(str equation, Tensor[] operands)
+  GT_OP(x, ("einsum", "equation", "operands"), { std::string equation = a.str(0); std::vector<at::Tensor> operands = a.tensors(1); return at::einsum(equation, operands); });
+  // tensordot(Tensor self, Tensor other, int dims=2)
+  GT_OP(x, ("tensordot", "self", "other", "dims"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); int64_t dims = a.i64(2, 2); return at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims)); });
+  // cdist(Tensor x1, Tensor x2, float p=2)
+  GT_OP(x, ("cdist", "x1", "x2", "p"), { at::Tensor x1 = a.tensor(0); at::Tensor x2 = a.tensor(1); double p = a.f64(2, 2); return at::cdist(x1, x2, p); });
   (void)env;
 }
 

@@ -228,6 +228,24 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], tag='ij', free=True, grad=False)
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], {'indexing': 'xy'}, tag='xy', free=True, grad=False)
 
+# ---- linear algebra (through BLAS: compared at a bound that holds on any CPU)
+torch.manual_seed(15)
+A, B = torch.randn(3, 4, dtype=torch.float64), torch.randn(4, 2, dtype=torch.float64)
+Ab, Bb = torch.randn(2, 3, 4, dtype=torch.float64), torch.randn(2, 4, 2, dtype=torch.float64)
+v = torch.randn(4, dtype=torch.float64)
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    case('mm', [A.to(dt), B.to(dt)], [{'t': 1}], tag=tag)
+    case('bmm', [Ab.to(dt), Bb.to(dt)], [{'t': 1}], tag=tag)
+    case('baddbmm', [torch.randn(2, 3, 2, dtype=dt), Ab.to(dt), Bb.to(dt)], [{'t': 1}, {'t': 2}], {'beta': 0.5, 'alpha': 2}, tag=tag)
+    case('mv', [A.to(dt), v.to(dt)], [{'t': 1}], tag=tag)
+    case('dot', [v.to(dt), v.flip(0).to(dt)], [{'t': 1}], tag=tag)
+    case('outer', [v.to(dt), v[:3].to(dt)], [{'t': 1}], tag=tag)
+    case('tensordot', [Ab.to(dt), torch.randn(3, 4, 5, dtype=dt)], [{'t': 1}, 2], tag=tag)
+    case('cdist', [A.to(dt), torch.randn(5, 4, dtype=dt)], [{'t': 0}, {'t': 1}], tag=tag, free=True)
+case('einsum', [A, B], ['ij,jk->ik', [{'t': 0}, {'t': 1}]], tag='matmul', free=True)
+case('einsum', [Ab], ['bij->bji', [{'t': 0}]], tag='transpose', free=True)
+case('cdist', [A, torch.randn(5, 4, dtype=torch.float64)], [{'t': 0}, {'t': 1}, 1.0], tag='p1', free=True)
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
