@@ -14,6 +14,7 @@ export const {
   maskedFill, maskedSelect, indexAdd, indexCopy, indexFill, scatterAdd, scatterReduce, takeAlongDim, nonzero, diag, diagonal, tril, triu,
   tile, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
   mm, bmm, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
+  multinomial, poisson, normal, randintLike,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

@@ -440,6 +440,19 @@ export const OPS = {
     cpp: 'at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims))',
   },
   cdist: { group: 'linalg', args: [['x1', T], ['x2', T], ['p', 'float', 2]], forms: ['function'], out: 'same', cpp: 'at::cdist(x1, x2, p)' },
+
+  // ---- random (the CPU draws equal PyTorch's for the same seed)
+  multinomial: { group: 'random', args: [self, ['numSamples', 'int'], ['replacement', 'bool', false]], forms: mf, out: 'int64' },
+  poisson: { group: 'random', args: [self], forms: ['function'], out: 'same' },
+  normal: { group: 'random', args: [['mean', T], ['std', T]], forms: ['function'], out: 'same', cpp: 'at::normal(mean, std)' },
+  exponential_: { group: 'random', args: [self, ['lambd', 'float', 1]], forms: ['method'], ret: 'self', cpp: 'self.exponential_(lambd)' },
+  randintLike: {
+    group: 'random',
+    args: [self, ['low', 'int'], ['high', 'int?']],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'high ? at::randint_like(self, low, *high) : at::randint_like(self, low)',
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

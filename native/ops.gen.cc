@@ -480,6 +480,16 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("tensordot", "self", "other", "dims"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); int64_t dims = a.i64(2, 2); return at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims)); });
   // cdist(Tensor x1, Tensor x2, float p=2)
   GT_OP(x, ("cdist", "x1", "x2", "p"), { at::Tensor x1 = a.tensor(0); at::Tensor x2 = a.tensor(1); double p = a.f64(2, 2); return at::cdist(x1, x2, p); });
+  // multinomial(Tensor self, int numSamples, bool replacement=false)
+  GT_OP(x, ("multinomial", "self", "numSamples", "replacement"), { at::Tensor self = a.tensor(0); int64_t numSamples = a.i64(1); bool replacement = a.flag(2, false); return at::multinomial(self, numSamples, replacement); });
+  // poisson(Tensor self)
+  GT_OP(x, ("poisson", "self"), { at::Tensor self = a.tensor(0); return at::poisson(self); });
+  // normal(Tensor mean, Tensor std)
+  GT_OP(x, ("normal", "mean", "std"), { at::Tensor mean = a.tensor(0); at::Tensor std = a.tensor(1); return at::normal(mean, std); });
+  // exponential_(Tensor self, float lambd=1)
+  GT_OP(x, ("exponential_", "self", "lambd"), { at::Tensor self = a.tensor(0); double lambd = a.f64(1, 1); return self.exponential_(lambd); });
+  // randintLike(Tensor self, int low, int? high)
+  GT_OP(x, ("randintLike", "self", "low", "high"), { at::Tensor self = a.tensor(0); int64_t low = a.i64(1); c10::optional<int64_t> high = a.optI64(2); return high ? at::randint_like(self, low, *high) : at::randint_like(self, low); });
   (void)env;
 }
 

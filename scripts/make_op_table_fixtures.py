@@ -246,6 +246,17 @@ case('einsum', [A, B], ['ij,jk->ik', [{'t': 0}, {'t': 1}]], tag='matmul', free=T
 case('einsum', [Ab], ['bij->bji', [{'t': 0}]], tag='transpose', free=True)
 case('cdist', [A, torch.randn(5, 4, dtype=torch.float64)], [{'t': 0}, {'t': 1}, 1.0], tag='p1', free=True)
 
+# ---- random: seeded draws
+probs = torch.tensor([[0.1, 0.2, 0.3, 0.4], [0.7, 0.1, 0.1, 0.1]])
+case('multinomial', [probs], [3], seed=5, tag='without replacement')
+case('multinomial', [probs], [6, True], seed=6, tag='with replacement')
+case('multinomial', [probs.double()[0]], [2], seed=7, tag='float64 1-d')
+case('poisson', [torch.tensor([[0.5, 2.0, 10.0], [1.0, 0.0, 4.0]])], seed=8, tag='float32', grad=False)
+case('normal', [torch.zeros(2, 3), torch.ones(2, 3) * 2], [{'t': 0}, {'t': 1}], seed=9, tag='tensors', free=True, grad=False)
+case('randintLike', [torch.zeros(2, 3)], [5], seed=10, tag='high', grad=False)
+case('randintLike', [torch.zeros(4, dtype=torch.float64)], [-3, 3], seed=11, tag='low high', grad=False)
+case('exponential_', [torch.zeros(2, 3)], [2.0], seed=12, method=True, tag='float32', grad=False)
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
