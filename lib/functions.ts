@@ -15,6 +15,7 @@ export const {
   tile, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
   mm, bmm, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
   multinomial, poisson, normal, randintLike,
+  linspace, logspace, fullLike, emptyLike, trilIndices,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

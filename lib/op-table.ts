@@ -453,6 +453,31 @@ export const OPS = {
     out: 'same',
     cpp: 'high ? at::randint_like(self, low, *high) : at::randint_like(self, low)',
   },
+
+  // ---- creation
+  linspace: {
+    group: 'creation',
+    args: [['start', 'Scalar'], ['end', 'Scalar'], ['steps', 'int'], dtypeArg, deviceArg],
+    kwOnly: ['dtype', 'device'],
+    forms: ['function'],
+    cpp: 'at::linspace(start, end, steps, options(dtype, device))',
+  },
+  logspace: {
+    group: 'creation',
+    args: [['start', 'Scalar'], ['end', 'Scalar'], ['steps', 'int'], ['base', 'float', 10], dtypeArg, deviceArg],
+    kwOnly: ['dtype', 'device'],
+    forms: ['function'],
+    cpp: 'at::logspace(start, end, steps, base, options(dtype, device))',
+  },
+  fullLike: { group: 'creation', args: [self, ['fillValue', 'Scalar'], dtypeArg], kwOnly: ['dtype'], forms: ['function'], out: 'any', cpp: 'at::full_like(self, fillValue, at::TensorOptions().dtype(dtype))' },
+  emptyLike: { group: 'creation', args: [self, dtypeArg], kwOnly: ['dtype'], forms: ['function'], out: 'any', cpp: 'at::empty_like(self, at::TensorOptions().dtype(dtype))' },
+  trilIndices: {
+    group: 'creation',
+    args: [['row', 'int'], ['col', 'int'], ['offset', 'int', 0], dtypeArg],
+    kwOnly: ['dtype'],
+    forms: ['function'],
+    cpp: 'at::tril_indices(row, col, offset, options(dtype.value_or(at::kLong), c10::nullopt))',
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -490,6 +490,16 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("exponential_", "self", "lambd"), { at::Tensor self = a.tensor(0); double lambd = a.f64(1, 1); return self.exponential_(lambd); });
   // randintLike(Tensor self, int low, int? high)
   GT_OP(x, ("randintLike", "self", "low", "high"), { at::Tensor self = a.tensor(0); int64_t low = a.i64(1); c10::optional<int64_t> high = a.optI64(2); return high ? at::randint_like(self, low, *high) : at::randint_like(self, low); });
+  // linspace(Scalar start, Scalar end, int steps, DType? dtype, Device? device)
+  GT_OP(x, ("linspace", "start", "end", "steps", "dtype", "device"), { at::Scalar start = a.scalar(0); at::Scalar end = a.scalar(1); int64_t steps = a.i64(2); c10::optional<at::ScalarType> dtype = a.optDtype(3); c10::optional<at::Device> device = a.optDevice(4); return at::linspace(start, end, steps, options(dtype, device)); });
+  // logspace(Scalar start, Scalar end, int steps, float base=10, DType? dtype, Device? device)
+  GT_OP(x, ("logspace", "start", "end", "steps", "base", "dtype", "device"), { at::Scalar start = a.scalar(0); at::Scalar end = a.scalar(1); int64_t steps = a.i64(2); double base = a.f64(3, 10); c10::optional<at::ScalarType> dtype = a.optDtype(4); c10::optional<at::Device> device = a.optDevice(5); return at::logspace(start, end, steps, base, options(dtype, device)); });
+  // fullLike(Tensor self, Scalar fillValue, DType? dtype)
+  GT_OP(x, ("fullLike", "self", "fillValue", "dtype"), { at::Tensor self = a.tensor(0); at::Scalar fillValue = a.scalar(1); c10::optional<at::ScalarType> dtype = a.optDtype(2); return at::full_like(self, fillValue, at::TensorOptions().dtype(dtype)); });
+  // emptyLike(Tensor self, DType? dtype)
+  GT_OP(x, ("emptyLike", "self", "dtype"), { at::Tensor self = a.tensor(0); c10::optional<at::ScalarType> dtype = a.optDtype(1); return at::empty_like(self, at::TensorOptions().dtype(dtype)); });
+  // trilIndices(int row, int col, int offset=0, DType? dtype)
+  GT_OP(x, ("trilIndices", "row", "col", "offset", "dtype"), { int64_t row = a.i64(0); int64_t col = a.i64(1); int64_t offset = a.i64(2, 0); c10::optional<at::ScalarType> dtype = a.optDtype(3); return at::tril_indices(row, col, offset, options(dtype.value_or(at::kLong), c10::nullopt)); });
   (void)env;
 }
 

@@ -257,6 +257,18 @@ case('randintLike', [torch.zeros(2, 3)], [5], seed=10, tag='high', grad=False)
 case('randintLike', [torch.zeros(4, dtype=torch.float64)], [-3, 3], seed=11, tag='low high', grad=False)
 case('exponential_', [torch.zeros(2, 3)], [2.0], seed=12, method=True, tag='float32', grad=False)
 
+# ---- creation
+case('linspace', [], [0, 1, 5], free=True, tag='float32')
+case('linspace', [], [-2, 3.5, 7], {'dtype': torch.float64}, free=True, tag='float64')
+case('logspace', [], [0, 2, 3], free=True, tag='base 10')
+case('logspace', [], [0, 3, 4, 2.0], {'dtype': torch.float64}, free=True, tag='base 2')
+case('fullLike', [torch.zeros(2, 3)], [2.5], tag='float32')
+case('fullLike', [torch.zeros(2, 3)], [7], {'dtype': torch.int64}, tag='dtype')
+case('trilIndices', [], [3, 4, 1], free=True, tag='offset 1')
+case('trilIndices', [], [4, 3], free=True, tag='default')
+case('emptyLike', [torch.zeros(2, 3)], tag='float32', shape_only=True)
+case('emptyLike', [torch.zeros(2, 3)], [], {'dtype': torch.int64}, tag='dtype', shape_only=True)
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
