@@ -13,7 +13,7 @@ export const {
   prod, std, var: variance, norm, amax, amin, argmin, cumsum, cumprod, logcumsumexp, cummax, cummin, median, countNonzero, aminmax,
   maskedFill, maskedSelect, indexAdd, indexCopy, indexFill, scatterAdd, scatterReduce, takeAlongDim, nonzero, diag, diagonal, tril, triu,
   tile, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
-  mm, bmm, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
+  mm, bmm, trace, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
   multinomial, poisson, normal, randintLike,
   linspace, logspace, fullLike, emptyLike, trilIndices,
 } = derivedFunctions;

@@ -430,6 +430,7 @@ export const OPS = {
   mv: { group: 'linalg', args: [self, ['vec', T]], forms: mf, out: 'same' },
   dot: { group: 'linalg', args: [self, ['other', T]], forms: mf, out: 'same' },
   outer: { group: 'linalg', args: [self, ['vec2', T]], forms: mf, out: 'same' },
+  trace: { group: 'linalg', args: [self], forms: mf, out: 'same' },
   einsum: { group: 'linalg', args: [['equation', 'str'], ['operands', 'Tensor[]']], forms: ['function'] },
   // tensordot(a, b, n): the last n dims of a with the first n of b.
   tensordot: {

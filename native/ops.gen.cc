@@ -474,6 +474,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("dot", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return at::dot(self, other); });
   // outer(Tensor self, Tensor vec2)
   GT_OP(x, ("outer", "self", "vec2"), { at::Tensor self = a.tensor(0); at::Tensor vec2 = a.tensor(1); return at::outer(self, vec2); });
+  // trace(Tensor self)
+  GT_OP(x, ("trace", "self"), { at::Tensor self = a.tensor(0); return at::trace(self); });
   // einsum(str equation, Tensor[] operands)
   GT_OP(x, ("einsum", "equation", "operands"), { std::string equation = a.str(0); std::vector<at::Tensor> operands = a.tensors(1); return at::einsum(equation, operands); });
   // tensordot(Tensor self, Tensor other, int dims=2)
