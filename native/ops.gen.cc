@@ -456,6 +456,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("viewAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.view_as(other); });
   // reshapeAs(Tensor self, Tensor other)
   GT_OP(x, ("reshapeAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.reshape_as(other); });
+  // flip(Tensor self, dims dims)
+  GT_OP(x, ("flip", "self", "dims"), { at::Tensor self = a.tensor(0); std::vector<int64_t> dims = a.dims(1); return at::flip(self, dims); });
   // broadcastTo(Tensor self, int[] size)
   GT_OP(x, ("broadcastTo", "self", "size"), { at::Tensor self = a.tensor(0); std::vector<int64_t> size = a.ints(1); return at::broadcast_to(self, size); });
   // meshgrid(Tensor[] tensors, str indexing="ij")

@@ -225,6 +225,10 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
     case('viewAs', [x, torch.zeros(3, 2)], [{'t': 1}], method=True, tag=tag)
     case('reshapeAs', [x.t(), torch.zeros(6)], [{'t': 1}], method=True, tag=tag)
     case('broadcastTo', [x[:, :1]], [[4, 2, 3]], tag=tag)
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    case('flip', [z.to(dt)], [[0, -1]], tag=tag)
+case('flip', [torch.arange(6).reshape(2, 3)], [[1]], tag='int64 one dim')
+case('flip', [torch.zeros(0, 3)], [[0]], tag='empty')
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], tag='ij', free=True, grad=False)
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], {'indexing': 'xy'}, tag='xy', free=True, grad=False)
 
