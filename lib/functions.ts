@@ -12,7 +12,7 @@ export const {
   topk, sort, argsort, kthvalue, unique, searchsorted,
   prod, std, var: variance, norm, amax, amin, argmin, cumsum, cumprod, logcumsumexp, cummax, cummin, median, countNonzero, aminmax,
   maskedFill, maskedSelect, indexAdd, indexCopy, indexFill, scatterAdd, scatterReduce, takeAlongDim, nonzero, diag, diagonal, tril, triu,
-  tile, flip, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
+  tile, flip, swapaxes, roll, chunk, split, unbind, movedim, broadcastTo, meshgrid,
   mm, bmm, trace, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
   multinomial, poisson, normal, randintLike,
   linspace, logspace, fullLike, emptyLike, trilIndices,

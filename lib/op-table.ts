@@ -421,6 +421,7 @@ export const OPS = {
   viewAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.view_as(other)' },
   reshapeAs: { group: 'shape', args: [self, ['other', T]], forms: ['method'], out: 'same', cpp: 'self.reshape_as(other)' },
   flip: { group: 'shape', args: [self, ['dims', 'dims']], forms: mf, out: 'same' },
+  swapaxes: { group: 'shape', args: [self, ['axis0', 'int'], ['axis1', 'int']], forms: mf, out: 'same' },
   broadcastTo: { group: 'shape', args: [self, ['size', 'int[]']], forms: mf, out: 'same' },
   meshgrid: { group: 'shape', args: [['tensors', 'Tensor[]'], ['indexing', 'str', 'ij']], kwOnly: ['indexing'], forms: ['function'], ret: 'Tensor[]' },
 

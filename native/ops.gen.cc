@@ -458,6 +458,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("reshapeAs", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.reshape_as(other); });
   // flip(Tensor self, dims dims)
   GT_OP(x, ("flip", "self", "dims"), { at::Tensor self = a.tensor(0); std::vector<int64_t> dims = a.dims(1); return at::flip(self, dims); });
+  // swapaxes(Tensor self, int axis0, int axis1)
+  GT_OP(x, ("swapaxes", "self", "axis0", "axis1"), { at::Tensor self = a.tensor(0); int64_t axis0 = a.i64(1); int64_t axis1 = a.i64(2); return at::swapaxes(self, axis0, axis1); });
   // broadcastTo(Tensor self, int[] size)
   GT_OP(x, ("broadcastTo", "self", "size"), { at::Tensor self = a.tensor(0); std::vector<int64_t> size = a.ints(1); return at::broadcast_to(self, size); });
   // meshgrid(Tensor[] tensors, str indexing="ij")

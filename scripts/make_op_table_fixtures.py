@@ -229,6 +229,8 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
     case('flip', [z.to(dt)], [[0, -1]], tag=tag)
 case('flip', [torch.arange(6).reshape(2, 3)], [[1]], tag='int64 one dim')
 case('flip', [torch.zeros(0, 3)], [[0]], tag='empty')
+case('swapaxes', [z.reshape(1, 2, 3)], [0, -1], tag='float64 negative dim')
+case('swapaxes', [torch.arange(6).reshape(2, 3)], [1, 0], tag='int64')
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], tag='ij', free=True, grad=False)
 case('meshgrid', [torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0, 5.0])], [[{'t': 0}, {'t': 1}]], {'indexing': 'xy'}, tag='xy', free=True, grad=False)
 
