@@ -231,6 +231,9 @@ function buildCases() {
     ['cumsum on a disposed-then-reused name', (t) => { const x = t.rand([3]); x.dispose(); return x.cumsum(0); }], ['std correction string', (t) => t.rand([3]).std(undefined, { correction: 'x' })],
     ['sort { keepdim }', (t) => t.rand([3]).sort({ keepdim: true })], ['unique dim 3', (t) => t.rand([3]).unique(true, false, false, 3)], ['searchsorted values shape', (t) => t.searchsorted(t.rand([2, 3]), t.rand([3, 3]))],
     ['normal negative std', (t) => t.normal(t.zeros([2]), t.ones([2]).neg())], ['poisson negative rate', (t) => t.poisson(t.ones([2]).neg())], ['randintLike low >= high', (t) => t.randintLike(t.zeros([2]), 3, 3)],
+    ['bitwiseAnd on float32', (t) => t.rand([3]).bitwiseAnd(t.rand([3]))], ['pad reflect wider than the input', (t) => t.pad(t.rand([1, 1, 3]), [3, 3], { mode: 'reflect' })],
+    ["pad mode 'reflection'", (t) => t.pad(t.rand([1, 1, 3]), [1, 1], { mode: 'reflection' })], ['pad odd length', (t) => t.pad(t.rand([2, 3]), [1])],
+    ['clamp with a number and a tensor', (t) => t.rand([3]).clamp(0, t.ones([3]))], ['clamp tensor bound not broadcastable', (t) => t.rand([3]).clamp(t.zeros([4]))],
     ['exponential_ negative lambda', (t) => t.zeros([2]).exponential_(-1)], ['logspace dtype bool', (t) => t.logspace(0, 1, 3, { dtype: 'bool' })], ['fullLike dtype typo', (t) => t.fullLike(t.zeros([2]), 1, { dtype: 'float' })],
   ];
   if (Object.keys(OPS).length) for (const [what, run] of ops) add(what, run, error);

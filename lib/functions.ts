@@ -16,6 +16,7 @@ export const {
   mm, bmm, trace, baddbmm, mv, dot, outer, einsum, tensordot, cdist,
   multinomial, poisson, normal, randintLike,
   linspace, logspace, fullLike, emptyLike, trilIndices,
+  bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, pad,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

@@ -481,6 +481,26 @@ export const OPS = {
     forms: ['function'],
     cpp: 'at::tril_indices(row, col, offset, options(dtype.value_or(at::kLong), c10::nullopt))',
   },
+  // ---- bitwise (integers and bool)
+  bitwiseAnd: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
+  bitwiseOr: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
+  bitwiseXor: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
+  bitwiseNot: { group: 'bitwise', args: [self], forms: mif, out: 'same' },
+
+  // ---- clamp with tensor bounds (Tensor.clamp takes numbers or tensors; this is its tensor native)
+  clampTensor: {
+    group: 'elementwise',
+    args: [self, ['min', 'Tensor?'], ['max', 'Tensor?']],
+    cpp: 'at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt)',
+  },
+  // nn.functional.pad: pad lists (left, right) pairs from the last dim backwards.
+  pad: {
+    group: 'nn',
+    args: [self, ['pad', 'int[]'], ['mode', 'str', 'constant'], ['value', 'float?']],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'at::pad(self, pad, mode, value)',
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

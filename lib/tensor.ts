@@ -354,7 +354,13 @@ export class Tensor<D extends DType = DType> {
   abs(): Tensor<D> {
     return op('abs', this);
   }
-  clamp(min?: number | null, max?: number | null): Tensor<D> {
+  /** Bounds are numbers, or tensors (broadcast against this one), as torch.clamp's two overloads. */
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor<D> {
+    if (min instanceof Tensor || max instanceof Tensor) {
+      for (const [v, n] of [[min, 'min'], [max, 'max']] as const)
+        if (v != null && !(v instanceof Tensor)) throw new TypeError(`clamp(): ${n} must be a Tensor when the other bound is one (as torch.clamp), got ${describe(v)}`);
+      return op('clampTensor', this, min == null ? undefined : checkTensor(min, 'min'), max == null ? undefined : checkTensor(max, 'max'));
+    }
     if (min != null) checkNumber(min, 'min');
     if (max != null) checkNumber(max, 'max');
     if (min == null && max == null) throw new TypeError('clamp(): at least one of min and max must be given');

@@ -506,6 +506,26 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("emptyLike", "self", "dtype"), { at::Tensor self = a.tensor(0); c10::optional<at::ScalarType> dtype = a.optDtype(1); return at::empty_like(self, at::TensorOptions().dtype(dtype)); });
   // trilIndices(int row, int col, int offset=0, DType? dtype)
   GT_OP(x, ("trilIndices", "row", "col", "offset", "dtype"), { int64_t row = a.i64(0); int64_t col = a.i64(1); int64_t offset = a.i64(2, 0); c10::optional<at::ScalarType> dtype = a.optDtype(3); return at::tril_indices(row, col, offset, options(dtype.value_or(at::kLong), c10::nullopt)); });
+  // bitwiseAnd(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseAnd", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_and(self, other); });
+  // bitwiseAnd_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseAnd_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_and_(other); });
+  // bitwiseOr(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseOr", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_or(self, other); });
+  // bitwiseOr_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseOr_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_or_(other); });
+  // bitwiseXor(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseXor", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_xor(self, other); });
+  // bitwiseXor_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseXor_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_xor_(other); });
+  // bitwiseNot(Tensor self)
+  GT_OP(x, ("bitwiseNot", "self"), { at::Tensor self = a.tensor(0); return at::bitwise_not(self); });
+  // bitwiseNot_(Tensor self)
+  GT_OP(x, ("bitwiseNot_", "self"), { at::Tensor self = a.tensor(0); return self.bitwise_not_(); });
+  // clampTensor(Tensor self, Tensor? min, Tensor? max)
+  GT_OP(x, ("clampTensor", "self", "min", "max"), { at::Tensor self = a.tensor(0); at::Tensor min = a.optTensor(1).value_or(at::Tensor()); at::Tensor max = a.optTensor(2).value_or(at::Tensor()); return at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt); });
+  // pad(Tensor self, int[] pad, str mode="constant", float? value)
+  GT_OP(x, ("pad", "self", "pad", "mode", "value"), { at::Tensor self = a.tensor(0); std::vector<int64_t> pad = a.ints(1); std::string mode = a.str(2, "constant"); c10::optional<double> value = a.optF64(3); return at::pad(self, pad, mode, value); });
   (void)env;
 }
 

@@ -43,7 +43,8 @@ def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, see
     elif method:
         out = getattr(ins[0], snake(op))(*pos, **kwargs)
     else:
-        out = getattr(torch, snake(op))(ins[0], *pos, **kwargs)
+        fn = getattr(torch, snake(op), None) or getattr(torch.nn.functional, snake(op))
+        out = fn(ins[0], *pos, **kwargs)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     if shape_only:  # uninitialised memory (empty_like): only the shape and dtype are PyTorch's
         outs = [torch.zeros_like(o) for o in outs]
@@ -277,6 +278,29 @@ case('trilIndices', [], [3, 4, 1], free=True, tag='offset 1')
 case('trilIndices', [], [4, 3], free=True, tag='default')
 case('emptyLike', [torch.zeros(2, 3)], tag='float32', shape_only=True)
 case('emptyLike', [torch.zeros(2, 3)], [], {'dtype': torch.int64}, tag='dtype', shape_only=True)
+
+# ---- bitwise, clamp with tensor bounds, pad
+a8, b8 = torch.tensor([[12, 5, 255, 0]], dtype=torch.uint8), torch.tensor([[10], [3]], dtype=torch.uint8)
+for op in ['bitwiseAnd', 'bitwiseOr', 'bitwiseXor']:
+    case(op, [torch.tensor([12, -5, 7, 0]), torch.tensor([10, 3, -1, 9])], [{'t': 1}], tag='int64')
+    case(op, [a8, b8], [{'t': 1}], tag='uint8 broadcast')
+    case(op, [torch.tensor([True, False, True]), torch.tensor([True, True, False])], [{'t': 1}], tag='bool')
+    case(op, [torch.tensor([12, -5, 7, 0])], [6], tag='number')
+case('bitwiseNot', [torch.tensor([12, -5, 0])], tag='int64')
+case('bitwiseNot', [a8], tag='uint8')
+case('bitwiseNot', [torch.tensor([True, False])], tag='bool')
+torch.manual_seed(16)
+c0 = torch.randn(3, 4, dtype=torch.float64)
+lo, hi = torch.randn(3, 4, dtype=torch.float64) - 0.5, torch.randn(1, 4, dtype=torch.float64) + 0.5
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    for mode, extra in [('constant', {'value': 1.5}), ('reflect', {}), ('replicate', {}), ('circular', {})]:
+        case('pad', [c0.reshape(1, 3, 4).to(dt)], [[1, 2]], {'mode': mode, **extra}, tag=f'{tag} {mode}')
+    case('pad', [c0.reshape(1, 1, 3, 4).to(dt)], [[1, 1, 2, 0]], {'mode': 'reflect'}, tag=f'{tag} reflect 2-d')
+case('pad', [torch.arange(6).reshape(2, 3)], [[1, 1]], tag='int64 constant')
+# Tensor.clamp's tensor bounds (its native is the table's clampTensor).
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    case('clamp', [c0.to(dt), lo.to(dt), hi.to(dt)], [{'t': 1}, {'t': 2}], tag=tag + ' tensor bounds')
+case('clamp', [c0, lo], [{'t': 1}], tag='float64 tensor min only')
 
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)

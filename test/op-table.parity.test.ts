@@ -23,6 +23,7 @@ const BLAS = new Set(['mm', 'bmm', 'baddbmm', 'mv', 'dot', 'outer', 'einsum', 't
 
 function decode(e: Enc): Tensor {
   if ((e.dtype as string) === 'int32') return torch.fromTypedArray(Int32Array.from(e.values as number[]), e.shape);
+  if ((e.dtype as string) === 'uint8') return torch.fromTypedArray(Uint8Array.from(e.values as number[]), e.shape);
   return decodeEnc(e);
 }
 /** The call's arguments (after self unless free): tensors from the inputs, then the options. */
