@@ -501,6 +501,12 @@ export const OPS = {
     out: 'same',
     cpp: 'at::pad(self, pad, mode, value)',
   },
+  // One dim of x[a:b:c] (Tensor.slice parses the whole Python-like index into these and select/unsqueeze).
+  sliceDim: {
+    group: 'indexing',
+    args: [self, ['dim', 'int'], ['start', 'int?'], ['end', 'int?'], ['step', 'int', 1]],
+    cpp: 'self.slice(dim, start, end, step)',
+  },
 } as const satisfies Record<string, OpSpec>;
 
 export type OpTable = typeof OPS;

@@ -9,6 +9,7 @@ import { registerTensorClass, track } from './scope';
 import { type DType, DTYPES, FLOAT_DTYPES, type FloatDType } from './dtype-table';
 import type { DerivedFunctions, DerivedMethods } from './op-types';
 import { installOpSurface } from './op-surface';
+import { type IndexStep, parseIndex } from './slicing';
 
 export type { DType, FloatDType };
 export { DTYPES };
@@ -490,6 +491,32 @@ export class Tensor<D extends DType = DType> {
   expand(...shape: number[]): Tensor<D>;
   expand(...shape: (number | Shape)[]): Tensor<D> {
     return op('expand', this, intsArg(shape, 'shape'));
+  }
+  /**
+   * Python's indexing, as a view: x.slice(':, 1:3') is x[:, 1:3], x.slice('..., -1') is x[..., -1];
+   * integers select (dropping the dim), a:b:c slices (step > 0), '...' stands for the dims not named,
+   * None inserts a dim.
+   */
+  slice(index: string): Tensor<D> {
+    const steps = parseIndex(index);
+    const named = steps.filter((s) => s.kind === 'slice' || s.kind === 'index').length;
+    if (named > this.ndim) throw new RangeError(`slice('${index}'): too many indices for a tensor of dimension ${this.ndim}`);
+    const at = steps.findIndex((s) => s.kind === 'ellipsis');
+    const full = Array.from({ length: this.ndim - named }, (): IndexStep => ({ kind: 'slice', step: 1 }));
+    const plan = at < 0 ? steps : [...steps.slice(0, at), ...full, ...steps.slice(at + 1)];
+    // Each step makes a view of the previous one; the intermediate handles are freed as it goes.
+    let t: Tensor<D> = op('view', this, this.shape);
+    let dim = 0;
+    for (const s of plan) {
+      let next: Tensor<D>;
+      if (s.kind === 'slice') next = op('sliceDim', t, dim++, s.start, s.end, s.step);
+      else if (s.kind === 'index') next = op('select', t, dim, s.index);
+      else if (s.kind === 'newaxis') next = op('unsqueeze', t, dim++);
+      else continue;
+      t.dispose();
+      t = next;
+    }
+    return t;
   }
   select(dim: number, index: number): Tensor<D> {
     return op('select', this, this.axis(dim), checkInt(index, 'index'));

@@ -526,6 +526,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("clampTensor", "self", "min", "max"), { at::Tensor self = a.tensor(0); at::Tensor min = a.optTensor(1).value_or(at::Tensor()); at::Tensor max = a.optTensor(2).value_or(at::Tensor()); return at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt); });
   // pad(Tensor self, int[] pad, str mode="constant", float? value)
   GT_OP(x, ("pad", "self", "pad", "mode", "value"), { at::Tensor self = a.tensor(0); std::vector<int64_t> pad = a.ints(1); std::string mode = a.str(2, "constant"); c10::optional<double> value = a.optF64(3); return at::pad(self, pad, mode, value); });
+  // sliceDim(Tensor self, int dim, int? start, int? end, int step=1)
+  GT_OP(x, ("sliceDim", "self", "dim", "start", "end", "step"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<int64_t> start = a.optI64(2); c10::optional<int64_t> end = a.optI64(3); int64_t step = a.i64(4, 1); return self.slice(dim, start, end, step); });
   (void)env;
 }
 

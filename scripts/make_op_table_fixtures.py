@@ -302,6 +302,24 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
     case('clamp', [c0.to(dt), lo.to(dt), hi.to(dt)], [{'t': 1}, {'t': 2}], tag=tag + ' tensor bounds')
 case('clamp', [c0, lo], [{'t': 1}], tag='float64 tensor min only')
 
+# ---- Tensor.slice: Python's indexing syntax, against x[...] itself
+def pyslice(x, index, tag):
+    ins = x.clone().requires_grad_(x.is_floating_point())
+    out = eval('ins[' + index + ']', {'ins': ins})
+    entry = {'op': 'slice', 'tag': tag, 'inputs': [enc(x)], 'args': [index], 'kwargs': {}, 'outputs': [enc(out)], 'free': False, 'seed': None, 'gradcheck': True, 'shapeOnly': False}
+    if out.numel() > 0 and x.is_floating_point():
+        w = torch.linspace(-1, 1, out.numel(), dtype=out.dtype).reshape(out.shape)
+        (out * w).sum().backward()
+        entry['grads'] = [enc(ins.grad)]
+    cases.append(entry)
+
+
+s4 = torch.randn(2, 3, 4, dtype=torch.float64)
+for index in [':, 1:3', '..., -1', '1', '-1, ::2', ':, None, 0:2', '..., 1:, :-1', '::2, ..., 3', '0, 1, 2', '...', ':, 5:9', ':, -2:', 'None, ..., None']:
+    pyslice(s4, index, repr(index))
+pyslice(s4.float(), '1:, :, ::3', 'float32')
+pyslice(torch.arange(12).reshape(3, 4), '-1, 1:3', 'int64')
+
 with open(OUT, 'w') as f:
     json.dump({'torch': torch.__version__, 'generator': 'scripts/make_op_table_fixtures.py', 'cases': cases}, f)
 print('wrote', OUT, len(cases), 'cases')
