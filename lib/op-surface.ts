@@ -3,8 +3,8 @@
 // or an options object as the last argument naming any optional argument (PyTorch's keywords); Tensors
 // become handles; the C++ side checks every argument against the op's schema.
 import { checkOptions, describe } from './check';
-import { native } from './native';
-import type { NativeTensor } from './native-api';
+import { nativeFunction } from './native';
+import type { NativeFunctionName, NativeTensor } from './native-api';
 import { type ArgSpec, type OpSpec, OPS } from './op-table';
 
 interface TensorLikeClass {
@@ -31,7 +31,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** The function that runs one op's native with self and the user's arguments (after self). */
 function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: TensorLikeClass): Call {
-  const fn = (native as unknown as Record<string, (...a: unknown[]) => unknown>)[nativeName];
+  const fn = nativeFunction(nativeName as NativeFunctionName) as (...a: unknown[]) => unknown;
   const args = spec.args;
   const kw = new Set(spec.kwOnly ?? []);
   // User positions (after self) -> native positions; keyword-only arguments have none.
