@@ -1,6 +1,8 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
+  // Child-process tests load dist/: rebuilt first when lib/ is newer (test/global-setup.js).
+  globalSetup: '<rootDir>/test/global-setup.js',
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   testTimeout: 120000,

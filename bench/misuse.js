@@ -269,6 +269,68 @@ function buildCases() {
   add('kendallTau scalar', (t) => t.permutations.kendallTau(t.tensor(1), t.tensor(1)), error);
   add('relaxedTopK disposed scores', (t) => { const s = t.randn([2, 3]); s.dispose(); return t.subsets.relaxedTopK(s, { k: 1 }); }, error);
   add('matching disposed logAlpha', (t) => { const s = t.randn([3, 3]); s.dispose(); return t.permutations.matching(s); }, error);
+
+  // 12. Every op with a derived form in the op table (lib/op-table.ts): a disposed tensor in each tensor
+  //    argument, a wrong type in each position, an extra argument, an unknown option, an out-of-range
+  //    dim; then ranges, shapes and dtypes that PyTorch rejects, op by op.
+  // (A build before the op table has none of these: they are left out there.)
+  const tableFile = path.join(UNDER_TEST, 'dist', 'op-table.js');
+  const { OPS } = fs.existsSync(tableFile) ? require(tableFile) : { OPS: {} };
+  const sample = (t, type) => ({ Tensor: t.rand([3, 4]), 'Tensor?': t.rand([3, 4]), 'Tensor[]': [t.rand([3, 4])], Operand: t.rand([3, 4]), Scalar: 1, 'Scalar?': 1,
+    float: 0.5, 'float?': 0.5, int: 1, 'int?': 1, bool: false, 'int[]': [3, 4], 'int[]?': [3, 4], dims: 0, 'dims?': 0, str: 'sum', 'DType?': 'float32', 'Device?': 'cpu', Reduction: 'mean' })[type];
+  const wrongOf = (type) => (type === 'str' || type.startsWith('DType') || type.startsWith('Device') ? 7 : type.startsWith('int') || type.startsWith('dims') ? 'x' : type === 'bool' ? 1 : 'x');
+  for (const [name, spec] of Object.entries(OPS)) {
+    const forms = spec.forms || [];
+    if (!forms.length) continue;
+    const free = spec.args[0][1] !== 'Tensor';
+    const kw = new Set(spec.kwOnly || []);
+    const pos = spec.args.map((a, i) => [a, i]).filter(([a, i]) => (free || i > 0) && !kw.has(a[0]));
+    const callWith = (t, args) => (free ? t[name](...args) : forms.includes('method') ? t.rand([3, 4])[name](...args) : t[name](t.rand([3, 4]), ...args));
+    pos.forEach(([a], k) => {
+      add(`${name}: ${a[0]} of the wrong type`, (t) => callWith(t, [...pos.slice(0, k).map(([b]) => sample(t, b[1])), wrongOf(a[1])]), error);
+      if (a[1] === 'Tensor' || a[1] === 'Operand') add(`${name}: ${a[0]} disposed`, (t) => callWith(t, [...pos.slice(0, k).map(([b]) => sample(t, b[1])), (() => { const x = t.rand([3, 4]); x.dispose(); return x; })()]), error);
+    });
+    add(`${name}: one argument too many`, (t) => callWith(t, [...pos.map(([b]) => sample(t, b[1])), 1, 2]), error);
+    if (!free) add(`${name}: self disposed`, (t) => { const x = t.rand([3, 4]); x.dispose(); return forms.includes('method') ? x[name](...pos.map(([b]) => sample(t, b[1]))) : t[name](x, ...pos.map(([b]) => sample(t, b[1]))); }, error);
+    const opt = spec.args.find((a, i) => i > 0 && (a.length === 3 || a[1].endsWith('?')));
+    if (opt && !free) add(`${name}({ ${opt[0]}s })`, (t) => (forms.includes('method') ? t.rand([3, 4])[name]({ [opt[0] + 's']: 1 }) : t[name](t.rand([3, 4]), { [opt[0] + 's']: 1 })), error);
+    const dimArg = pos.findIndex(([a]) => a[0] === 'dim' || a[0] === 'dims' || a[0] === 'dim1');
+    if (dimArg >= 0 && !free) add(`${name}: dim 5 of a 2-d tensor`, (t) => callWith(t, [...pos.slice(0, dimArg).map(([b]) => (b[1] === 'int' && b[0] === 'k' ? 1 : sample(t, b[1]))), 5]), error);
+  }
+  const ops = [
+    ['topk k > size', (t) => t.rand([3]).topk(4)], ['kthvalue k = 0', (t) => t.rand([3]).kthvalue(0)], ['topk on a bool tensor', (t) => t.ones([3], { dtype: 'bool' }).topk(1)],
+    ['multinomial more samples than categories without replacement', (t) => t.tensor([0.5, 0.5]).multinomial(3)], ['multinomial negative probabilities', (t) => t.tensor([-0.5, 1.5]).multinomial(1)],
+    ['multinomial int64 probabilities', (t) => t.tensor([1, 2], { dtype: 'int64' }).multinomial(1)], ['multinomial 3-d', (t) => t.rand([2, 2, 2]).multinomial(1)],
+    ['chunk 0', (t) => t.rand([4]).chunk(0)], ['split size 0', (t) => t.rand([4]).split(0)], ['split sizes not summing to the size', (t) => t.rand([4]).split([1, 2])],
+    ['linspace negative steps', (t) => t.linspace(0, 1, -1)], ['trilIndices negative row', (t) => t.trilIndices(-1, 3)],
+    ['indexAdd index out of range', (t) => t.zeros([3]).indexAdd(0, t.tensor([5]), t.ones([1]))], ['indexAdd float index', (t) => t.zeros([3]).indexAdd(0, t.tensor([0.0]), t.ones([1]))],
+    ['indexAdd source shape mismatch', (t) => t.zeros([3, 2]).indexAdd(0, t.tensor([0]), t.ones([1, 3]))], ['indexCopy index out of range', (t) => t.zeros([3]).indexCopy(0, t.tensor([3]), t.ones([1]))],
+    ['indexFill index out of range', (t) => t.zeros([3]).indexFill(0, t.tensor([-4]), 1)], ['scatterAdd index out of range', (t) => t.zeros([3]).scatterAdd(0, t.tensor([7]), t.ones([1]))],
+    ["scatterReduce reduce 'max2'", (t) => t.zeros([3]).scatterReduce(0, t.tensor([0]), t.ones([1]), 'max2')], ['scatterReduce dtype mismatch', (t) => t.zeros([3]).scatterReduce(0, t.tensor([0]), t.ones([1], { dtype: 'float64' }), 'sum')],
+    ['takeAlongDim index out of range', (t) => t.zeros([3]).takeAlongDim(t.tensor([3]), 0)], ['maskedFill non-broadcastable mask', (t) => t.zeros([3]).maskedFill(t.ones([4], { dtype: 'bool' }), 1)], ['maskedSelect non-broadcastable mask', (t) => t.zeros([3]).maskedSelect(t.ones([2], { dtype: 'bool' }))],
+    ['mm shape mismatch', (t) => t.rand([2, 3]).mm(t.rand([2, 3]))], ['mm 1-d', (t) => t.rand([3]).mm(t.rand([3, 2]))], ['bmm batch mismatch', (t) => t.rand([2, 2, 3]).bmm(t.rand([3, 3, 2]))],
+    ['mm dtype mismatch', (t) => t.rand([2, 3]).mm(t.rand([3, 2], { dtype: 'float64' }))], ['dot length mismatch', (t) => t.rand([3]).dot(t.rand([4]))], ['mv shape mismatch', (t) => t.rand([2, 3]).mv(t.rand([2]))],
+    ['einsum bad equation', (t) => t.einsum('ij,jk->', [t.rand([2, 3])])], ['einsum operand count', (t) => t.einsum('ij,jk->ik', [t.rand([2, 3])])], ['tensordot dims 3 of 2-d', (t) => t.tensordot(t.rand([2, 3]), t.rand([3, 2]), 3)],
+    ['tensordot dims -1', (t) => t.tensordot(t.rand([2, 3]), t.rand([3, 2]), -1)], ['cdist feature mismatch', (t) => t.cdist(t.rand([2, 3]), t.rand([2, 4]))], ['cdist negative p', (t) => t.cdist(t.rand([2, 3]), t.rand([2, 3]), -1)],
+    ['atan2 shape mismatch', (t) => t.rand([3]).atan2(t.rand([4]))], ['maximum number operand', (t) => t.rand([3]).maximum(1)], ['lerp end shape mismatch', (t) => t.rand([3]).lerp(t.rand([4]), 0.5)],
+    ['sin_ on int64 (float result)', (t) => t.tensor([1, 2], { dtype: 'int64' }).sin_()], ['fmod by a string', (t) => t.rand([3]).fmod('2')], ['movedim duplicate', (t) => t.rand([2, 3]).movedim([0, 0], [0, 1])],
+    ['broadcastTo smaller', (t) => t.rand([2, 3]).broadcastTo([3])], ['repeat fewer dims', (t) => t.rand([2, 3]).repeat([2])], ['viewAs other numel', (t) => t.rand([2, 3]).viewAs(t.rand([5]))],
+    ['expandAs incompatible', (t) => t.rand([2, 3]).expandAs(t.rand([4, 4]))], ['diagonal same dims', (t) => t.rand([2, 3]).diagonal(0, 1, 1)], ['tril of 1-d', (t) => t.rand([3]).tril()],
+    ['cumsum on a disposed-then-reused name', (t) => { const x = t.rand([3]); x.dispose(); return x.cumsum(0); }], ['std correction string', (t) => t.rand([3]).std(undefined, { correction: 'x' })],
+    ['sort { keepdim }', (t) => t.rand([3]).sort({ keepdim: true })], ['unique dim 3', (t) => t.rand([3]).unique(true, false, false, 3)], ['searchsorted values shape', (t) => t.searchsorted(t.rand([2, 3]), t.rand([3, 3]))],
+    ['normal negative std', (t) => t.normal(t.zeros([2]), t.ones([2]).neg())], ['poisson negative rate', (t) => t.poisson(t.ones([2]).neg())], ['randintLike low >= high', (t) => t.randintLike(t.zeros([2]), 3, 3)],
+    ['bitwiseAnd on float32', (t) => t.rand([3]).bitwiseAnd(t.rand([3]))], ['pad reflect wider than the input', (t) => t.pad(t.rand([1, 1, 3]), [3, 3], { mode: 'reflect' })],
+    ["pad mode 'reflection'", (t) => t.pad(t.rand([1, 1, 3]), [1, 1], { mode: 'reflection' })], ['pad odd length', (t) => t.pad(t.rand([2, 3]), [1])],
+    ['clamp with a number and a tensor', (t) => t.rand([3]).clamp(0, t.ones([3]))], ['clamp tensor bound not broadcastable', (t) => t.rand([3]).clamp(t.zeros([4]))],
+    ['exponential_ negative lambda', (t) => t.zeros([2]).exponential_(-1)], ['logspace dtype bool', (t) => t.logspace(0, 1, 3, { dtype: 'bool' })], ['fullLike dtype typo', (t) => t.fullLike(t.zeros([2]), 1, { dtype: 'float' })],
+  ];
+  if (Object.keys(OPS).length) for (const [what, run] of ops) add(what, run, error);
+  // Values that must be right: the table ops against what PyTorch gives.
+  if (Object.keys(OPS).length) add('topk(2) values', (t) => t.tensor([1, 5, 3]).topk(2), (r) => r.values.toArray().join() === '5,3' && r.indices.toArray().join() === '1,2');
+  if (Object.keys(OPS).length) add('sort stable keeps the order of ties', (t) => t.tensor([1, 0, 1, 0]).sort({ stable: true }), (r) => r.indices.toArray().join() === '1,3,0,2');
+  if (Object.keys(OPS).length) add('multinomial with replacement draws only nonzero categories', (t) => t.tensor([0, 1, 0]).multinomial(20, true), (r) => r.toArray().every((v) => v === 1));
+  if (Object.keys(OPS).length) add('split sizes', (t) => t.arange(5).split([2, 3]), (r) => r.length === 2 && r[1].toArray().join() === '2,3,4');
+
   return cases;
 }
 

@@ -3,6 +3,9 @@
 import { checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { type ArithOf, checkTensor, type DType, type FloatOf, type MaxMin, op, type Reduction, type SameArithOf, type Shape, type SumOf, type Tensor, type TensorLike } from './tensor';
 
+/** nn.functional.pad (constant, reflect, replicate, circular): the op table's. */
+export { pad } from './functions';
+
 /** The input tensor, checked, with its dtype kept for the result type. */
 const input = <D extends DType>(x: Tensor<D>): Tensor<D> => checkTensor(x, 'input') as Tensor<D>;
 
@@ -54,7 +57,7 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, opts: { weight
 export const relu = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).relu();
 export const abs = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).abs();
 export const neg = <D extends DType>(x: Tensor<D>): Tensor<D> => input(x).neg();
-export const clamp = <D extends DType>(x: Tensor<D>, min?: number | null, max?: number | null): Tensor<D> => input(x).clamp(min, max);
+export const clamp = <D extends DType>(x: Tensor<D>, min?: number | Tensor | null, max?: number | Tensor | null): Tensor<D> => input(x).clamp(min, max);
 export const sigmoid = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).sigmoid();
 export const tanh = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).tanh();
 export const exp = <D extends DType>(x: Tensor<D>): Tensor<FloatOf<D>> => input(x).exp();

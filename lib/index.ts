@@ -4,6 +4,7 @@ export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptio
 export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';
+export * from './functions';
 export { scope, keep } from './scope';
 export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNumThreads, noGrad, enableGrad, isGradEnabled, cuda, memory, diagnostics } from './runtime';
 export type { MemoryInfo, CudaMemory, CudaDeviceMemory, Diagnostics } from './runtime';

@@ -5,7 +5,9 @@
 // exports are exactly NATIVE_EXPORTS, which the compiler checks against NativeBinding.
 import type { Backend, ReduceOpName } from './distributed/process-group';
 import type { MemoryInfo } from './runtime';
-import type { DataArray, Device, DType, Reduction } from './tensor';
+import type { DataArray, Device, DType } from './tensor';
+import { OPS } from './op-table';
+import type { TableNativeName, TableNatives } from './op-types';
 
 /** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
 export interface FusedPlan {
@@ -27,10 +29,6 @@ export interface NativeTensor {
 }
 
 type H = NativeTensor;
-/** A JS number is an integer Scalar when integral (as a Python int), else a double; a bigint must fit int64. */
-type Scalar = number | boolean | bigint;
-/** A tensor or a number: numbers become PyTorch's wrapped-number tensors (Args::operand). */
-type Operand = H | Scalar;
 type Ints = readonly number[];
 
 export interface NativeAdamState {
@@ -67,8 +65,8 @@ export interface NativeBuildInfo {
   parallel: string;
 }
 
-/** Every function the addon exports. */
-export interface NativeFunctions {
+/** Every function the addon exports: the op table's (derived from lib/op-table.ts) and the others. */
+export interface NativeFunctions extends TableNatives {
   // ---- tensor.cc: conversions and metadata
   fromTypedArray(array: ArrayBufferView, shape: Ints, dtype?: DType, device?: Device): H;
   data(t: H): DataArray;
@@ -80,105 +78,7 @@ export interface NativeFunctions {
   isContiguous(t: H): boolean;
   item(t: H): number | boolean;
 
-  // ---- ops.cc: creation ((dtype, device) default to float32 on cpu)
-  zeros(shape: Ints, dtype?: DType, device?: Device): H;
-  ones(shape: Ints, dtype?: DType, device?: Device): H;
-  empty(shape: Ints, dtype?: DType, device?: Device): H;
-  full(shape: Ints, value: Scalar, dtype?: DType, device?: Device): H;
-  rand(shape: Ints, dtype?: DType, device?: Device): H;
-  randn(shape: Ints, dtype?: DType, device?: Device): H;
-  randint(low: number, high: number, shape: Ints, dtype?: DType, device?: Device): H;
-  randperm(n: number, dtype?: DType, device?: Device): H;
-  /** Without a dtype: PyTorch's inference (int64 for integral bounds). */
-  arange(start: number, end: number, step: number, dtype?: DType, device?: Device): H;
-  scalarTensor(value: Scalar, dtype?: DType, device?: Device): H;
-  eye(n: number, dtype?: DType, device?: Device): H;
-  zerosLike(t: H): H;
-  onesLike(t: H): H;
-  randLike(t: H): H;
-  randnLike(t: H): H;
-  bernoulli(probs: H): H;
-  // In-place ops return a second handle on the same tensor.
-  uniform_(t: H, from: number, to: number): H;
-  normal_(t: H, mean: number, std: number): H;
-  zero_(t: H): H;
-  fill_(t: H, value: Scalar): H;
-  copy_(t: H, src: H): H;
-  // Conversion and copies.
-  to(t: H, dtype?: DType, device?: Device, nonBlocking?: boolean): H;
-  contiguous(t: H): H;
-  clone(t: H): H;
-  detach(t: H): H;
-  /** param.data = src: every handle on t now holds src's data. */
-  setData(t: H, src: H): void;
-  // Arithmetic.
-  add(t: H, other: Operand, alpha?: number): H;
-  sub(t: H, other: Operand, alpha?: number): H;
-  mul(t: H, other: Operand): H;
-  div(t: H, other: Operand): H;
-  pow(t: H, exponent: Operand): H;
-  rsub(t: H, other: Operand): H;
-  add_(t: H, other: Operand, alpha?: number): H;
-  sub_(t: H, other: Operand, alpha?: number): H;
-  mul_(t: H, other: Operand): H;
-  div_(t: H, other: Operand): H;
-  neg(t: H): H;
-  matmul(t: H, other: H): H;
-  addmm(input: H, mat1: H, mat2: H, beta?: number, alpha?: number): H;
-  linear(input: H, weight: H, bias?: H): H;
-  // Elementwise.
-  exp(t: H): H;
-  log(t: H): H;
-  log1p(t: H): H;
-  sqrt(t: H): H;
-  abs(t: H): H;
-  clamp(t: H, min?: number, max?: number): H;
-  relu(t: H): H;
-  sigmoid(t: H): H;
-  tanh(t: H): H;
-  softmax(t: H, dim: number): H;
-  logSoftmax(t: H, dim: number): H;
-  isnan(t: H): H;
-  isfinite(t: H): H;
-  // Reductions (every element without dims).
-  sum(t: H, dims?: Ints, keepdim?: boolean, dtype?: DType): H;
-  mean(t: H, dims?: Ints, keepdim?: boolean): H;
-  maxAll(t: H): H;
-  minAll(t: H): H;
-  /** [values, indices] */
-  maxDim(t: H, dim: number, keepdim?: boolean): [H, H];
-  minDim(t: H, dim: number, keepdim?: boolean): [H, H];
-  argmax(t: H, dim?: number, keepdim?: boolean): H;
-  logsumexp(t: H, dims: Ints, keepdim?: boolean): H;
-  any(t: H): H;
-  all(t: H): H;
-  // Comparisons and selection.
-  eq(t: H, other: Operand): H;
-  ne(t: H, other: Operand): H;
-  lt(t: H, other: Operand): H;
-  le(t: H, other: Operand): H;
-  gt(t: H, other: Operand): H;
-  ge(t: H, other: Operand): H;
-  where(condition: H, input: Operand, other: Operand): H;
-  // Shape and indexing.
-  view(t: H, shape: Ints): H;
-  reshape(t: H, shape: Ints): H;
-  flatten(t: H, startDim?: number, endDim?: number): H;
-  permute(t: H, dims: Ints): H;
-  transpose(t: H, dim0: number, dim1: number): H;
-  unsqueeze(t: H, dim: number): H;
-  squeeze(t: H, dim?: number): H;
-  expand(t: H, shape: Ints): H;
-  cat(ts: readonly H[], dim?: number): H;
-  stack(ts: readonly H[], dim?: number): H;
-  select(t: H, dim: number, index: number): H;
-  narrow(t: H, dim: number, start: number, length: number): H;
-  indexSelect(t: H, dim: number, index: H): H;
-  gather(t: H, dim: number, index: H): H;
-  scatter(t: H, dim: number, index: H, src: Operand): H;
-  oneHot(indices: H, numClasses?: number): H;
-  binaryCrossEntropy(input: H, target: H, weight?: H, reduction?: Reduction): H;
-  // Global state.
+  // ---- ops.gen.cc: every op of lib/op-table.ts (TableNatives, by types); ops.cc: global state
   manualSeed(seed: number): void;
   initialSeed(): number;
   getRngState(device?: Device): H;
@@ -307,6 +207,11 @@ export interface NativeBinding extends NativeFunctions {
 
 export type NativeFunctionName = keyof NativeFunctions;
 
+/** The natives the op table registers (native/ops.gen.cc): each op, and name_ for its in-place form. */
+const TABLE_EXPORTS = Object.fromEntries(
+  Object.entries(OPS).flatMap(([name, spec]) => [name, ...((spec as { forms?: readonly string[] }).forms?.includes('inplace') ? [`${name}_`] : [])]).map((n) => [n, 'ops.gen.cc']),
+) as Record<TableNativeName, 'ops.gen.cc'>;
+
 /**
  * Every export's name, with the file that defines it. `satisfies` makes the compiler reject a name
  * missing here or one NativeBinding lacks; the test compares it with the addon's real exports.
@@ -314,18 +219,8 @@ export type NativeFunctionName = keyof NativeFunctions;
 export const NATIVE_EXPORTS = {
   fromTypedArray: 'tensor.cc', data: 'tensor.cc', shape: 'tensor.cc', strides: 'tensor.cc', dtype: 'tensor.cc', device: 'tensor.cc',
   numel: 'tensor.cc', isContiguous: 'tensor.cc', item: 'tensor.cc', NativeTensor: 'tensor.cc',
-  zeros: 'ops.cc', ones: 'ops.cc', empty: 'ops.cc', full: 'ops.cc', rand: 'ops.cc', randn: 'ops.cc', randint: 'ops.cc', randperm: 'ops.cc',
-  arange: 'ops.cc', scalarTensor: 'ops.cc', eye: 'ops.cc', zerosLike: 'ops.cc', onesLike: 'ops.cc', randLike: 'ops.cc', randnLike: 'ops.cc',
-  bernoulli: 'ops.cc', uniform_: 'ops.cc', normal_: 'ops.cc', zero_: 'ops.cc', fill_: 'ops.cc', copy_: 'ops.cc', to: 'ops.cc',
-  contiguous: 'ops.cc', clone: 'ops.cc', detach: 'ops.cc', setData: 'ops.cc', add: 'ops.cc', sub: 'ops.cc', mul: 'ops.cc', div: 'ops.cc',
-  pow: 'ops.cc', rsub: 'ops.cc', add_: 'ops.cc', sub_: 'ops.cc', mul_: 'ops.cc', div_: 'ops.cc', neg: 'ops.cc', matmul: 'ops.cc',
-  addmm: 'ops.cc', linear: 'ops.cc', exp: 'ops.cc', log: 'ops.cc', log1p: 'ops.cc', sqrt: 'ops.cc', abs: 'ops.cc', clamp: 'ops.cc',
-  relu: 'ops.cc', sigmoid: 'ops.cc', tanh: 'ops.cc', softmax: 'ops.cc', logSoftmax: 'ops.cc', isnan: 'ops.cc', isfinite: 'ops.cc',
-  sum: 'ops.cc', mean: 'ops.cc', maxAll: 'ops.cc', minAll: 'ops.cc', maxDim: 'ops.cc', minDim: 'ops.cc', argmax: 'ops.cc',
-  logsumexp: 'ops.cc', any: 'ops.cc', all: 'ops.cc', eq: 'ops.cc', ne: 'ops.cc', lt: 'ops.cc', le: 'ops.cc', gt: 'ops.cc', ge: 'ops.cc',
-  where: 'ops.cc', view: 'ops.cc', reshape: 'ops.cc', flatten: 'ops.cc', permute: 'ops.cc', transpose: 'ops.cc', unsqueeze: 'ops.cc',
-  squeeze: 'ops.cc', expand: 'ops.cc', cat: 'ops.cc', stack: 'ops.cc', select: 'ops.cc', narrow: 'ops.cc', indexSelect: 'ops.cc',
-  gather: 'ops.cc', scatter: 'ops.cc', oneHot: 'ops.cc', binaryCrossEntropy: 'ops.cc', manualSeed: 'ops.cc', initialSeed: 'ops.cc',
+  ...TABLE_EXPORTS,
+  manualSeed: 'ops.cc', initialSeed: 'ops.cc',
   getRngState: 'ops.cc', setRngState: 'ops.cc', setNumThreads: 'ops.cc', getNumThreads: 'ops.cc', cudaIsAvailable: 'ops.cc',
   cudaDeviceCount: 'ops.cc', cudaSynchronize: 'ops.cc',
   requiresGrad: 'autograd.cc', setRequiresGrad: 'autograd.cc', grad: 'autograd.cc', sameTensor: 'autograd.cc', setGrad: 'autograd.cc', isLeaf: 'autograd.cc',

@@ -70,9 +70,17 @@ export const native: NativeBinding = load();
  * arguments are checked against NativeFunctions (lib/native-api.ts) at compile time.
  */
 export function callNative<K extends NativeFunctionName>(name: K, args: Parameters<NativeFunctions[K]>): ReturnType<NativeFunctions[K]> {
+  return (nativeFunction(name) as (...a: unknown[]) => ReturnType<NativeFunctions[K]>)(...args);
+}
+
+/**
+ * A native function by name, checked to exist: callNative's lookup, also used once per op by the
+ * table-derived methods (lib/op-surface.ts), which then call it without a lookup per call.
+ */
+export function nativeFunction<K extends NativeFunctionName>(name: K): NativeFunctions[K] {
   const fn: unknown = native[name];
   if (typeof fn !== 'function') throw new Error(`gumbel-torch: native function '${name}' is missing (rebuild: ${REBUILD})`);
-  return (fn as (...a: unknown[]) => ReturnType<NativeFunctions[K]>)(...args);
+  return fn as NativeFunctions[K];
 }
 
 export function torchInfoFile(): string | undefined {

@@ -1,7 +1,7 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { callNative, native, torchInfoFile } from './native';
+import { callNative, torchInfoFile } from './native';
 import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
 
 
@@ -110,7 +110,7 @@ export interface Diagnostics {
 
 /** What the addon was built against and what it runs with (LibTorch, CUDA, BLAS, threads). */
 export function diagnostics(): Diagnostics {
-  const b = native.buildInfo();
+  const b = callNative('buildInfo', []);
   let blas = /BLAS_INFO=(\w+)/.exec(b.config)?.[1] ?? 'unknown';
   try {
     // Debian picks the BLAS at run time through alternatives; the mapped library is the truth.

@@ -6,7 +6,13 @@ import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } fr
 import { formatTensor } from './format';
 import { registerTensorClass, track } from './scope';
 
-export type DType = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+import { type DType, DTYPES, FLOAT_DTYPES, type FloatDType } from './dtype-table';
+import type { DerivedFunctions, DerivedMethods } from './op-types';
+import { installOpSurface } from './op-surface';
+import { type IndexStep, parseIndex } from './slicing';
+
+export type { DType, FloatDType };
+export { DTYPES };
 export type Device = 'cpu' | 'cuda' | `cuda:${number}`;
 export type Shape = readonly number[];
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -39,7 +45,6 @@ export interface DataArrays {
 export type DataArray<D extends DType = DType> = DataArrays[D];
 /** What `item()` gives: a boolean for bool tensors, a number otherwise. */
 export type ItemOf<D extends DType> = D extends 'bool' ? boolean : number;
-export type FloatDType = 'float32' | 'float64' | 'float16' | 'bfloat16';
 /** The dtype of exp/log/softmax/... results: floats keep theirs, integers and bool become float32. */
 export type FloatOf<D extends DType> = D extends FloatDType ? D : 'float32';
 /** The dtype of sum(): floats keep theirs, integers and bool sum as int64. */
@@ -49,8 +54,6 @@ export type ArithOf<D extends DType> = [D] extends ['bool'] ? DType : Exclude<DT
 /** Arithmetic with a number or a tensor of the same dtype: floats keep their dtype. */
 export type SameArithOf<D extends DType> = D extends FloatDType ? D : ArithOf<D>;
 
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
-const FLOATS = new Set<DType>(['float32', 'float64', 'float16', 'bfloat16']);
 
 if (typeof (Symbol as { dispose?: symbol }).dispose !== 'symbol') {
   Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose') });
@@ -102,6 +105,11 @@ export function opRaw<K extends NativeFunctionName>(name: K, ...args: ArgsOf<K>)
   return callNative(name, unwrapArgs<K>(args));
 }
 
+// The methods derived from the op table (lib/op-table.ts): typed here, installed by installOpSurface.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Tensor<D extends DType = DType> extends DerivedMethods<D> {}
+// The interface above only adds the derived methods' types; installOpSurface installs them.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Tensor<D extends DType = DType> {
   #h: NativeTensor | null;
 
@@ -180,7 +188,7 @@ export class Tensor<D extends DType = DType> {
     return opRaw('isContiguous', this);
   }
   get isFloatingPoint(): boolean {
-    return FLOATS.has(this.dtype);
+    return FLOAT_DTYPES.has(this.dtype);
   }
 
   // ---- data out
@@ -352,7 +360,13 @@ export class Tensor<D extends DType = DType> {
   abs(): Tensor<D> {
     return op('abs', this);
   }
-  clamp(min?: number | null, max?: number | null): Tensor<D> {
+  /** Bounds are numbers, or tensors (broadcast against this one), as torch.clamp's two overloads. */
+  clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor<D> {
+    if (min instanceof Tensor || max instanceof Tensor) {
+      for (const [v, n] of [[min, 'min'], [max, 'max']] as const)
+        if (v != null && !(v instanceof Tensor)) throw new TypeError(`clamp(): ${n} must be a Tensor when the other bound is one (as torch.clamp), got ${describe(v)}`);
+      return op('clampTensor', this, min == null ? undefined : checkTensor(min, 'min'), max == null ? undefined : checkTensor(max, 'max'));
+    }
     if (min != null) checkNumber(min, 'min');
     if (max != null) checkNumber(max, 'max');
     if (min == null && max == null) throw new TypeError('clamp(): at least one of min and max must be given');
@@ -483,6 +497,32 @@ export class Tensor<D extends DType = DType> {
   expand(...shape: (number | Shape)[]): Tensor<D> {
     return op('expand', this, intsArg(shape, 'shape'));
   }
+  /**
+   * Python's indexing, as a view: x.slice(':, 1:3') is x[:, 1:3], x.slice('..., -1') is x[..., -1];
+   * integers select (dropping the dim), a:b:c slices (step > 0), '...' stands for the dims not named,
+   * None inserts a dim.
+   */
+  slice(index: string): Tensor<D> {
+    const steps = parseIndex(index);
+    const named = steps.filter((s) => s.kind === 'slice' || s.kind === 'index').length;
+    if (named > this.ndim) throw new RangeError(`slice('${index}'): too many indices for a tensor of dimension ${this.ndim}`);
+    const at = steps.findIndex((s) => s.kind === 'ellipsis');
+    const full = Array.from({ length: this.ndim - named }, (): IndexStep => ({ kind: 'slice', step: 1 }));
+    const plan = at < 0 ? steps : [...steps.slice(0, at), ...full, ...steps.slice(at + 1)];
+    // Each step makes a view of the previous one; the intermediate handles are freed as it goes.
+    let t: Tensor<D> = op('view', this, this.shape);
+    let dim = 0;
+    for (const s of plan) {
+      let next: Tensor<D>;
+      if (s.kind === 'slice') next = op('sliceDim', t, dim++, s.start, s.end, s.step);
+      else if (s.kind === 'index') next = op('select', t, dim, s.index);
+      else if (s.kind === 'newaxis') next = op('unsqueeze', t, dim++);
+      else continue;
+      t.dispose();
+      t = next;
+    }
+    return t;
+  }
   select(dim: number, index: number): Tensor<D> {
     return op('select', this, this.axis(dim), checkInt(index, 'index'));
   }
@@ -555,6 +595,8 @@ export class Tensor<D extends DType = DType> {
   }
 }
 registerTensorClass(Tensor);
+/** @internal The free functions derived from the op table (exported by lib/functions.ts). */
+export const derivedFunctions = installOpSurface(Tensor) as unknown as DerivedFunctions;
 // console.log / util.inspect print like PyTorch. Installed by its registered symbol, so that the
 // public types do not depend on node:util.
 Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {

@@ -1,4 +1,5 @@
 #include "tensor.h"
+#include "dtypes.gen.h"
 #include <ATen/ScalarOps.h>
 #include <cmath>
 #include <cstring>
@@ -21,14 +22,13 @@ int64_t tensorBytes(const at::Tensor& t) {
   return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
 }
 
+// The dtypes of lib/dtype-table.ts, the one table both sides read.
 const std::unordered_map<std::string, at::ScalarType>& dtypeTable() {
-  // A table: laid out by hand.
-  // clang-format off
-  static const std::unordered_map<std::string, at::ScalarType> table = {
-      {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf}, {"bfloat16", at::kBFloat16},
-      {"int64", at::kLong},    {"int32", at::kInt},      {"int16", at::kShort},  {"int8", at::kChar},
-      {"uint8", at::kByte},    {"bool", at::kBool}};
-  // clang-format on
+  static const std::unordered_map<std::string, at::ScalarType> table = [] {
+    std::unordered_map<std::string, at::ScalarType> t;
+    for (const auto& d : kDtypes) t.emplace(d.name, d.type);
+    return t;
+  }();
   return table;
 }
 
@@ -121,16 +121,42 @@ Napi::Value TensorWrap::IsDisposed(const Napi::CallbackInfo& info) {
 // ---------------------------------------------------------------------------------------------
 // Args
 
+std::string describeJs(Napi::Env env, const Napi::Value& v) {
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsBoolean()) return std::string("boolean ") + (v.As<Napi::Boolean>().Value() ? "true" : "false");
+  if (v.IsNumber()) return "number " + c10::str(v.As<Napi::Number>().DoubleValue());
+  if (v.IsBigInt()) return "a bigint";
+  if (v.IsString()) {
+    std::string s = v.As<Napi::String>().Utf8Value();
+    return "string '" + (s.size() > 20 ? s.substr(0, 20) + "..." : s) + "'";
+  }
+  if (v.IsArray()) return "an array";
+  if (v.IsTypedArray()) return "a TypedArray";
+  if (v.IsFunction()) return "a function";
+  if (TensorWrap::IsTensor(env, v)) return TensorWrap::Find(env, v) ? "a tensor" : "a disposed tensor";
+  return "an object";
+}
+
+std::string Args::label(size_t i) const {
+  if (sig_ && i < sig_->arity()) return "argument '" + sig_->names[i + 1] + "'";
+  return "argument " + std::to_string(i);
+}
+
+void Args::wrongType(size_t i, const char* what) const {
+  Napi::Value v = i < info_.Length() ? info_[i] : env().Undefined();
+  if (TensorWrap::IsTensor(env(), v) && !TensorWrap::Find(env(), v)) throw ArgError(label(i) + ": tensor has been disposed");
+  throw ArgError(label(i) + " must be " + what + ", got " + describeJs(env(), v));
+}
+
 void Args::need(size_t i, const char* what) const {
-  if (i >= info_.Length() || info_[i].IsUndefined())
-    throw ArgError("argument " + std::to_string(i) + ": expected " + what + ", got nothing");
+  if (i >= info_.Length() || info_[i].IsUndefined()) wrongType(i, what);
 }
 
 at::Tensor Args::tensor(size_t i) const {
   need(i, "a tensor");
   if (TensorWrap* w = TensorWrap::Find(env(), info_[i])) return w->tensor();
-  if (TensorWrap::IsTensor(env(), info_[i])) throw ArgError("argument " + std::to_string(i) + ": tensor has been disposed");
-  throw ArgError("argument " + std::to_string(i) + ": expected a tensor");
+  wrongType(i, "a tensor");
 }
 
 std::optional<at::Tensor> Args::optTensor(size_t i) const {
@@ -140,14 +166,14 @@ std::optional<at::Tensor> Args::optTensor(size_t i) const {
 
 std::vector<at::Tensor> Args::tensors(size_t i) const {
   need(i, "an array of tensors");
-  if (!info_[i].IsArray()) throw ArgError("argument " + std::to_string(i) + ": expected an array of tensors");
+  if (!info_[i].IsArray()) wrongType(i, "an array of tensors");
   auto arr = info_[i].As<Napi::Array>();
   std::vector<at::Tensor> out;
   out.reserve(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     Napi::Value v = arr.Get(k);
     TensorWrap* w = TensorWrap::Find(env(), v);
-    if (!w) throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected a live tensor");
+    if (!w) throw ArgError(label(i) + "[" + std::to_string(k) + "] must be a live tensor, got " + describeJs(env(), v));
     out.push_back(w->tensor());
   }
   return out;
@@ -160,10 +186,10 @@ at::Scalar Args::scalar(size_t i) const {
   if (v.IsBigInt()) {
     bool lossless = true;
     int64_t n = v.As<Napi::BigInt>().Int64Value(&lossless);
-    if (!lossless) throw ArgError("argument " + std::to_string(i) + ": bigint does not fit in int64");
+    if (!lossless) throw ArgError(label(i) + ": bigint does not fit in int64");
     return at::Scalar(n);
   }
-  if (!v.IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected a number");
+  if (!v.IsNumber()) wrongType(i, "a number");
   double d = v.As<Napi::Number>().DoubleValue();
   // Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
   if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
@@ -172,12 +198,15 @@ at::Scalar Args::scalar(size_t i) const {
 
 at::Tensor Args::operand(size_t i, at::Device device) const {
   if (isTensor(i)) return tensor(i);
+  need(i, "a tensor or a number");
+  Napi::Value v = info_[i];
+  if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) wrongType(i, "a tensor or a number");
   return at::native::wrapped_scalar_tensor(scalar(i), device);
 }
 
 double Args::f64(size_t i) const {
   need(i, "a number");
-  if (!info_[i].IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected a number");
+  if (!info_[i].IsNumber()) wrongType(i, "a number");
   return info_[i].As<Napi::Number>().DoubleValue();
 }
 
@@ -187,34 +216,53 @@ int64_t Args::i64(size_t i) const {
     bool lossless = true;
     return info_[i].As<Napi::BigInt>().Int64Value(&lossless);
   }
-  if (!info_[i].IsNumber()) throw ArgError("argument " + std::to_string(i) + ": expected an integer");
+  if (!info_[i].IsNumber()) wrongType(i, "an integer");
   double d = info_[i].As<Napi::Number>().DoubleValue();
-  if (!std::isfinite(d) || d != std::trunc(d)) throw ArgError("argument " + std::to_string(i) + ": expected an integer, got " + std::to_string(d));
+  if (!std::isfinite(d) || d != std::trunc(d)) wrongType(i, "an integer");
   return static_cast<int64_t>(d);
 }
 
 bool Args::flag(size_t i) const {
   need(i, "a boolean");
-  if (!info_[i].IsBoolean()) throw ArgError("argument " + std::to_string(i) + ": expected a boolean");
+  if (!info_[i].IsBoolean()) wrongType(i, "a boolean");
   return info_[i].As<Napi::Boolean>().Value();
 }
 
 std::string Args::str(size_t i) const {
   need(i, "a string");
-  if (!info_[i].IsString()) throw ArgError("argument " + std::to_string(i) + ": expected a string");
+  if (!info_[i].IsString()) wrongType(i, "a string");
   return info_[i].As<Napi::String>().Utf8Value();
+}
+
+at::ScalarType Args::dtype(size_t i) const {
+  need(i, "a dtype");
+  if (!info_[i].IsString()) wrongType(i, "a dtype");
+  std::string s = str(i);
+  auto it = dtypeTable().find(s);
+  if (it == dtypeTable().end()) throw ArgError(label(i) + ": unknown dtype '" + s + "'");
+  return it->second;
+}
+
+at::Device Args::device(size_t i) const {
+  if (!has(i)) return at::Device(at::kCPU);
+  if (!info_[i].IsString()) wrongType(i, "a device");
+  try {
+    return parseDevice(str(i));
+  } catch (const ArgError& e) {
+    throw ArgError(label(i) + ": " + e.what());
+  }
 }
 
 std::vector<int64_t> Args::ints(size_t i) const {
   need(i, "an array of integers");
-  if (!info_[i].IsArray()) throw ArgError("argument " + std::to_string(i) + ": expected an array of integers");
+  if (!info_[i].IsArray()) wrongType(i, "an array of integers");
   auto arr = info_[i].As<Napi::Array>();
   std::vector<int64_t> out(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     Napi::Value v = arr.Get(k);
     double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
     if (!std::isfinite(d) || d != std::trunc(d))
-      throw ArgError("argument " + std::to_string(i) + "[" + std::to_string(k) + "]: expected an integer");
+      throw ArgError(label(i) + "[" + std::to_string(k) + "] must be an integer, got " + describeJs(env(), v));
     out[k] = static_cast<int64_t>(d);
   }
   return out;

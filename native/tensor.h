@@ -49,11 +49,22 @@ at::ScalarType parseDtype(const std::string& name);
 std::string dtypeName(at::ScalarType t);
 at::Device parseDevice(const std::string& name);
 
+// An op's schema as the op table gives it (lib/op-table.ts): its name, then its arguments' names.
+struct OpSig {
+  std::vector<std::string> names;
+  const char* op() const { return names[0].c_str(); }
+  size_t arity() const { return names.size() - 1; }
+};
+
+// A JS value described for an error message: "string 'x'", "number 1.5", "undefined", "an array", ...
+std::string describeJs(Napi::Env env, const Napi::Value& v);
+
 // Reads the arguments of a native call; every op unpacks its arguments through this, so argument
-// conversion lives in one place.
+// conversion lives in one place. With a schema, errors name the argument ("argument 'dim' must be
+// an integer, got string 'a'"); without one, its position.
 class Args {
  public:
-  explicit Args(const Napi::CallbackInfo& info) : info_(info) {}
+  explicit Args(const Napi::CallbackInfo& info, const OpSig* sig = nullptr) : info_(info), sig_(sig) {}
   Napi::Env env() const { return info_.Env(); }
   size_t size() const { return info_.Length(); }
   Napi::Value raw(size_t i) const { return info_[i]; }
@@ -76,15 +87,28 @@ class Args {
   bool flag(size_t i) const;
   bool flag(size_t i, bool dflt) const { return has(i) ? flag(i) : dflt; }
   std::string str(size_t i) const;
+  std::string str(size_t i, const char* dflt) const { return has(i) ? str(i) : dflt; }
+  c10::optional<at::Scalar> optScalar(size_t i) const { return has(i) ? c10::optional<at::Scalar>(scalar(i)) : c10::nullopt; }
+  c10::optional<double> optF64(size_t i) const { return has(i) ? c10::optional<double>(f64(i)) : c10::nullopt; }
+  c10::optional<int64_t> optI64(size_t i) const { return has(i) ? c10::optional<int64_t>(i64(i)) : c10::nullopt; }
+  c10::optional<std::vector<int64_t>> optInts(size_t i) const { return has(i) ? c10::optional<std::vector<int64_t>>(ints(i)) : c10::nullopt; }
+  c10::optional<at::ScalarType> optDtype(size_t i) const { return has(i) ? c10::optional<at::ScalarType>(dtype(i)) : c10::nullopt; }
+  c10::optional<at::Device> optDevice(size_t i) const { return has(i) ? c10::optional<at::Device>(device(i)) : c10::nullopt; }
   std::vector<int64_t> ints(size_t i) const;
-  at::ScalarType dtype(size_t i) const { return parseDtype(str(i)); }
-  at::Device device(size_t i) const { return has(i) ? parseDevice(str(i)) : at::Device(at::kCPU); }
+  // An integer or an array of integers, as a list.
+  std::vector<int64_t> dims(size_t i) const { return has(i) && info_[i].IsNumber() ? std::vector<int64_t>{i64(i)} : ints(i); }
+  at::ScalarType dtype(size_t i) const;
+  at::Device device(size_t i) const;
   // Tensor options from a dtype argument (default float32) and a device argument (default cpu).
   at::TensorOptions options(size_t dtypeArg, size_t deviceArg) const;
 
  private:
   void need(size_t i, const char* what) const;
+  // "argument 'name'" with a schema, else "argument i".
+  std::string label(size_t i) const;
+  [[noreturn]] void wrongType(size_t i, const char* what) const;
   const Napi::CallbackInfo& info_;
+  const OpSig* sig_;
 };
 
 // C++ results to JS values.

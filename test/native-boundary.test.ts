@@ -55,7 +55,7 @@ describe('LibTorch exceptions map to JS error classes and name the op', () => {
     // @ts-expect-error a string where the contract says tensor: the C++ side's own check is under test
     const e = thrown(() => callNative('neg', ['x']));
     expect(e.name).toBe('TypeError');
-    expect(e.message).toBe('neg: argument 0: expected a tensor');
+    expect(e.message).toBe("neg: argument 'self' must be a tensor, got string 'x'");
   });
 });
 

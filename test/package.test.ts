@@ -70,7 +70,8 @@ const EXPECTED = {
   trainer: 1,
   worker: 'function',
   event: 'epoch',
-  unused: 2,
+  unused: 3,
+  derived: ['float64', 'float32', [3, 2], 2, 'bool', [3, 4], [5]],
 };
 
 /** A fresh project (work/cjs or work/esm) with the tarball unpacked as node_modules/gumbel-torch and the built addon beside it. */

@@ -1,5 +1,5 @@
 // Parameters given as exactly one of probs or logits, turned into both as torch.distributions does.
-import { describe } from '../check';
+import { checkOptions, describe } from '../check';
 import { scope } from '../scope';
 import { checkTensor, type Tensor } from '../tensor';
 
@@ -20,7 +20,7 @@ export function clampProbs(p: Tensor): Tensor {
 function exactlyOne(params: unknown, who: string): { probs?: Tensor; logits?: Tensor } {
   if (typeof params !== 'object' || params === null) throw new TypeError(`${who}: expected { probs } or { logits }, got ${describe(params)}`);
   const o = params as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (k !== 'probs' && k !== 'logits') throw new TypeError(`${who}: unknown option '${k}' (known: probs, logits)`);
+  checkOptions(o, who, ['probs', 'logits']);
   if ((o.probs === undefined) === (o.logits === undefined)) throw new TypeError(`${who}: pass exactly one of probs and logits`);
   const t = checkTensor(o.probs ?? o.logits, o.probs !== undefined ? 'probs' : 'logits');
   if (!t.isFloatingPoint) throw new TypeError(`${who}: ${o.probs !== undefined ? 'probs' : 'logits'} must be floating point, got ${t.dtype}`);

@@ -1,5 +1,5 @@
 // Argument checks shared by the estimators: TypeError/RangeError naming the argument, before native code.
-import { checkDim, checkInt, describe } from '../check';
+import { checkDim, checkInt, checkOptions, describe } from '../check';
 import { checkTensor, type Tensor } from '../tensor';
 
 export function checkLogits(logits: unknown, name = 'logits'): Tensor {
@@ -31,8 +31,7 @@ export function checkSample(sample: unknown, logits: Tensor): Tensor | undefined
 export function checkKeys(opts: unknown, known: readonly string[], what: string): Record<string, unknown> {
   if (opts === undefined) return {};
   if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw new TypeError(`${what} options must be an object, got ${describe(opts)}`);
-  for (const k of Object.keys(opts)) if (!known.includes(k)) throw new TypeError(`${what}: unknown option '${k}' (known: ${known.join(', ')})`);
-  return opts as Record<string, unknown>;
+  return checkOptions(opts as Record<string, unknown>, what, known);
 }
 
 export function checkSamples(v: unknown, min: number, what: string): number {

@@ -60,6 +60,21 @@ const trainer: torch.Trainer = new torch.Trainer({ ...torch.train.TRAIN_DEFAULTS
 const startWorker: (c: Partial<TrainConfig>) => torch.train.TrainJob = torch.trainInWorker;
 const describeEvent = (e: TrainEvent): string => (e.type === 'progress' ? `step ${e.step}` : e.type);
 
+// Ops derived from the op table: methods, free functions, options objects, typed results.
+const x64 = torch.rand([3, 4], { dtype: 'float64' });
+const sinned = x64.sin();
+expectType<Equal<typeof sinned, Tensor<'float64'>>>(true);
+const intSin = torch.tensor([1, 2], { dtype: 'int64' }).sin();
+expectType<Equal<typeof intSin, Tensor<'float32'>>>(true);
+const top = x64.topk(2, { largest: false });
+expectType<Equal<typeof top.indices, Tensor<'int64'>>>(true);
+const chunks: Tensor<'float64'>[] = torch.chunk(x64, 2, 1);
+const infMask: Tensor<'bool'> = x64.isinf();
+const cs = x64.cumsum(-1);
+// @ts-expect-error a misspelt option is a compile error (and a TypeError at run time)
+const misspelt = () => x64.nanToNum({ posInf: 1 });
+const lin = torch.linspace(0, 1, 5);
+
 const out = {
   shape: x.shape,
   total: Math.abs(total - Array.from(x.data()).reduce((a, b) => a + b, 0)) < 1e-4,
@@ -83,6 +98,7 @@ const out = {
   trainer: trainer.config.epochs,
   worker: typeof startWorker,
   event: describeEvent({ type: 'epoch', epoch: 1, relaxed: 1, unrelaxed: 1, test: 1, trainSeconds: 1, testSeconds: 1, tau: 1 }),
-  unused: [wrongItem, wrongData].length,
+  unused: [wrongItem, wrongData, misspelt].length,
+  derived: [sinned.dtype, intSin.dtype, top.values.shape, chunks.length, infMask.dtype, cs.shape, lin.shape],
 };
 console.log(JSON.stringify(out));
