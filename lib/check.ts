@@ -61,7 +61,9 @@ function editDistance(a: string, b: string): number {
 /** The allowed key a misspelt or PyTorch-named option most likely meant, if any. */
 export function suggestKey(key: string, allowed: readonly string[]): string | undefined {
   const lower = (s: string): string => s.toLowerCase();
-  for (const k of [key, camel(key), ALIASES[key], ALIASES[camel(key)]]) {
+  // Own entries only: 'constructor' or 'toString' must not find Object.prototype's.
+  const alias = (k: string): string | undefined => (Object.prototype.hasOwnProperty.call(ALIASES, k) ? ALIASES[k] : undefined);
+  for (const k of [key, camel(key), alias(key), alias(camel(key))]) {
     const hit = k === undefined ? undefined : allowed.find((a) => lower(a) === lower(k));
     if (hit) return hit;
   }

@@ -18,7 +18,7 @@ function opts(o: TensorOptions | undefined, dflt?: DType): [DType | undefined, D
 // wrapped or saturated number. Integral values may be negative down to -max for unsigned types (they
 // wrap, as torch.tensor([-1], dtype=torch.uint8) gives 255); fractional ones must lie in [min, max].
 const INT_RANGE: Partial<Record<DType, [number, number]>> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] };
-function checkIntRange(values: ArrayLike<number | boolean | bigint>, dtype: DType | undefined, fn: string): void {
+function checkIntRange(values: ArrayLike<number | boolean | bigint>, dtype: DType | undefined, fn: string, wrapNegativeIntoUint8 = true): void {
   const r = dtype && INT_RANGE[dtype];
   if (!r) return;
   const [min, max] = r;
@@ -28,7 +28,9 @@ function checkIntRange(values: ArrayLike<number | boolean | bigint>, dtype: DTyp
     const raw = values[i];
     if (typeof raw === 'boolean') continue;
     const v = Number(raw); // a bigint (from a BigInt64Array) only meets dtypes far inside its range
-    const low = Number.isInteger(v) && dtype === 'uint8' ? -max : min;
+    // PyTorch takes a negative Python int into uint8 modulo 256 (tensor([-1], dtype=uint8) is 255); a typed
+    // array's values are data, not literals, so fromTypedArray refuses them.
+    const low = wrapNegativeIntoUint8 && Number.isInteger(v) && dtype === 'uint8' ? -max : min;
     if (!(v >= low) || above(v)) throw new RangeError(`${fn}: value ${v}${values.length > 1 ? ` (element ${i})` : ''} cannot be converted to ${dtype} without overflow`);
   }
 }
@@ -107,7 +109,7 @@ export function fromTypedArray<A extends AnyTypedArray, T extends DType = DTypeO
   if (n !== array.length) throw new RangeError(`fromTypedArray: shape [${s.join(', ')}] holds ${n} elements but the array has ${array.length}`);
   const [dtype, device] = opts(o);
   // A narrowing conversion is checked (PyTorch's torch.tensor(ndarray, dtype) would wrap silently).
-  if (dtype !== undefined && dtype !== defaultDtypeOf(array)) checkIntRange(array, dtype, 'fromTypedArray');
+  if (dtype !== undefined && dtype !== defaultDtypeOf(array)) checkIntRange(array, dtype, 'fromTypedArray', false);
   return finish(op('fromTypedArray', array, s, dtype, device), o);
 }
 

@@ -113,9 +113,9 @@ describe('save() output', () => {
   });
   test('options are checked: unknown keys are a TypeError naming them', () => {
     const f = path.join(FIX, 'model_only.pt');
-    expect(() => torch.load(f, { map_location: 'cpu' } as never)).toThrow(/unknown option 'map_location' \(known: mapLocation\)/);
+    expect(() => torch.load(f, { map_location: 'cpu' } as never)).toThrow(/unknown option 'map_location' \(did you mean 'mapLocation'\?\)/);
     expect(() => torch.load(f, { mapLocation: 'tpu' as torch.Device })).toThrow(/mapLocation must be 'cpu'/);
-    expect(() => torch.load(f, 'cpu' as never)).toThrow(/options must be an object/);
+    expect(() => torch.load(f, 'cpu' as never)).toThrow(/load options must be an options object/);
     expect((torch.load(f, { mapLocation: 'cpu' }) as Obj).step).toBe(3);
     expect(() => (torch.save as (...a: unknown[]) => void)({}, path.join(tmp, 'x.pt'), { pickle_protocol: 4 })).toThrow(/takes two arguments/);
   });

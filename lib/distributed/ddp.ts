@@ -1,7 +1,7 @@
 // DistributedDataParallel: the same model on every rank. Rank 0's weights are broadcast at
 // construction; from then on every backward averages the gradients across ranks (bucketed, started
 // from gradient hooks while backward still runs), so optimizer steps stay identical everywhere.
-import { checkNumber, describe } from '../check';
+import { checkNumber, checkOptions, describe } from '../check';
 import { native, type NativeReducer } from '../native';
 import { Module } from '../nn/module';
 import { type Tensor } from '../tensor';
@@ -28,8 +28,7 @@ export class DistributedDataParallel<M extends Module> {
 
   constructor(module: M, opts: DistributedDataParallelOptions = {}) {
     if (!(module instanceof Module)) throw new TypeError(`DistributedDataParallel: module must be an nn.Module, got ${describe(module)}`);
-    const unknown = Object.keys(opts).filter((k) => !KEYS.includes(k));
-    if (unknown.length) throw new TypeError(`DistributedDataParallel: unknown option(s) ${unknown.join(', ')} (known: ${KEYS.join(', ')})`);
+    checkOptions(opts, 'DistributedDataParallel options', KEYS as (keyof DistributedDataParallelOptions & string)[]);
     if (!isInitialized()) throw new Error('DistributedDataParallel: no process group; call initProcessGroup() first');
     const capMb = checkNumber(opts.bucketCapMb ?? 25, 'bucketCapMb', { finite: true, positive: true });
     this.module = module;

@@ -63,9 +63,7 @@ function required<T>(v: T | undefined, option: string, envName: string): T {
 
 /** The settings initProcessGroup would use: options first, then torchrun's environment variables. */
 export function resolveInitOptions(opts: InitProcessGroupOptions = {}): Required<InitProcessGroupOptions> {
-  if (opts === null || typeof opts !== 'object') throw new TypeError(`initProcessGroup: options must be an object, got ${describe(opts)}`);
-  const unknown = Object.keys(opts).filter((k) => !OPTION_KEYS.includes(k));
-  if (unknown.length) throw new TypeError(`initProcessGroup: unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')} (known: ${OPTION_KEYS.join(', ')})`);
+  checkOptions(opts, 'initProcessGroup options', OPTION_KEYS as (keyof InitProcessGroupOptions & string)[]);
   const backend = opts.backend ?? 'gloo';
   if (backend !== 'gloo' && backend !== 'nccl') throw new TypeError(`initProcessGroup: backend must be 'gloo' or 'nccl', got ${describe(backend)}`);
   const worldSize = required(opts.worldSize === undefined ? fromEnv('WORLD_SIZE', 'worldSize', 1, MAX_RANKS) : checkInt(opts.worldSize, 'worldSize', 1, MAX_RANKS), 'worldSize', 'WORLD_SIZE');

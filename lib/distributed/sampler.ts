@@ -1,7 +1,7 @@
 // torch.utils.data.DistributedSampler: each rank's disjoint share of a dataset per epoch, shuffled
 // by torch.randperm with a generator seeded seed + epoch (the same indices as PyTorch's), padded by
 // repeating the start so every rank gets as many (or trimmed with dropLast).
-import { checkBool, checkInt, describe } from '../check';
+import { checkBool, checkInt, checkOptions, describe } from '../check';
 import { arange } from '../creation';
 import { cat } from '../functional';
 import { op, Tensor } from '../tensor';
@@ -39,8 +39,7 @@ export class DistributedSampler implements Sampler {
 
   /** `dataset`: its length, or a tensor whose rows are the samples. */
   constructor(dataset: number | Tensor, opts: DistributedSamplerOptions = {}) {
-    const unknown = Object.keys(opts).filter((k) => !KEYS.includes(k));
-    if (unknown.length) throw new TypeError(`DistributedSampler: unknown option(s) ${unknown.join(', ')} (known: ${KEYS.join(', ')})`);
+    checkOptions(opts, 'DistributedSampler options', KEYS as (keyof DistributedSamplerOptions & string)[]);
     if (typeof dataset !== 'number' && !(dataset instanceof Tensor)) throw new TypeError(`DistributedSampler: dataset must be a length or a Tensor, got ${describe(dataset)}`);
     this.datasetLength = typeof dataset === 'number' ? checkInt(dataset, 'dataset', 0) : dataset.shape[0];
     const needGroup = (what: string): never => {

@@ -1,6 +1,6 @@
 // torch.save / torch.load files and safetensors files, read without executing anything and written
 // atomically (see atomic.ts).
-import { describe } from '../check';
+import { checkOptions, describe } from '../check';
 import { checkDevice, type Device, type Tensor } from '../tensor';
 import { writeFileAtomic } from './atomic';
 import { readRegularFile } from './read-file';
@@ -22,18 +22,14 @@ export interface SafetensorsLoadOptions {
   device?: Device;
 }
 
-function checkOptions<T extends object>(o: unknown, fn: string, known: string[]): T {
-  if (o === undefined) return {} as T;
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new TypeError(`${fn}: options must be an object, got ${describe(o)}`);
-  for (const k of Object.keys(o)) if (!known.includes(k)) throw new TypeError(`${fn}: unknown option '${k}' (known: ${known.join(', ')})`);
-  return o as T;
-}
 function deviceOption(d: unknown, name: string): Device {
   return d === undefined ? 'cpu' : checkDevice(d as Device, name);
 }
 
 function checkPath(file: unknown, fn: string): string {
   if (typeof file !== 'string' || !file) throw new TypeError(`${fn}: file must be a non-empty path string, got ${describe(file)}`);
+  // 'dir/new/' names a folder: writing a file there would silently drop the slash (Python refuses too).
+  if (/[\\/]$/.test(file)) throw Object.assign(new Error(`${fn}: ${file}: a file path cannot end with a slash`), { code: 'EISDIR' });
   return file;
 }
 function checkBytes(bytes: unknown, fn: string): Buffer {
@@ -64,7 +60,7 @@ export function serialize(obj: Saveable): Uint8Array {
 }
 /** Reads torch.save bytes as torch.load(weights_only=True) does. */
 export function deserialize(bytes: Uint8Array, opts?: LoadOptions): Loaded {
-  const o = checkOptions<LoadOptions>(opts, 'deserialize', ['mapLocation']);
+  const o = checkOptions<LoadOptions>(opts, 'deserialize options', ['mapLocation']);
   return torchLoad(checkBytes(bytes, 'deserialize'), deviceOption(o.mapLocation, 'mapLocation'));
 }
 
@@ -82,7 +78,7 @@ export function save(obj: Saveable, file: string, ...rest: never[]): void {
  */
 export function load(file: string, opts?: LoadOptions): Loaded {
   checkPath(file, 'load');
-  const device = deviceOption(checkOptions<LoadOptions>(opts, 'load', ['mapLocation']).mapLocation, 'mapLocation');
+  const device = deviceOption(checkOptions<LoadOptions>(opts, 'load options', ['mapLocation']).mapLocation, 'mapLocation');
   const bytes = readBytes(file);
   return named(file, 'torch.save', () => torchLoad(bytes, device));
 }
@@ -90,7 +86,7 @@ export function load(file: string, opts?: LoadOptions): Loaded {
 /** safetensors.torch.save_file: named tensors (and string metadata) to a .safetensors file, atomically. */
 export function saveSafetensors(tensors: Record<string, Tensor>, file: string, opts?: { metadata?: Record<string, string> }): void {
   checkPath(file, 'saveSafetensors');
-  const o = checkOptions<{ metadata?: Record<string, string> }>(opts, 'saveSafetensors', ['metadata']);
+  const o = checkOptions<{ metadata?: Record<string, string> }>(opts, 'saveSafetensors options', ['metadata']);
   writeFileAtomic(file, safetensorsChunks(tensors, o.metadata), 'saveSafetensors()');
 }
 /** safetensors.torch.load_file: the named tensors of a .safetensors file. */
@@ -100,17 +96,17 @@ export function loadSafetensors(file: string, opts?: SafetensorsLoadOptions): Re
 /** The tensors and the __metadata__ strings of a .safetensors file. */
 export function readSafetensors(file: string, opts?: SafetensorsLoadOptions): SafetensorsFile {
   checkPath(file, 'loadSafetensors');
-  const device = deviceOption(checkOptions<SafetensorsLoadOptions>(opts, 'loadSafetensors', ['device']).device, 'device');
+  const device = deviceOption(checkOptions<SafetensorsLoadOptions>(opts, 'loadSafetensors options', ['device']).device, 'device');
   const bytes = readBytes(file);
   return named(file, 'safetensors', () => safetensorsLoad(bytes, device));
 }
 /** safetensors.torch.save: bytes of a safetensors file. */
 export function serializeSafetensors(tensors: Record<string, Tensor>, opts?: { metadata?: Record<string, string> }): Uint8Array {
-  const o = checkOptions<{ metadata?: Record<string, string> }>(opts, 'serializeSafetensors', ['metadata']);
+  const o = checkOptions<{ metadata?: Record<string, string> }>(opts, 'serializeSafetensors options', ['metadata']);
   return Buffer.concat(safetensorsChunks(tensors, o.metadata));
 }
 /** safetensors.torch.load: tensors from safetensors bytes. */
 export function deserializeSafetensors(bytes: Uint8Array, opts?: SafetensorsLoadOptions): Record<string, Tensor> {
-  const device = deviceOption(checkOptions<SafetensorsLoadOptions>(opts, 'deserializeSafetensors', ['device']).device, 'device');
+  const device = deviceOption(checkOptions<SafetensorsLoadOptions>(opts, 'deserializeSafetensors options', ['device']).device, 'device');
   return safetensorsLoad(checkBytes(bytes, 'deserializeSafetensors'), device).tensors;
 }

@@ -86,7 +86,13 @@ export class RunFolder {
       const file = path.join(this.eventDir, name);
       try {
         const known = this.#files.get(file);
-        const size = fs.statSync(file).size;
+        const st = fs.statSync(file);
+        // A FIFO or device named like an event file would block the server forever on open.
+        if (!st.isFile()) {
+          problems.push(`${name}: not a regular file`);
+          continue;
+        }
+        const size = st.size;
         // Nothing new: the last read reached the end of a file that has not grown.
         if (known && (known.error || (known.size === size && known.offset + known.trailing >= size))) {
           if (known.error) problems.push(`${name}: ${known.error}`);

@@ -123,7 +123,7 @@ describe('bad configuration gives clear errors', () => {
   });
   test('unknown options, bad types and out-of-range ranks are rejected before any connection', () => {
     const base = { rank: 0, worldSize: 2, masterAddr: '127.0.0.1', masterPort: 29500 };
-    expect(() => torch.distributed.initProcessGroup({ ...base, world_size: 2 } as never)).toThrow(/unknown option\(s\) 'world_size'/);
+    expect(() => torch.distributed.initProcessGroup({ ...base, world_size: 2 } as never)).toThrow(/unknown option 'world_size' \(did you mean 'worldSize'\?\)/);
     expect(() => torch.distributed.initProcessGroup({ ...base, backend: 'mpi' } as never)).toThrow(/backend must be 'gloo' or 'nccl'/);
     expect(() => torch.distributed.initProcessGroup({ ...base, rank: 2 })).toThrow(RangeError);
     expect(() => torch.distributed.initProcessGroup({ ...base, masterPort: 70000 })).toThrow(RangeError);

@@ -71,7 +71,7 @@ test('bad arguments are named', () => {
   expect(() => new S(10)).toThrow(/numReplicas was not given and no process group is initialised/);
   expect(() => new S(10, { numReplicas: 2, rank: 2 })).toThrow(RangeError);
   expect(() => new S(-1, { numReplicas: 2, rank: 0 })).toThrow(RangeError);
-  expect(() => new S(10, { numReplicas: 2, rank: 0, seeds: 1 } as never)).toThrow(/unknown option\(s\) seeds/);
+  expect(() => new S(10, { numReplicas: 2, rank: 0, seeds: 1 } as never)).toThrow(/unknown option 'seeds' \(did you mean 'seed'\?\)/);
   expect(() => new S('10' as never, { numReplicas: 2, rank: 0 })).toThrow(TypeError);
   expect(() => new S(10, { numReplicas: 2, rank: 0 }).setEpoch(-1)).toThrow(RangeError);
 });

@@ -109,10 +109,13 @@ function push<T>(m: Map<string, T[]>, tag: string, v: T): void {
 export function readEventFile(file: string, prev?: EventFileContents, opts: { maxBytes?: number } = {}): EventFileContents {
   const c: EventFileContents = prev ?? { file, scalars: new Map(), images: new Map(), histograms: new Map(), texts: new Map(), offset: 0, trailing: 0, size: 0 };
   if (c.error) return c;
-  const fd = fs.openSync(file, 'r');
+  // Non-blocking open: a FIFO in place of an event file is refused below instead of waiting for a writer.
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   let scan: ReturnType<typeof readRecords>;
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Error(`${file} is not a regular file`);
+    const size = st.size;
     c.size = size;
     if (size < c.offset) {
       c.error = `${file} got shorter while being read (rewritten?)`;
