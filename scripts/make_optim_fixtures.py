@@ -1,0 +1,111 @@
+#!/usr/bin/python3
+"""Fixtures for optim.SGD and optim.lrScheduler from real PyTorch (torch 1.13 here).
+
+Writes OUT_DIR/optim.json (default test/fixtures). Run: /usr/bin/python3 scripts/make_optim_fixtures.py [OUT_DIR]
+Schedulers: each one's lr (and OneCycleLR's momentum) after construction and after every step, and its
+state_dict's plain-data keys; pure double arithmetic, so the values hold on any CPU.
+SGD: 20 steps per option set over two float32 parameters (odd sizes, so ATen's vector loops leave
+tails) with gradients given as data; elementwise ops only (no BLAS), so the test compares exactly with
+a live run on the same CPU and to 1 ulp-ish (1e-6 relative) with this committed fixture elsewhere.
+"""
+import json, math, os, sys
+import torch
+from torch.optim import SGD, lr_scheduler as S
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, 'test', 'fixtures')
+SHAPES = [[37], [5, 7]]
+STEPS = 20
+
+
+def flat(t):
+    return [float(x) for x in t.detach().reshape(-1).tolist()]
+
+
+def plain(sd):
+    out = {}
+    for k, v in sd.items():
+        if k in ('lr_lambdas', 'anneal_func', '_get_lr_called_within_step'):
+            continue
+        if isinstance(v, float) and math.isinf(v):
+            v = 'inf' if v > 0 else '-inf'
+        if k == 'milestones':
+            v = dict((str(m), c) for m, c in v.items())
+        out[k] = v
+    return out
+
+
+def sched_run(name, make, steps, metrics=None, momentum=0.0, lr=0.1):
+    p = torch.zeros(1, requires_grad=True)
+    opt = SGD([p], lr=lr, momentum=momentum)
+    s = make(opt)
+    lrs, moms = [opt.param_groups[0]['lr']], [opt.param_groups[0]['momentum']]
+    for k in range(steps):
+        opt.step()
+        s.step(metrics[k]) if metrics is not None else s.step()
+        lrs.append(opt.param_groups[0]['lr'])
+        moms.append(opt.param_groups[0]['momentum'])
+    return {'name': name, 'lrs': lrs, 'momentums': moms, 'stateDict': plain(s.state_dict())}
+
+
+def schedulers():
+    plateau = [1.0, 0.9, 0.95, 0.93, 0.91, 0.9, 0.92, 0.899, 0.95, 0.97, 0.96, 0.98, 0.97, 0.5, 0.6, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7, 0.7]
+    up = [-m for m in plateau]
+    return [
+        sched_run('StepLR', lambda o: S.StepLR(o, step_size=3), 12),
+        sched_run('StepLR gamma 0.5', lambda o: S.StepLR(o, step_size=2, gamma=0.5), 12),
+        sched_run('MultiStepLR', lambda o: S.MultiStepLR(o, milestones=[2, 5, 5, 9]), 12),
+        sched_run('ExponentialLR', lambda o: S.ExponentialLR(o, gamma=0.9), 30),
+        sched_run('CosineAnnealingLR', lambda o: S.CosineAnnealingLR(o, T_max=10), 35),
+        sched_run('CosineAnnealingLR etaMin', lambda o: S.CosineAnnealingLR(o, T_max=7, eta_min=0.01), 30),
+        sched_run('LambdaLR', lambda o: S.LambdaLR(o, lambda e: 1 / (e + 1)), 12),
+        sched_run('LambdaLR floor', lambda o: S.LambdaLR(o, lambda e: e // 3 + 0.5), 12),
+        sched_run('OneCycleLR', lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20), 20, momentum=0.9),
+        sched_run('OneCycleLR linear three phase', lambda o: S.OneCycleLR(o, max_lr=0.5, epochs=3, steps_per_epoch=7, pct_start=0.25, anneal_strategy='linear', three_phase=True, div_factor=10.0, final_div_factor=100.0), 20, momentum=0.9),
+        sched_run('OneCycleLR no momentum', lambda o: S.OneCycleLR(o, max_lr=0.3, total_steps=15, cycle_momentum=False), 15),
+        sched_run('ReduceLROnPlateau', lambda o: S.ReduceLROnPlateau(o, patience=2), 25, plateau),
+        sched_run('ReduceLROnPlateau max abs cooldown', lambda o: S.ReduceLROnPlateau(o, mode='max', factor=0.5, patience=1, threshold=0.01, threshold_mode='abs', cooldown=2, min_lr=0.02), 25, up),
+    ]
+
+
+SGD_SETS = [
+    {'lr': 0.1},
+    {'lr': 0.05, 'momentum': 0.9},
+    {'lr': 0.05, 'momentum': 0.9, 'dampening': 0.1},
+    {'lr': 0.05, 'momentum': 0.9, 'nesterov': True},
+    {'lr': 0.1, 'weight_decay': 0.01},
+    {'lr': 0.03, 'momentum': 0.8, 'dampening': 0.0, 'weight_decay': 0.05, 'nesterov': True},
+]
+CAMEL = {'weight_decay': 'weightDecay'}
+
+
+def sgd():
+    torch.manual_seed(7)
+    init = [torch.randn(s) for s in SHAPES]
+    grads = [[torch.randn(s) * (10.0 ** (k % 5 - 2)) for s in SHAPES] for k in range(STEPS)]
+    runs = []
+    for opts in SGD_SETS:
+        ps = [t.clone().requires_grad_() for t in init]
+        opt = SGD(ps, **opts)
+        traj = []
+        for k in range(STEPS):
+            opt.zero_grad()
+            for p, g in zip(ps, grads[k]):
+                p.grad = g.clone()
+            opt.step()
+            traj.append([flat(p) for p in ps])
+        sd = opt.state_dict()
+        runs.append({
+            'opts': dict((CAMEL.get(k, k), v) for k, v in opts.items()),
+            'trajectory': traj,
+            'momentumBuffers': [flat(sd['state'][i]['momentum_buffer']) if i in sd['state'] and sd['state'][i].get('momentum_buffer') is not None else None for i in range(len(ps))],
+            'paramGroup': dict((k, v) for k, v in sd['param_groups'][0].items()),
+        })
+    return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs}
+
+
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': sgd()}
+os.makedirs(OUT, exist_ok=True)
+with open(os.path.join(OUT, 'optim.json'), 'w') as f:
+    json.dump(out, f)
+print('wrote', os.path.join(OUT, 'optim.json'))
