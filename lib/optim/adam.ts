@@ -62,6 +62,7 @@ export class Adam {
   readonly fused: boolean;
   /** Whether float32 CPU parameters are updated in one pass, bit for bit as LibTorch's Adam. */
   readonly singlePass: boolean;
+  #stepCount = 0;
 
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
@@ -99,8 +100,13 @@ export class Adam {
     this.#native.setLr(v);
     this.#lr = v;
   }
+  /** How many times step() has run (learning-rate schedulers check it is called before theirs). */
+  get stepCount(): number {
+    return this.#stepCount;
+  }
   step(): void {
     this.#native.step();
+    this.#stepCount++;
   }
   zeroGrad(): void {
     this.#native.zeroGrad();

@@ -1,0 +1,64 @@
+// Checks an SGD state_dict (PyTorch's layout) against the parameters it is loaded into, before
+// anything is changed.
+import { describe } from '../check';
+import { Tensor } from '../tensor';
+import type { SGDHyper, SGDStateDict } from './sgd';
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const fail = (msg: string): never => {
+  throw new RangeError(`SGD.loadStateDict: ${msg}`);
+};
+const typeFail = (msg: string): never => {
+  throw new TypeError(`SGD.loadStateDict: ${msg}`);
+};
+
+function num(v: unknown, name: string): number {
+  if (typeof v !== 'number' || Number.isNaN(v)) typeFail(`${name} must be a number, got ${describe(v)}`);
+  if (!Number.isFinite(v as number)) fail(`${name} must be finite, got ${String(v)}`);
+  return v as number;
+}
+
+/** lr and momentum to adopt and, per parameter position, the buffer to set (undefined: no state saved). */
+export function parseSgdState(sd: SGDStateDict, params: Tensor[], hyper: SGDHyper): { lr: number; momentum: number; buffers: (Tensor | null | undefined)[] } {
+  if (!isObject(sd)) typeFail(`expected a state_dict object, got ${describe(sd)}`);
+  const raw = sd as unknown as Record<string, unknown>;
+  const groups = raw.param_groups;
+  if (!Array.isArray(groups) || groups.length !== 1) typeFail('param_groups must be an array of one group (this SGD has one)');
+  const g = (groups as unknown[])[0];
+  if (!isObject(g)) typeFail('param_groups[0] must be an object');
+  const group = g as Record<string, unknown>;
+  const lr = num(group.lr, 'param_groups[0].lr');
+  const momentum = num(group.momentum ?? 0, 'param_groups[0].momentum');
+  if (lr < 0 || momentum < 0) fail(`param_groups[0] has lr ${lr}, momentum ${momentum}; both must be >= 0`);
+  const diff = (['dampening', 'weight_decay', 'nesterov', 'maximize'] as const)
+    .filter((k) => (group[k] ?? (k === 'dampening' || k === 'weight_decay' ? 0 : false)) !== hyper[k])
+    .map((k) => `${k} ${String(group[k])} vs ${String(hyper[k])}`);
+  if (diff.length) fail(`param_groups[0] differs from this optimizer in ${diff.join(', ')} (saved vs this); create the SGD with the saved settings`);
+  if (!Array.isArray(group.params) || group.params.length !== params.length) fail(`param_groups[0].params must list ${params.length} parameters, got ${describe(group.params)}`);
+  const position = new Map<string, number>();
+  for (const id of group.params as unknown[]) {
+    if (typeof id !== 'number' && typeof id !== 'string') typeFail(`param_groups[0].params holds ${describe(id)}`);
+    if (position.has(String(id))) fail(`parameter id ${String(id)} appears twice`);
+    position.set(String(id), position.size);
+  }
+  const state = raw.state instanceof Map ? Object.fromEntries(raw.state) : raw.state;
+  if (!isObject(state)) typeFail(`state must be an object keyed by parameter id, got ${describe(raw.state)}`);
+  const buffers: (Tensor | null | undefined)[] = new Array(params.length).fill(undefined);
+  for (const [id, s] of Object.entries(state as Record<string, unknown>)) {
+    const i = position.get(id);
+    if (i === undefined) fail(`state for parameter id ${id}, which param_groups[0] does not list`);
+    if (!isObject(s)) typeFail(`state[${id}] must be an object`);
+    const b = (s as Record<string, unknown>).momentum_buffer ?? null;
+    if (b === null) {
+      buffers[i as number] = null;
+      continue;
+    }
+    const p = params[i as number];
+    if (!(b instanceof Tensor) || b.isDisposed) typeFail(`state[${id}].momentum_buffer must be a tensor or null, got ${describe(b)}`);
+    const t = b as Tensor;
+    if (t.shape.length !== p.shape.length || t.shape.some((x, k) => x !== p.shape[k])) fail(`state[${id}].momentum_buffer has shape [${t.shape}], its parameter [${p.shape}]`);
+    if (!/^(float|bfloat)/.test(t.dtype)) typeFail(`state[${id}].momentum_buffer must be floating point, got ${t.dtype}`);
+    buffers[i as number] = t;
+  }
+  return { lr, momentum, buffers };
+}
