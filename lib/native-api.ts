@@ -298,6 +298,8 @@ export interface NativeBinding extends NativeFunctions {
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
+  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
+  libmCos(x: number): number;
 }
 
 export type NativeFunctionName = keyof NativeFunctions;
@@ -327,7 +329,7 @@ export const NATIVE_EXPORTS = {
   backward: 'autograd.cc', isGradEnabled: 'autograd.cc', setGradEnabled: 'autograd.cc', zeroGrads: 'autograd.cc',
   memory: 'memory.cc',
   setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
-  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc',
+  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc', libmCos: 'optim.cc',
   storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc',
   setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
   gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',

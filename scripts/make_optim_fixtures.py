@@ -25,7 +25,7 @@ def flat(t):
 def plain(sd):
     out = {}
     for k, v in sd.items():
-        if k in ('lr_lambdas', 'anneal_func', '_get_lr_called_within_step'):
+        if k in ('anneal_func', '_get_lr_called_within_step'):
             continue
         if isinstance(v, float) and math.isinf(v):
             v = 'inf' if v > 0 else '-inf'
@@ -104,7 +104,15 @@ def sgd():
     return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs}
 
 
-out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': sgd()}
+def cosines():
+    # math.cos (glibc's cos, as the schedulers call it) at the arguments schedules use and at random ones.
+    xs = [math.pi * e / t for t in range(1, 41) for e in range(0, 3 * t + 2)] + [math.pi * (e - 1) / t for t in (3, 7, 10) for e in range(0, 40)]
+    g = torch.Generator().manual_seed(3)
+    xs += [float(v) for v in (torch.rand(3000, generator=g, dtype=torch.float64) * 200 - 100).tolist()]
+    return [[x, math.cos(x)] for x in xs]
+
+
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': sgd(), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:
     json.dump(out, f)

@@ -1,6 +1,7 @@
 // CosineAnnealingLR (SGDR without restarts), in PyTorch's recursive form, which keeps the lr
 // continuous past tMax and follows changes made to the lr from outside.
 import { checkInt, checkNumber, checkOptions } from '../../check';
+import { cos } from './cos';
 import { LRScheduler, type SchedulableOptimizer } from './base';
 
 export interface CosineAnnealingLROptions {
@@ -21,9 +22,9 @@ export class CosineAnnealingLR extends LRScheduler {
   protected getLr(): number {
     const [e, T, min, lr, base] = [this.lastEpoch, this.tMax, this.etaMin, this.optimizer.lr, this.baseLrs[0]];
     if (e === 0) return lr;
-    if (this.stepCountInternal === 1 && e > 0) return min + ((base - min) * (1 + Math.cos((e * Math.PI) / T))) / 2;
-    if ((e - 1 - T) % (2 * T) === 0) return lr + ((base - min) * (1 - Math.cos(Math.PI / T))) / 2;
-    return ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - min) + min;
+    if (this.stepCountInternal === 1 && e > 0) return min + ((base - min) * (1 + cos((e * Math.PI) / T))) / 2;
+    if ((e - 1 - T) % (2 * T) === 0) return lr + ((base - min) * (1 - cos(Math.PI / T))) / 2;
+    return ((1 + cos((Math.PI * e) / T)) / (1 + cos((Math.PI * (e - 1)) / T))) * (lr - min) + min;
   }
   protected extraState(): Record<string, unknown> {
     return { T_max: this.tMax, eta_min: this.etaMin };

@@ -1,6 +1,7 @@
 // OneCycleLR (Smith & Topin's 1cycle): warm up from maxLr / divFactor to maxLr, anneal to
 // initial / finalDivFactor, cycling momentum inversely; stepped once per batch.
 import { checkBool, checkInt, checkNumber, checkOptions, describe } from '../../check';
+import { cos } from './cos';
 import { LRScheduler, type SchedulableOptimizer } from './base';
 
 export interface OneCycleLROptions {
@@ -83,7 +84,7 @@ export class OneCycleLR extends LRScheduler {
 
   #anneal(start: number, end: number, pct: number): number {
     if (this.annealStrategy === 'linear') return (end - start) * pct + start;
-    const cosOut = Math.cos(Math.PI * pct) + 1;
+    const cosOut = cos(Math.PI * pct) + 1;
     return end + ((start - end) / 2.0) * cosOut;
   }
 
