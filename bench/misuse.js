@@ -36,6 +36,13 @@ function buildCases() {
     tensor: [['dtype', 'device', 'requiresGrad'], (t, o) => t.tensor([1, 2], o)],
     full: [['dtype', 'device', 'requiresGrad'], (t, o) => t.full([2], 3, o)],
     Adam: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'fused'], (t, o) => new t.optim.Adam([t.zeros([1]).requiresGrad_()], o)],
+    SGD: [['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'], (t, o) => new t.optim.SGD([t.zeros([1]).requiresGrad_()], o)],
+    StepLR: [['stepSize', 'gamma'], (t, o) => new t.optim.lrScheduler.StepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    MultiStepLR: [['milestones', 'gamma'], (t, o) => new t.optim.lrScheduler.MultiStepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    ExponentialLR: [['gamma'], (t, o) => new t.optim.lrScheduler.ExponentialLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    CosineAnnealingLR: [['tMax', 'etaMin'], (t, o) => new t.optim.lrScheduler.CosineAnnealingLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    OneCycleLR: [['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'], (t, o) => new t.optim.lrScheduler.OneCycleLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1, momentum: 0.9 }), o)],
+    ReduceLROnPlateau: [['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'], (t, o) => new t.optim.lrScheduler.ReduceLROnPlateau(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
     Linear: [['bias', 'dtype', 'device'], (t, o) => new t.nn.Linear(2, 2, o)],
     DataLoader: [['batchSize', 'shuffle', 'dropLast'], (t, o) => new t.data.DataLoader(t.zeros([4, 2]), o)],
     CategoricalVAE: [['latents', 'categories', 'reluLogits'], (t, o) => new t.CategoricalVAE(o)],
@@ -265,6 +272,47 @@ function buildCases() {
   add('kendallTau scalar', (t) => t.permutations.kendallTau(t.tensor(1), t.tensor(1)), error);
   add('relaxedTopK disposed scores', (t) => { const s = t.randn([2, 3]); s.dispose(); return t.subsets.relaxedTopK(s, { k: 1 }); }, error);
   add('matching disposed logAlpha', (t) => { const s = t.randn([3, 3]); s.dispose(); return t.permutations.matching(s); }, error);
+  // 12. Optimizers and learning-rate schedulers: bad hyperparameters, wrong order, state_dicts that do not fit.
+  const sgd = (t, o = {}) => new t.optim.SGD([t.zeros([2]).requiresGrad_()], { lr: 0.1, ...o });
+  const S = (t) => t.optim.lrScheduler;
+  for (const lr of [-0.1, NaN, Infinity, '0.1', null]) add(`SGD lr ${String(lr)}`, (t) => sgd(t, { lr }), error);
+  for (const [k, v] of [['momentum', -1], ['weightDecay', -0.1], ['dampening', NaN], ['nesterov', 1], ['maximize', 'yes']]) add(`SGD ${k} ${String(v)}`, (t) => sgd(t, { [k]: v }), error);
+  add('SGD nesterov without momentum', (t) => sgd(t, { nesterov: true }), error);
+  add('SGD nesterov with dampening', (t) => sgd(t, { nesterov: true, momentum: 0.9, dampening: 0.5 }), error);
+  add('SGD without options (torch 1.13 has no default lr)', (t) => new t.optim.SGD([t.zeros([1]).requiresGrad_()]), error);
+  add('SGD over a disposed parameter', (t) => { const p = t.zeros([2]).requiresGrad_(); const o = new t.optim.SGD([p], { lr: 0.1 }); p.dispose(); o.step(); }, error);
+  add('SGD lr set to -1', (t) => { sgd(t).lr = -1; }, error);
+  add('SGD.loadStateDict of an Adam state_dict', (t) => { const p = t.zeros([2]).requiresGrad_(); const a = new t.optim.Adam([p]); p.grad = t.ones([2]); a.step(); new t.optim.SGD([p], { lr: 0.1, momentum: 0.9 }).loadStateDict(a.stateDict()); }, error);
+  add('SGD.loadStateDict with a wrong-shaped momentum_buffer', (t) => sgd(t, { momentum: 0.9 }).loadStateDict({ state: { 0: { momentum_buffer: t.zeros([3]) } }, param_groups: [{ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, params: [0] }] }), error);
+  add('SGD step with momentum: PyTorch\'s first step', (t) => { const o = sgd(t, { momentum: 0.9 }); o.params[0].grad = t.ones([2]); o.step(); return o.params[0].data(); }, (v) => v[0] === Math.fround(-0.1) && v[1] === Math.fround(-0.1));
+  add('StepLR with a plain object for an optimizer', (t) => new (S(t).StepLR)({}, { stepSize: 1 }), error);
+  add('StepLR stepSize 0', (t) => new (S(t).StepLR)(sgd(t), { stepSize: 0 }), error);
+  add('MultiStepLR milestones not an array', (t) => new (S(t).MultiStepLR)(sgd(t), { milestones: 3 }), error);
+  add('CosineAnnealingLR tMax 0', (t) => new (S(t).CosineAnnealingLR)(sgd(t), { tMax: 0 }), error);
+  add('LambdaLR with a number', (t) => new (S(t).LambdaLR)(sgd(t), 0.5), error);
+  add('LambdaLR whose function returns a string', (t) => new (S(t).LambdaLR)(sgd(t), () => 'x'), error);
+  add('OneCycleLR without totalSteps', (t) => new (S(t).OneCycleLR)(sgd(t, { momentum: 0.9 }), { maxLr: 1 }), error);
+  add('OneCycleLR on Adam with cycleMomentum', (t) => new (S(t).OneCycleLR)(new t.optim.Adam([t.zeros([1]).requiresGrad_()]), { maxLr: 1, totalSteps: 5 }), error);
+  add('OneCycleLR stepped past totalSteps', (t) => { const s = new (S(t).OneCycleLR)(sgd(t, { momentum: 0.9 }), { maxLr: 1, totalSteps: 2 }); for (let i = 0; i < 3; i++) s.step(); }, error);
+  add('OneCycleLR with a negative maxLr (SGD refuses the lr)', (t) => new (S(t).OneCycleLR)(sgd(t, { momentum: 0.9 }), { maxLr: -1, totalSteps: 4 }), error);
+  add('ReduceLROnPlateau factor 1', (t) => new (S(t).ReduceLROnPlateau)(sgd(t), { factor: 1 }), error);
+  add('ReduceLROnPlateau step without a metric', (t) => new (S(t).ReduceLROnPlateau)(sgd(t)).step(), error);
+  add('ReduceLROnPlateau step with a two-element tensor', (t) => new (S(t).ReduceLROnPlateau)(sgd(t)).step(t.zeros([2])), error);
+  add('StepLR.loadStateDict of a ReduceLROnPlateau state_dict', (t) => { const o = sgd(t); new (S(t).StepLR)(o, { stepSize: 2 }).loadStateDict(new (S(t).ReduceLROnPlateau)(o).stateDict()); }, error);
+  add('scheduler stepped before the optimizer: PyTorch warns, the schedule is PyTorch\'s', (t) => {
+    const warned = [];
+    const orig = process.emitWarning;
+    process.emitWarning = (m) => warned.push(String(m));
+    try {
+      const o = sgd(t);
+      const s = new (S(t).StepLR)(o, { stepSize: 1, gamma: 0.5 });
+      s.step();
+      return { warned, lr: o.lr };
+    } finally {
+      process.emitWarning = orig;
+    }
+  }, (r) => r.warned.length === 1 && /before optimizer.step/.test(r.warned[0]) && r.lr === 0.05);
+
   return cases;
 }
 

@@ -27,8 +27,11 @@ export function parseSgdState(sd: SGDStateDict, params: Tensor[], hyper: SGDHype
   const g = (groups as unknown[])[0];
   if (!isObject(g)) typeFail('param_groups[0] must be an object');
   const group = g as Record<string, unknown>;
+  // PyTorch's SGD always writes these; without them this is another optimizer's state_dict.
+  const missing = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'].filter((k) => !(k in group));
+  if (missing.length) typeFail(`param_groups[0] has no ${missing.join(', ')}: not an SGD state_dict (keys: ${Object.keys(group).join(', ')})`);
   const lr = num(group.lr, 'param_groups[0].lr');
-  const momentum = num(group.momentum ?? 0, 'param_groups[0].momentum');
+  const momentum = num(group.momentum, 'param_groups[0].momentum');
   if (lr < 0 || momentum < 0) fail(`param_groups[0] has lr ${lr}, momentum ${momentum}; both must be >= 0`);
   const diff = (['dampening', 'weight_decay', 'nesterov', 'maximize'] as const)
     .filter((k) => (group[k] ?? (k === 'dampening' || k === 'weight_decay' ? 0 : false)) !== hyper[k])
@@ -48,6 +51,8 @@ export function parseSgdState(sd: SGDStateDict, params: Tensor[], hyper: SGDHype
     const i = position.get(id);
     if (i === undefined) fail(`state for parameter id ${id}, which param_groups[0] does not list`);
     if (!isObject(s)) typeFail(`state[${id}] must be an object`);
+    const extra = Object.keys(s as object).filter((k) => k !== 'momentum_buffer');
+    if (extra.length) typeFail(`state[${id}] has ${extra.join(', ')}, which SGD does not keep: not an SGD state_dict`);
     const b = (s as Record<string, unknown>).momentum_buffer ?? null;
     if (b === null) {
       buffers[i as number] = null;

@@ -145,3 +145,14 @@ test('bad options and state_dicts throw TypeError/RangeError naming the argument
   expect(() => opt.loadStateDict(null as never)).toThrow(TypeError);
   expect(opt.lr).toBe(0.1);
 });
+
+test("another optimizer's state_dict is refused, naming what is missing", () => {
+  const p = torch.zeros([2]).requiresGrad_();
+  const adam = new torch.optim.Adam([p]);
+  p.grad = torch.ones([2]);
+  adam.step();
+  const opt = new torch.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+  expect(() => opt.loadStateDict(adam.stateDict() as never)).toThrow(/has no momentum, dampening, nesterov: not an SGD state_dict/);
+  const group = { lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, params: [0] };
+  expect(() => opt.loadStateDict({ state: { 0: { momentum_buffer: null, exp_avg: torch.zeros([2]) } as never }, param_groups: [group] })).toThrow(/exp_avg, which SGD does not keep/);
+});
