@@ -40,6 +40,17 @@ export interface NativeAdamState {
   maxExpAvgSq?: NativeTensor;
 }
 
+/** One parameter's state in a NativeOptimizer: its step and its tensors by PyTorch's names (copies). */
+export interface NativeOptimizerState {
+  step: number;
+  tensors: Record<string, NativeTensor>;
+}
+export interface NativeOptimizer {
+  step(): void;
+  setLr(lr: number): void;
+  getState(): (NativeOptimizerState | null)[];
+  setState(index: number, step: number, tensors: Record<string, NativeTensor>): void;
+}
 export interface NativeAdam {
   step(): void;
   zeroGrad(): void;
@@ -298,6 +309,8 @@ export interface NativeBinding extends NativeFunctions {
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
+  /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop') or Adagrad ('adagrad'); hyper in lib/optim's order. */
+  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad', params: readonly NativeTensor[], hyper: number[]) => NativeOptimizer;
   /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
   libmCos(x: number): number;
 }
@@ -329,7 +342,7 @@ export const NATIVE_EXPORTS = {
   backward: 'autograd.cc', isGradEnabled: 'autograd.cc', setGradEnabled: 'autograd.cc', zeroGrads: 'autograd.cc',
   memory: 'memory.cc',
   setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
-  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc', libmCos: 'optim.cc',
+  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc', libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
   storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc',
   setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
   gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',

@@ -104,6 +104,39 @@ def sgd():
     return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs}
 
 
+OTHER_SETS = [
+    ('AdamW', {}), ('AdamW', {'lr': 0.01, 'betas': (0.8, 0.99), 'weight_decay': 0.1, 'amsgrad': True}),
+    ('RMSprop', {}), ('RMSprop', {'lr': 0.005, 'alpha': 0.9, 'momentum': 0.5, 'centered': True, 'weight_decay': 0.01}),
+    ('Adagrad', {}), ('Adagrad', {'lr': 0.05, 'lr_decay': 0.01, 'weight_decay': 0.02, 'initial_accumulator_value': 0.1, 'eps': 1e-8}),
+]
+CAMEL.update({'lr_decay': 'lrDecay', 'initial_accumulator_value': 'initialAccumulatorValue'})
+
+
+def others(sgd_fixture):
+    # AdamW, RMSprop, Adagrad over the same parameters and gradients as SGD's runs.
+    init = [torch.tensor(v).reshape(s) for v, s in zip(sgd_fixture['init'], SHAPES)]
+    grads = [[torch.tensor(v).reshape(s) for v, s in zip(gs, SHAPES)] for gs in sgd_fixture['grads']]
+    runs = []
+    for name, opts in OTHER_SETS:
+        ps = [t.clone().requires_grad_() for t in init]
+        opt = getattr(torch.optim, name)(ps, **opts)
+        traj = []
+        for k in range(STEPS):
+            opt.zero_grad()
+            for p, g in zip(ps, grads[k]):
+                p.grad = g.clone()
+            opt.step()
+            traj.append([flat(p) for p in ps])
+        sd = opt.state_dict()
+        state = {}
+        for i, st in sd['state'].items():
+            state[str(i)] = dict((k, float(v) if not torch.is_tensor(v) or v.dim() == 0 else flat(v)) for k, v in st.items())
+        group = dict((k, list(v) if isinstance(v, tuple) else v) for k, v in sd['param_groups'][0].items())
+        o = dict((CAMEL.get(k, k), list(v) if isinstance(v, tuple) else v) for k, v in opts.items())
+        runs.append({'name': name, 'opts': o, 'trajectory': traj, 'state': state, 'paramGroup': group})
+    return runs
+
+
 def cosines():
     # math.cos (glibc's cos, as the schedulers call it) at the arguments schedules use and at random ones.
     xs = [math.pi * e / t for t in range(1, 41) for e in range(0, 3 * t + 2)] + [math.pi * (e - 1) / t for t in (3, 7, 10) for e in range(0, 40)]
@@ -112,7 +145,8 @@ def cosines():
     return [[x, math.cos(x)] for x in xs]
 
 
-out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': sgd(), 'cos': cosines()}
+SGD_FIXTURE = sgd()
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:
     json.dump(out, f)

@@ -3,3 +3,10 @@ export type { AdamOptions, AdamStateDict, AdamParamState, AdamParamGroup } from 
 export { SGD } from './sgd';
 export type { SGDOptions, SGDStateDict, SGDParamGroup } from './sgd';
 export * as lrScheduler from './lr-scheduler';
+export { AdamW } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';
+export { Adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
+export type { LibtorchStateDict, LibtorchParamState } from './libtorch-optimizer';
