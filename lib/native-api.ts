@@ -311,6 +311,11 @@ export interface NativeBinding extends NativeFunctions {
   fusedAdamAvailable: boolean;
   /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop') or Adagrad ('adagrad'); hyper in lib/optim's order. */
   NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad', params: readonly NativeTensor[], hyper: number[]) => NativeOptimizer;
+  /** torch.nn.utils, op for op as torch 1.13's Python. */
+  clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
+  clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;
+  parametersToVector(params: readonly NativeTensor[]): NativeTensor;
+  vectorToParameters(vec: NativeTensor, params: readonly NativeTensor[]): void;
   /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
   libmCos(x: number): number;
 }
@@ -343,6 +348,7 @@ export const NATIVE_EXPORTS = {
   memory: 'memory.cc',
   setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
   NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc', libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
+  clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
   storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc',
   setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
   gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',

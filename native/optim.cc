@@ -4,6 +4,7 @@
 #include <cmath>
 #include "adam_single_pass.h"
 #include "adam_state_key.h"
+#include "nn_utils.h"
 #include "optimizers.h"
 #include "tensor.h"
 #include "tensor_groups.h"
@@ -203,6 +204,7 @@ void initOptim(Napi::Env env, Napi::Object x) {
   x.Set("NativeAdam", OptimizerWrap::Define(env));
   x.Set("libmCos", Napi::Function::New(env, LibmCos, "libmCos"));
   initLibtorchOptimizers(env, x);
+  initNnUtils(env, x);
 #ifdef GT_HAS_FUSED_ADAM
   x.Set("fusedAdamAvailable", Napi::Boolean::New(env, true));
 #else

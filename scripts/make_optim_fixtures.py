@@ -137,6 +137,24 @@ def others(sgd_fixture):
     return runs
 
 
+def clipping(sgd_fixture):
+    # nn.utils.clip_grad_norm_ (several norms, clipping or not) and clip_grad_value_ on step 3's gradients
+    # (norms go through ATen's vectorised reductions: exact on the same CPU only).
+    out = []
+    for norm_type, max_norm in [(2.0, 0.5), (2.0, 1e6), (1.0, 0.3), (3.0, 0.1), (float('inf'), 0.05), (0.5, 2.0)]:
+        ps = [torch.zeros(s, requires_grad=True) for s in SHAPES]
+        for p, g in zip(ps, sgd_fixture['grads'][3]):
+            p.grad = torch.tensor(g).reshape(p.shape)
+        total = torch.nn.utils.clip_grad_norm_(ps, max_norm, norm_type)
+        out.append({'kind': 'norm', 'normType': 'inf' if norm_type == float('inf') else norm_type, 'maxNorm': max_norm, 'total': float(total), 'grads': [flat(p.grad) for p in ps]})
+    ps = [torch.zeros(s, requires_grad=True) for s in SHAPES]
+    for p, g in zip(ps, sgd_fixture['grads'][3]):
+        p.grad = torch.tensor(g).reshape(p.shape)
+    torch.nn.utils.clip_grad_value_(ps, 0.01)
+    out.append({'kind': 'value', 'clipValue': 0.01, 'grads': [flat(p.grad) for p in ps]})
+    return out
+
+
 def cosines():
     # math.cos (glibc's cos, as the schedulers call it) at the arguments schedules use and at random ones.
     xs = [math.pi * e / t for t in range(1, 41) for e in range(0, 3 * t + 2)] + [math.pi * (e - 1) / t for t in (3, 7, 10) for e in range(0, 40)]
@@ -146,7 +164,7 @@ def cosines():
 
 
 SGD_FIXTURE = sgd()
-out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'cos': cosines()}
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:
     json.dump(out, f)
