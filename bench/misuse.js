@@ -37,6 +37,10 @@ function buildCases() {
     full: [['dtype', 'device', 'requiresGrad'], (t, o) => t.full([2], 3, o)],
     Adam: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'fused'], (t, o) => new t.optim.Adam([t.zeros([1]).requiresGrad_()], o)],
     SGD: [['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'], (t, o) => new t.optim.SGD([t.zeros([1]).requiresGrad_()], o)],
+    AdamW: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], (t, o) => new t.optim.AdamW([t.zeros([1]).requiresGrad_()], o)],
+    RMSprop: [['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], (t, o) => new t.optim.RMSprop([t.zeros([1]).requiresGrad_()], o)],
+    Adagrad: [['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], (t, o) => new t.optim.Adagrad([t.zeros([1]).requiresGrad_()], o)],
+    clipGradNorm_: [['normType', 'errorIfNonfinite'], (t, o) => t.nn.utils.clipGradNorm_([t.zeros([1]).requiresGrad_()], 1, o)],
     StepLR: [['stepSize', 'gamma'], (t, o) => new t.optim.lrScheduler.StepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
     MultiStepLR: [['milestones', 'gamma'], (t, o) => new t.optim.lrScheduler.MultiStepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
     ExponentialLR: [['gamma'], (t, o) => new t.optim.lrScheduler.ExponentialLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
@@ -285,6 +289,30 @@ function buildCases() {
   add('SGD.loadStateDict of an Adam state_dict', (t) => { const p = t.zeros([2]).requiresGrad_(); const a = new t.optim.Adam([p]); p.grad = t.ones([2]); a.step(); new t.optim.SGD([p], { lr: 0.1, momentum: 0.9 }).loadStateDict(a.stateDict()); }, error);
   add('SGD.loadStateDict with a wrong-shaped momentum_buffer', (t) => sgd(t, { momentum: 0.9 }).loadStateDict({ state: { 0: { momentum_buffer: t.zeros([3]) } }, param_groups: [{ lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, params: [0] }] }), error);
   add('SGD step with momentum: PyTorch\'s first step', (t) => { const o = sgd(t, { momentum: 0.9 }); o.params[0].grad = t.ones([2]); o.step(); return o.params[0].data(); }, (v) => v[0] === Math.fround(-0.1) && v[1] === Math.fround(-0.1));
+  for (const name of ['AdamW', 'RMSprop', 'Adagrad']) {
+    const mk = (t, o) => new t.optim[name]([t.zeros([2]).requiresGrad_()], o);
+    for (const lr of [-1, NaN, Infinity, '0.01']) add(`${name} lr ${String(lr)}`, (t) => mk(t, { lr }), error);
+    add(`${name} weightDecay -1`, (t) => mk(t, { weightDecay: -1 }), error);
+    add(`${name} eps -1`, (t) => mk(t, { eps: -1 }), error);
+    add(`${name} over no parameters`, (t) => new t.optim[name]([]), error);
+    add(`${name} over a disposed parameter`, (t) => { const p = t.zeros([2]).requiresGrad_(); const o = new t.optim[name]([p]); p.dispose(); o.step(); }, error);
+    add(`${name}.loadStateDict of an SGD state_dict`, (t) => { const p = t.zeros([2]).requiresGrad_(); const s = new t.optim.SGD([p], { lr: 0.1, momentum: 0.9 }); p.grad = t.ones([2]); s.step(); new t.optim[name]([p]).loadStateDict(s.stateDict()); }, error);
+    add(`${name}.loadStateDict with a wrong-shaped state tensor`, (t) => { const p = t.zeros([2]).requiresGrad_(); const o = new t.optim[name]([p]); p.grad = t.ones([2]); o.step(); const sd = o.stateDict(); for (const k of Object.keys(sd.state[0])) if (k !== 'step') sd.state[0][k] = t.zeros([5]); new t.optim[name]([p]).loadStateDict(sd); }, error);
+    add(`${name}.loadStateDict with a negative step`, (t) => { const p = t.zeros([2]).requiresGrad_(); const o = new t.optim[name]([p]); p.grad = t.ones([2]); o.step(); const sd = o.stateDict(); sd.state[0].step = -3; new t.optim[name]([p]).loadStateDict(sd); }, error);
+    add(`${name} step on a gradient of another shape`, (t) => { const p = t.zeros([2]).requiresGrad_(); const o = new t.optim[name]([p]); p.grad = t.ones([3]); o.step(); }, error);
+  }
+  add('AdamW betas [1, 0.999]', (t) => new t.optim.AdamW([t.zeros([1]).requiresGrad_()], { betas: [1, 0.999] }), error);
+  add('AdamW betas 0.9', (t) => new t.optim.AdamW([t.zeros([1]).requiresGrad_()], { betas: 0.9 }), error);
+  add('RMSprop centered "yes"', (t) => new t.optim.RMSprop([t.zeros([1]).requiresGrad_()], { centered: 'yes' }), error);
+  add('clipGradNorm_ on a number', (t) => t.nn.utils.clipGradNorm_(3, 1), error);
+  add('clipGradNorm_ maxNorm NaN', (t) => t.nn.utils.clipGradNorm_([t.zeros([1]).requiresGrad_()], NaN), error);
+  add('clipGradNorm_ of an infinite gradient with errorIfNonfinite', (t) => { const p = t.zeros([2]).requiresGrad_(); p.grad = t.tensor([Infinity, 1]); t.nn.utils.clipGradNorm_([p], 1, { errorIfNonfinite: true }); }, error);
+  add('clipGradNorm_ clips to maxNorm', (t) => { const p = t.zeros([2]).requiresGrad_(); p.grad = t.tensor([3, 4]); const n = t.nn.utils.clipGradNorm_([p], 1).item(); return [n, ...p.grad.data()]; }, (v) => v[0] === 5 && Math.abs(v[1] - 0.6) < 1e-6 && Math.abs(v[2] - 0.8) < 1e-6);
+  add('clipGradValue_ with a string', (t) => t.nn.utils.clipGradValue_([t.zeros([1]).requiresGrad_()], '1'), error);
+  add('vectorToParameters with too short a vector', (t) => t.nn.utils.vectorToParameters(t.zeros([2]), [t.zeros([3]).requiresGrad_()]), error);
+  add('vectorToParameters with a 2-D vector', (t) => t.nn.utils.vectorToParameters(t.zeros([3, 1]), [t.zeros([3]).requiresGrad_()]), error);
+  add('vectorToParameters with an int64 vector', (t) => t.nn.utils.vectorToParameters(t.zeros([3], { dtype: 'int64' }), [t.zeros([3]).requiresGrad_()]), error);
+  add('parametersToVector of a disposed tensor', (t) => { const p = t.zeros([2]); p.dispose(); t.nn.utils.parametersToVector([p]); }, error);
   add('StepLR with a plain object for an optimizer', (t) => new (S(t).StepLR)({}, { stepSize: 1 }), error);
   add('StepLR stepSize 0', (t) => new (S(t).StepLR)(sgd(t), { stepSize: 0 }), error);
   add('MultiStepLR milestones not an array', (t) => new (S(t).MultiStepLR)(sgd(t), { milestones: 3 }), error);
