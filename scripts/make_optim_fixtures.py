@@ -101,7 +101,18 @@ def sgd():
             'momentumBuffers': [flat(sd['state'][i]['momentum_buffer']) if i in sd['state'] and sd['state'][i].get('momentum_buffer') is not None else None for i in range(len(ps))],
             'paramGroup': dict((k, v) for k, v in sd['param_groups'][0].items()),
         })
-    return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs}
+    # Parameter groups: per-group options over the defaults.
+    ps = [t.clone().requires_grad_() for t in init]
+    opt = SGD([{'params': [ps[0]], 'lr': 0.1, 'momentum': 0.9}, {'params': [ps[1]], 'weight_decay': 0.1, 'nesterov': True, 'momentum': 0.5}], lr=0.05)
+    traj = []
+    for k in range(STEPS):
+        opt.zero_grad()
+        for p, g in zip(ps, grads[k]):
+            p.grad = g.clone()
+        opt.step()
+        traj.append([flat(p) for p in ps])
+    groups_run = {'trajectory': traj, 'paramGroups': opt.state_dict()['param_groups']}
+    return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs, 'groups': groups_run}
 
 
 OTHER_SETS = [

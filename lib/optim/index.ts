@@ -1,7 +1,7 @@
 export { Adam } from './adam';
 export type { AdamOptions, AdamStateDict, AdamParamState, AdamParamGroup } from './adam';
 export { SGD } from './sgd';
-export type { SGDOptions, SGDStateDict, SGDParamGroup } from './sgd';
+export type { SGDOptions, SGDStateDict, SGDParamGroup, SGDParamGroupOptions, SGDGroupHandle } from './sgd';
 export * as lrScheduler from './lr-scheduler';
 export { AdamW } from './adamw';
 export type { AdamWOptions } from './adamw';

@@ -18,38 +18,46 @@ function num(v: unknown, name: string): number {
   return v as number;
 }
 
-/** lr and momentum to adopt and, per parameter position, the buffer to set (undefined: no state saved). */
-export function parseSgdState(sd: SGDStateDict, params: Tensor[], hyper: SGDHyper): { lr: number; momentum: number; buffers: (Tensor | null | undefined)[] } {
+/** Per group, lr and momentum to adopt; per parameter position, the buffer to set (undefined: no state saved). */
+export function parseSgdState(sd: SGDStateDict, params: Tensor[], hypers: SGDHyper[], sizes: number[]): { lrs: number[]; momentums: number[]; buffers: (Tensor | null | undefined)[] } {
   if (!isObject(sd)) typeFail(`expected a state_dict object, got ${describe(sd)}`);
   const raw = sd as unknown as Record<string, unknown>;
   const groups = raw.param_groups;
-  if (!Array.isArray(groups) || groups.length !== 1) typeFail('param_groups must be an array of one group (this SGD has one)');
-  const g = (groups as unknown[])[0];
-  if (!isObject(g)) typeFail('param_groups[0] must be an object');
-  const group = g as Record<string, unknown>;
-  // PyTorch's SGD always writes these; without them this is another optimizer's state_dict.
-  const missing = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'].filter((k) => !(k in group));
-  if (missing.length) typeFail(`param_groups[0] has no ${missing.join(', ')}: not an SGD state_dict (keys: ${Object.keys(group).join(', ')})`);
-  const lr = num(group.lr, 'param_groups[0].lr');
-  const momentum = num(group.momentum, 'param_groups[0].momentum');
-  if (lr < 0 || momentum < 0) fail(`param_groups[0] has lr ${lr}, momentum ${momentum}; both must be >= 0`);
-  const diff = (['dampening', 'weight_decay', 'nesterov', 'maximize'] as const)
-    .filter((k) => (group[k] ?? (k === 'dampening' || k === 'weight_decay' ? 0 : false)) !== hyper[k])
-    .map((k) => `${k} ${String(group[k])} vs ${String(hyper[k])}`);
-  if (diff.length) fail(`param_groups[0] differs from this optimizer in ${diff.join(', ')} (saved vs this); create the SGD with the saved settings`);
-  if (!Array.isArray(group.params) || group.params.length !== params.length) fail(`param_groups[0].params must list ${params.length} parameters, got ${describe(group.params)}`);
+  if (!Array.isArray(groups) || groups.length !== hypers.length) typeFail(`param_groups must be an array of ${hypers.length} group(s), as this SGD has, got ${describe(groups)}`);
+  const lrs: number[] = [];
+  const momentums: number[] = [];
+  // Parameter ids in group order map to our parameters in order, as PyTorch pairs them.
   const position = new Map<string, number>();
-  for (const id of group.params as unknown[]) {
-    if (typeof id !== 'number' && typeof id !== 'string') typeFail(`param_groups[0].params holds ${describe(id)}`);
-    if (position.has(String(id))) fail(`parameter id ${String(id)} appears twice`);
-    position.set(String(id), position.size);
-  }
+  (groups as unknown[]).forEach((g, gi) => {
+    const at = `param_groups[${gi}]`;
+    if (!isObject(g)) typeFail(`${at} must be an object`);
+    const group = g as Record<string, unknown>;
+    const hyper = hypers[gi];
+    // PyTorch's SGD always writes these; without them this is another optimizer's state_dict.
+    const missing = ['lr', 'momentum', 'dampening', 'weight_decay', 'nesterov'].filter((k) => !(k in group));
+    if (missing.length) typeFail(`${at} has no ${missing.join(', ')}: not an SGD state_dict (keys: ${Object.keys(group).join(', ')})`);
+    const lr = num(group.lr, `${at}.lr`);
+    const momentum = num(group.momentum, `${at}.momentum`);
+    if (lr < 0 || momentum < 0) fail(`${at} has lr ${lr}, momentum ${momentum}; both must be >= 0`);
+    const diff = (['dampening', 'weight_decay', 'nesterov', 'maximize'] as const)
+      .filter((k) => (group[k] ?? (k === 'dampening' || k === 'weight_decay' ? 0 : false)) !== hyper[k])
+      .map((k) => `${k} ${String(group[k])} vs ${String(hyper[k])}`);
+    if (diff.length) fail(`${at} differs from this optimizer in ${diff.join(', ')} (saved vs this); create the SGD with the saved settings`);
+    if (!Array.isArray(group.params) || group.params.length !== sizes[gi]) fail(`${at}.params must list ${sizes[gi]} parameters, got ${describe(group.params)}`);
+    for (const id of group.params as unknown[]) {
+      if (typeof id !== 'number' && typeof id !== 'string') typeFail(`${at}.params holds ${describe(id)}`);
+      if (position.has(String(id))) fail(`parameter id ${String(id)} appears twice`);
+      position.set(String(id), position.size);
+    }
+    lrs.push(lr);
+    momentums.push(momentum);
+  });
   const state = raw.state instanceof Map ? Object.fromEntries(raw.state) : raw.state;
   if (!isObject(state)) typeFail(`state must be an object keyed by parameter id, got ${describe(raw.state)}`);
   const buffers: (Tensor | null | undefined)[] = new Array(params.length).fill(undefined);
   for (const [id, s] of Object.entries(state as Record<string, unknown>)) {
     const i = position.get(id);
-    if (i === undefined) fail(`state for parameter id ${id}, which param_groups[0] does not list`);
+    if (i === undefined) fail(`state for parameter id ${id}, which no param group lists`);
     if (!isObject(s)) typeFail(`state[${id}] must be an object`);
     const extra = Object.keys(s as object).filter((k) => k !== 'momentum_buffer');
     if (extra.length) typeFail(`state[${id}] has ${extra.join(', ')}, which SGD does not keep: not an SGD state_dict`);
@@ -65,5 +73,5 @@ export function parseSgdState(sd: SGDStateDict, params: Tensor[], hyper: SGDHype
     if (!/^(float|bfloat)/.test(t.dtype)) typeFail(`state[${id}].momentum_buffer must be floating point, got ${t.dtype}`);
     buffers[i as number] = t;
   }
-  return { lr, momentum, buffers };
+  return { lrs, momentums, buffers };
 }

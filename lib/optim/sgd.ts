@@ -1,6 +1,6 @@
 // optim.SGD: PyTorch's SGD step (torch/optim/sgd.py _single_tensor_sgd, as LibTorch's sgd.cpp) as
 // in-place ATen ops in PyTorch's order, so every parameter rounds exactly as PyTorch's does.
-import { checkBool, checkNumber, checkOptions } from '../check';
+import { checkBool, checkNumber, checkOptions, describe } from '../check';
 import { noGrad } from '../runtime';
 import { keep, scope } from '../scope';
 import { Tensor } from '../tensor';
@@ -42,49 +42,117 @@ const nonNegative = (v: unknown, name: string): number => {
   return x;
 };
 
+/** A parameter group given to the constructor: its parameters and any options that differ from the defaults. */
+export interface SGDParamGroupOptions extends Partial<SGDOptions> {
+  params: Tensor[];
+}
+
+interface Group {
+  params: Tensor[];
+  /** Position of the group's first parameter in `params`. */
+  first: number;
+  lr: number;
+  momentum: number;
+  hyper: Omit<SGDHyper, 'momentum'>;
+}
+
+/** A parameter group's lr and momentum, settable (as PyTorch's optimizer.param_groups[i]['lr']). */
+export interface SGDGroupHandle {
+  lr: number;
+  momentum: number;
+  readonly params: readonly Tensor[];
+}
+
+const OPTION_KEYS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'] as const;
+
+function makeGroup(ps: unknown, o: Partial<SGDOptions>, d: Partial<SGDOptions>, at: string, first: number): Group {
+  if (!Array.isArray(ps) || ps.length === 0 || !ps.every((p) => p instanceof Tensor && !p.isDisposed)) throw new TypeError(`SGD: ${at} must be a non-empty array of live tensors`);
+  const lr = o.lr ?? d.lr;
+  if (lr === undefined) throw new TypeError(`SGD: lr is required (torch 1.13 has no default lr)${at === 'params' ? '' : `; ${at.replace('.params', '')} has none and the defaults neither`}`);
+  const g: Group = {
+    params: ps as Tensor[],
+    first,
+    lr: nonNegative(lr, 'lr'),
+    momentum: nonNegative(o.momentum ?? d.momentum ?? 0, 'momentum'),
+    hyper: {
+      dampening: checkNumber(o.dampening ?? d.dampening ?? 0, 'dampening', { finite: true }),
+      weight_decay: nonNegative(o.weightDecay ?? d.weightDecay ?? 0, 'weightDecay'),
+      nesterov: checkBool(o.nesterov ?? d.nesterov ?? false, 'nesterov'),
+      maximize: checkBool(o.maximize ?? d.maximize ?? false, 'maximize'),
+    },
+  };
+  if (g.hyper.nesterov && (g.momentum <= 0 || g.hyper.dampening !== 0)) throw new RangeError('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
+  return g;
+}
+
 export class SGD {
+  /** Every parameter, group after group (state_dict ids are positions here). */
   readonly params: Tensor[];
-  #lr: number;
-  #momentum: number;
-  readonly #hyper: Omit<SGDHyper, 'momentum'>;
+  readonly #groups: Group[];
   /** Per parameter: undefined before its first step, null when stepped without momentum. */
   #buffers: (Tensor | null | undefined)[];
   #stepCount = 0;
 
-  constructor(params: Tensor[], opts: SGDOptions) {
-    if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
-      throw new TypeError('SGD: params must be a non-empty array of live tensors');
-    if (new Set(params).size !== params.length) throw new RangeError('SGD: params holds the same tensor twice');
-    if (opts === undefined || opts === null || typeof opts !== 'object') throw new TypeError('SGD: options with lr are required (torch 1.13 has no default lr)');
-    checkOptions(opts, 'SGD options', ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize']);
-    if (opts.lr === undefined) throw new TypeError('SGD: lr is required (torch 1.13 has no default lr)');
-    this.params = params;
-    this.#lr = nonNegative(opts.lr, 'lr');
-    this.#momentum = nonNegative(opts.momentum ?? 0, 'momentum');
-    this.#hyper = {
-      dampening: checkNumber(opts.dampening ?? 0, 'dampening', { finite: true }),
-      weight_decay: nonNegative(opts.weightDecay ?? 0, 'weightDecay'),
-      nesterov: checkBool(opts.nesterov ?? false, 'nesterov'),
-      maximize: checkBool(opts.maximize ?? false, 'maximize'),
-    };
-    if (this.#hyper.nesterov && (this.#momentum <= 0 || this.#hyper.dampening !== 0)) throw new RangeError('SGD: nesterov momentum requires a momentum > 0 and zero dampening');
-    this.#buffers = new Array(params.length).fill(undefined);
+  /**
+   * `params`: tensors, or parameter groups (`{ params, lr?, momentum?, ... }`) whose own options
+   * override `opts`, as torch.optim.SGD([{ 'params': ..., 'lr': ... }, ...], **defaults).
+   */
+  constructor(params: Tensor[] | SGDParamGroupOptions[], opts?: Partial<SGDOptions>) {
+    if (!Array.isArray(params) || params.length === 0) throw new TypeError('SGD: params must be a non-empty array of live tensors or of parameter groups');
+    if (opts !== undefined && (opts === null || typeof opts !== 'object' || Array.isArray(opts))) throw new TypeError(`SGD options must be an options object, got ${describe(opts)}`);
+    const d = checkOptions(opts ?? {}, 'SGD options', [...OPTION_KEYS]);
+    const grouped = params.every((g) => typeof g === 'object' && g !== null && !(g instanceof Tensor) && !Array.isArray(g));
+    this.#groups = [];
+    let first = 0;
+    if (grouped) {
+      (params as SGDParamGroupOptions[]).forEach((g, i) => {
+        const o = checkOptions(g, `SGD param_groups[${i}]`, ['params', ...OPTION_KEYS]);
+        this.#groups.push(makeGroup(o.params, o, d, `param_groups[${i}].params`, first));
+        first += this.#groups[i].params.length;
+      });
+    } else this.#groups.push(makeGroup(params, {}, d, 'params', 0));
+    this.params = this.#groups.flatMap((g) => g.params);
+    if (new Set(this.params).size !== this.params.length) throw new RangeError('SGD: params holds the same tensor twice');
+    this.#buffers = new Array(this.params.length).fill(undefined);
   }
 
+  /** The groups' settable lr and momentum, in order. */
+  get paramGroups(): SGDGroupHandle[] {
+    return this.#groups.map((g) => ({
+      get lr(): number {
+        return g.lr;
+      },
+      set lr(v: number) {
+        g.lr = nonNegative(v, 'lr');
+      },
+      get momentum(): number {
+        return g.momentum;
+      },
+      set momentum(v: number) {
+        const m = nonNegative(v, 'momentum');
+        if (g.hyper.nesterov && m <= 0) throw new RangeError('SGD: nesterov momentum requires a momentum > 0');
+        g.momentum = m;
+      },
+      params: g.params,
+    }));
+  }
+
+  /** The first group's lr; setting it sets every group's (schedulers drive optimizers with one group). */
   get lr(): number {
-    return this.#lr;
+    return this.#groups[0].lr;
   }
   set lr(v: number) {
-    this.#lr = nonNegative(v, 'lr');
+    const lr = nonNegative(v, 'lr');
+    for (const g of this.#groups) g.lr = lr;
   }
-  /** Settable, as PyTorch's param_groups[0]['momentum'] (OneCycleLR cycles it). */
+  /** The first group's momentum; setting it sets every group's (OneCycleLR cycles it). */
   get momentum(): number {
-    return this.#momentum;
+    return this.#groups[0].momentum;
   }
   set momentum(v: number) {
     const m = nonNegative(v, 'momentum');
-    if (this.#hyper.nesterov && m <= 0) throw new RangeError('SGD: nesterov momentum requires a momentum > 0');
-    this.#momentum = m;
+    if (m <= 0 && this.#groups.some((g) => g.hyper.nesterov)) throw new RangeError('SGD: nesterov momentum requires a momentum > 0');
+    for (const g of this.#groups) g.momentum = m;
   }
   /** How many times step() has run (learning-rate schedulers check it is called before theirs). */
   get stepCount(): number {
@@ -92,28 +160,31 @@ export class SGD {
   }
 
   step(): void {
-    const { dampening, weight_decay: wd, nesterov, maximize } = this.#hyper;
-    const [lr, momentum] = [this.#lr, this.#momentum];
     for (const p of this.params) if (p.isDisposed) throw new Error('SGD.step: a parameter has been disposed');
-    noGrad(() =>
-      this.params.forEach((p, i) =>
-        scope(() => {
-          const g = p.grad;
-          if (g === undefined) return; // as PyTorch: parameters without gradients are skipped
-          let d: Tensor = maximize ? g.neg() : g;
-          if (wd !== 0) d = d.add(p, wd);
-          if (momentum !== 0) {
-            let buf = this.#buffers[i];
-            if (!buf) {
-              buf = keep(d.clone().detach());
-              this.#buffers[i] = buf;
-            } else buf.mul_(momentum).add_(d, 1 - dampening);
-            d = nesterov ? d.add(buf, momentum) : buf;
-          } else if (this.#buffers[i] === undefined) this.#buffers[i] = null;
-          p.add_(d, -lr);
-        }),
-      ),
-    );
+    noGrad(() => {
+      for (const grp of this.#groups) {
+        const { dampening, weight_decay: wd, nesterov, maximize } = grp.hyper;
+        const [lr, momentum] = [grp.lr, grp.momentum];
+        grp.params.forEach((p, k) =>
+          scope(() => {
+            const i = grp.first + k;
+            const g = p.grad;
+            if (g === undefined) return; // as PyTorch: parameters without gradients are skipped
+            let d: Tensor = maximize ? g.neg() : g;
+            if (wd !== 0) d = d.add(p, wd);
+            if (momentum !== 0) {
+              let buf = this.#buffers[i];
+              if (!buf) {
+                buf = keep(d.clone().detach());
+                this.#buffers[i] = buf;
+              } else buf.mul_(momentum).add_(d, 1 - dampening);
+              d = nesterov ? d.add(buf, momentum) : buf;
+            } else if (this.#buffers[i] === undefined) this.#buffers[i] = null;
+            p.add_(d, -lr);
+          }),
+        );
+      }
+    });
     this.#stepCount++;
   }
 
@@ -128,21 +199,29 @@ export class SGD {
     this.#buffers.forEach((b, i) => {
       if (b !== undefined) state[i] = { momentum_buffer: b === null ? null : b.clone() };
     });
-    const group: SGDParamGroup = { lr: this.#lr, momentum: this.#momentum, ...this.#hyper, foreach: null, differentiable: false, params: this.params.map((_, i) => i) };
-    return { state, param_groups: [group] };
+    const groups: SGDParamGroup[] = this.#groups.map((g) => ({ lr: g.lr, momentum: g.momentum, ...g.hyper, foreach: null, differentiable: false, params: g.params.map((_, k) => g.first + k) }));
+    return { state, param_groups: groups };
   }
 
   /**
    * Loads this layout, ours or PyTorch's (torch.load of optimizer.state_dict()). Everything is checked
-   * before anything changes; lr and momentum are adopted, as in PyTorch, the other options must match.
+   * before anything changes; each group's lr and momentum are adopted, as in PyTorch, the other
+   * options must match.
    */
   loadStateDict(sd: SGDStateDict): void {
-    const { lr, momentum, buffers } = parseSgdState(sd, this.params, { momentum: this.#momentum, ...this.#hyper });
+    const { lrs, momentums, buffers } = parseSgdState(
+      sd,
+      this.params,
+      this.#groups.map((g) => ({ momentum: g.momentum, ...g.hyper })),
+      this.#groups.map((g) => g.params.length),
+    );
     const next = buffers.map((b, i) => (b === undefined || b === null ? b : keep(scope(() => b.to({ device: this.params[i].device, dtype: this.params[i].dtype }).clone()))));
     for (const b of this.#buffers) b?.dispose();
     this.#buffers = next;
-    this.#lr = lr;
-    this.#momentum = momentum;
+    this.#groups.forEach((g, i) => {
+      g.lr = lrs[i];
+      g.momentum = momentums[i];
+    });
   }
 
   /** Frees the momentum buffers. */

@@ -8,7 +8,7 @@ import * as torch from '../../lib';
 import { livePyTorch, runLiveReference, skipVisibly } from '../helpers';
 
 interface SgdRun { opts: torch.optim.SGDOptions; trajectory: number[][][]; momentumBuffers: (number[] | null)[]; paramGroup: Record<string, unknown> }
-interface SgdFixture { shapes: number[][]; init: number[][]; grads: number[][][]; runs: SgdRun[] }
+interface SgdFixture { shapes: number[][]; init: number[][]; grads: number[][][]; runs: SgdRun[]; groups: { trajectory: number[][][]; paramGroups: Record<string, unknown>[] } }
 
 const live = livePyTorch.version !== undefined;
 const refDir = live ? runLiveReference('make_optim_fixtures.py', ['$OUT']) : path.join(__dirname, '..', 'fixtures');
@@ -124,7 +124,7 @@ test('no tensors leak across steps', () => {
 
 test('bad options and state_dicts throw TypeError/RangeError naming the argument', () => {
   const p = torch.zeros([2]).requiresGrad_();
-  expect(() => new torch.optim.SGD([p], undefined as never)).toThrow(/lr are required/);
+  expect(() => new torch.optim.SGD([p], undefined as never)).toThrow(/lr is required/);
   expect(() => new torch.optim.SGD([p], {} as never)).toThrow(/lr is required/);
   expect(() => new torch.optim.SGD([p], { lr: -1 })).toThrow(RangeError);
   expect(() => new torch.optim.SGD([p], { lr: NaN })).toThrow(/lr must be a number/);
@@ -141,7 +141,7 @@ test('bad options and state_dicts throw TypeError/RangeError naming the argument
   expect(() => opt.loadStateDict({ state: {}, param_groups: [{ ...group, weight_decay: 0.1 }] })).toThrow(/weight_decay 0.1 vs 0/);
   expect(() => opt.loadStateDict({ state: { 0: { momentum_buffer: torch.zeros([3]) } }, param_groups: [group] })).toThrow(/momentum_buffer has shape \[3\], its parameter \[2\]/);
   expect(() => opt.loadStateDict({ state: { 5: { momentum_buffer: null } }, param_groups: [group] })).toThrow(/parameter id 5/);
-  expect(() => opt.loadStateDict({ state: {}, param_groups: [group, group] })).toThrow(/one group/);
+  expect(() => opt.loadStateDict({ state: {}, param_groups: [group, group] })).toThrow(/array of 1 group/);
   expect(() => opt.loadStateDict(null as never)).toThrow(TypeError);
   expect(opt.lr).toBe(0.1);
 });
@@ -155,4 +155,44 @@ test("another optimizer's state_dict is refused, naming what is missing", () => 
   expect(() => opt.loadStateDict(adam.stateDict() as never)).toThrow(/has no momentum, dampening, nesterov: not an SGD state_dict/);
   const group = { lr: 0.1, momentum: 0.9, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, params: [0] };
   expect(() => opt.loadStateDict({ state: { 0: { momentum_buffer: null, exp_avg: torch.zeros([2]) } as never }, param_groups: [group] })).toThrow(/exp_avg, which SGD does not keep/);
+});
+
+test('parameter groups: per-group options over the defaults step as PyTorch\'s; state_dict has both groups and resumes', () => {
+  const make = (ps: torch.Tensor[]): torch.optim.SGD =>
+    new torch.optim.SGD([{ params: [ps[0]], lr: 0.1, momentum: 0.9 }, { params: [ps[1]], weightDecay: 0.1, nesterov: true, momentum: 0.5 }], { lr: 0.05 });
+  const ps = ref.init.map((v, i) => f32(v, ref.shapes[i]).requiresGrad_());
+  const opt = make(ps);
+  expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.05]);
+  const traj: number[][][] = [];
+  let saved: torch.optim.SGDStateDict | undefined;
+  ref.grads.forEach((gs, k) => {
+    opt.zeroGrad();
+    torch.scope(() => ps.forEach((p, i) => (p.grad = f32(gs[i], ref.shapes[i]))));
+    opt.step();
+    traj.push(ps.map(values));
+    if (k === 9) saved = opt.stateDict();
+  });
+  const exact = (a: number[], b: number[]): boolean => (live ? a.every((x, i) => x === b[i]) : closeTo(a, b));
+  traj.forEach((step, k) => step.forEach((p, i) => expect([k, i, exact(p, ref.groups.trajectory[k][i])]).toEqual([k, i, true])));
+  expect(opt.stateDict().param_groups).toEqual(ref.groups.paramGroups);
+  // Resume from step 10 in a fresh optimizer over fresh parameters holding step 10's values.
+  const qs = ref.groups.trajectory[9].map((v, i) => f32(v, ref.shapes[i]).requiresGrad_());
+  const b = make(qs);
+  b.paramGroups[0].lr = 7; // replaced by the load
+  b.loadStateDict(saved as torch.optim.SGDStateDict);
+  expect(b.paramGroups[0].lr).toBe(0.1);
+  for (let k = 10; k < 20; k++) {
+    b.zeroGrad();
+    torch.scope(() => qs.forEach((p, i) => (p.grad = f32(ref.grads[k][i], ref.shapes[i]))));
+    b.step();
+  }
+  expect(qs.map(values)).toEqual(traj[19]);
+  expect(() => new torch.optim.lrScheduler.StepLR(opt, { stepSize: 1 })).toThrow(/2 parameter groups; schedulers drive optimizers with one group/);
+  expect(() => new torch.optim.SGD([{ params: [ps[0]] }])).toThrow(/lr is required .*param_groups\[0\] has none/);
+  expect(() => new torch.optim.SGD([{ params: [ps[0]], lr: 0.1, lrr: 1 } as never])).toThrow(/unknown option 'lrr'/);
+  expect(() => new torch.optim.SGD([{ params: [ps[0]] }, { params: [ps[0]] }], { lr: 0.1 })).toThrow(/same tensor twice/);
+  expect(() => b.loadStateDict({ ...(saved as torch.optim.SGDStateDict), param_groups: [(saved as torch.optim.SGDStateDict).param_groups[0]] })).toThrow(/2 group/);
+  expect(() => (opt.paramGroups[1].lr = -1)).toThrow(RangeError);
+  [opt, b].forEach((o) => o.dispose());
+  [...ps, ...qs].forEach((p) => p.dispose());
 });

@@ -24,6 +24,8 @@ export interface LRSchedulerStateDict {
 export function checkOptimizer(o: unknown, who: string): SchedulableOptimizer {
   if (typeof o !== 'object' || o === null || typeof (o as { lr?: unknown }).lr !== 'number')
     throw new TypeError(`${who}: optimizer must be an optimizer with a numeric lr (optim.SGD, optim.Adam), got ${describe(o)}`);
+  const groups = (o as { paramGroups?: unknown[] }).paramGroups;
+  if (Array.isArray(groups) && groups.length > 1) throw new TypeError(`${who}: the optimizer has ${groups.length} parameter groups; schedulers drive optimizers with one group for now`);
   return o as SchedulableOptimizer;
 }
 
