@@ -166,6 +166,28 @@ def clipping(sgd_fixture):
     return out
 
 
+def saved_states(sgd_fixture):
+    # torch.save'd optimizer state_dicts after 10 of the 20 steps (SGD with momentum, AdamW amsgrad,
+    # RMSprop centered, Adagrad): loaded into ours, the last 10 steps must give PyTorch's step 20.
+    init = [torch.tensor(v).reshape(s) for v, s in zip(sgd_fixture['init'], SHAPES)]
+    grads = [[torch.tensor(v).reshape(s) for v, s in zip(gs, SHAPES)] for gs in sgd_fixture['grads']]
+    cases = {
+        'sgd': lambda ps: SGD(ps, lr=0.05, momentum=0.9, dampening=0.1),
+        'adamw': lambda ps: torch.optim.AdamW(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
+        'rmsprop': lambda ps: torch.optim.RMSprop(ps, lr=0.005, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
+        'adagrad': lambda ps: torch.optim.Adagrad(ps, lr=0.05, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1, eps=1e-8),
+    }
+    for name, make in cases.items():
+        ps = [t.clone().requires_grad_() for t in init]
+        opt = make(ps)
+        for k in range(10):
+            opt.zero_grad()
+            for p, g in zip(ps, grads[k]):
+                p.grad = g.clone()
+            opt.step()
+        torch.save({'params': [p.detach().clone() for p in ps], 'optimizer': opt.state_dict()}, os.path.join(OUT, f'optim_{name}_step10.pt'))
+
+
 def cosines():
     # math.cos (glibc's cos, as the schedulers call it) at the arguments schedules use and at random ones.
     xs = [math.pi * e / t for t in range(1, 41) for e in range(0, 3 * t + 2)] + [math.pi * (e - 1) / t for t in (3, 7, 10) for e in range(0, 40)]
@@ -177,6 +199,7 @@ def cosines():
 SGD_FIXTURE = sgd()
 out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
+saved_states(SGD_FIXTURE)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:
     json.dump(out, f)
 print('wrote', os.path.join(OUT, 'optim.json'))
