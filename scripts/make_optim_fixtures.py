@@ -68,6 +68,31 @@ def schedulers():
     ]
 
 
+def sched_groups_run(name, make, steps, metrics=None):
+    # Two parameter groups with their own lr and momentum: every group follows its own schedule.
+    p, q = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+    opt = SGD([{'params': [p]}, {'params': [q], 'lr': 0.3, 'momentum': 0.8}], lr=0.1, momentum=0.9)
+    s = make(opt)
+    lrs, moms = [[g['lr'] for g in opt.param_groups]], [[g['momentum'] for g in opt.param_groups]]
+    for k in range(steps):
+        opt.step()
+        s.step(metrics[k]) if metrics is not None else s.step()
+        lrs.append([g['lr'] for g in opt.param_groups])
+        moms.append([g['momentum'] for g in opt.param_groups])
+    return {'name': name, 'lrs': lrs, 'momentums': moms, 'stateDict': plain(s.state_dict())}
+
+
+def scheduler_groups():
+    plateau = [1.0, 0.9, 0.95, 0.93, 0.91, 0.9, 0.92, 0.899, 0.95, 0.97, 0.96, 0.98, 0.97, 0.5, 0.6, 0.7, 0.7, 0.7, 0.7, 0.7]
+    return [
+        sched_groups_run('StepLR', lambda o: S.StepLR(o, step_size=3, gamma=0.5), 12),
+        sched_groups_run('CosineAnnealingLR', lambda o: S.CosineAnnealingLR(o, T_max=6, eta_min=0.01), 20),
+        sched_groups_run('LambdaLR', lambda o: S.LambdaLR(o, [lambda e: 1 / (e + 1), lambda e: e // 2 + 1]), 12),
+        sched_groups_run('OneCycleLR', lambda o: S.OneCycleLR(o, max_lr=[1.0, 0.4], total_steps=15, max_momentum=[0.95, 0.9], base_momentum=0.8), 15),
+        sched_groups_run('ReduceLROnPlateau', lambda o: S.ReduceLROnPlateau(o, patience=1, min_lr=[0.0, 0.01]), 20, plateau),
+    ]
+
+
 SGD_SETS = [
     {'lr': 0.1},
     {'lr': 0.05, 'momentum': 0.9},
@@ -197,7 +222,7 @@ def cosines():
 
 
 SGD_FIXTURE = sgd()
-out = {'torch': torch.__version__, 'schedulers': schedulers(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'schedulerGroups': scheduler_groups(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
 saved_states(SGD_FIXTURE)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:

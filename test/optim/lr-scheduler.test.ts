@@ -144,7 +144,7 @@ test('bad options throw TypeError/RangeError naming the argument; unknown option
   expect(() => new S.ReduceLROnPlateau(opt, { mode: 'mean' as never })).toThrow(/mode must be 'min' or 'max'/);
   expect(() => new S.ReduceLROnPlateau(opt).step(NaN)).toThrow(/metrics must be a number/);
   expect(() => new S.ReduceLROnPlateau(opt).step(torch.zeros([2]))).toThrow(/one-element tensor/);
-  expect(() => new S.StepLR(opt, { stepSize: 2 }).loadStateDict({ base_lrs: [0.1, 0.2] } as never)).toThrow(/base_lrs must be an array of one number/);
+  expect(() => new S.StepLR(opt, { stepSize: 2 }).loadStateDict({ base_lrs: [0.1, 0.2] } as never)).toThrow(/base_lrs must be an array of 1 number\(s\) \(one per parameter group\)/);
   const one = new S.OneCycleLR(opt, { maxLr: 1, totalSteps: 3 });
   one.step();
   one.step();
@@ -163,4 +163,40 @@ test('ReduceLROnPlateau takes a one-element tensor as its metric', () => {
   expect(opt.lr).toBeCloseTo(0.01, 15);
   expect(s.best).toBe(2);
   p.dispose();
+});
+
+describe('parameter groups: each group follows its own schedule, as in PyTorch', () => {
+  const groupRuns = fixture<{ schedulerGroups: { name: string; lrs: number[][]; momentums: number[][]; stateDict: Record<string, unknown> }[] }>('optim.json').schedulerGroups;
+  const PL = [1.0, 0.9, 0.95, 0.93, 0.91, 0.9, 0.92, 0.899, 0.95, 0.97, 0.96, 0.98, 0.97, 0.5, 0.6, 0.7, 0.7, 0.7, 0.7, 0.7];
+  const MAKE: Record<string, (o: torch.optim.SGD) => Sched> = {
+    StepLR: (o) => new S.StepLR(o, { stepSize: 3, gamma: 0.5 }),
+    CosineAnnealingLR: (o) => new S.CosineAnnealingLR(o, { tMax: 6, etaMin: 0.01 }),
+    LambdaLR: (o) => new S.LambdaLR(o, [(e) => 1 / (e + 1), (e) => Math.floor(e / 2) + 1]),
+    OneCycleLR: (o) => new S.OneCycleLR(o, { maxLr: [1.0, 0.4], totalSteps: 15, maxMomentum: [0.95, 0.9], baseMomentum: 0.8 }),
+    ReduceLROnPlateau: (o) => new S.ReduceLROnPlateau(o, { patience: 1, minLr: [0, 0.01] }),
+  };
+  test.each(groupRuns.map((r) => [r.name, r] as const))('%s', (name, r) => {
+    const p = torch.zeros([1]).requiresGrad_();
+    const q = torch.zeros([1]).requiresGrad_();
+    const opt = new torch.optim.SGD([{ params: [p] }, { params: [q], lr: 0.3, momentum: 0.8 }], { lr: 0.1, momentum: 0.9 });
+    const s = MAKE[name](opt);
+    const lrs = [opt.paramGroups.map((g) => g.lr)];
+    const moms = [opt.paramGroups.map((g) => g.momentum)];
+    for (let k = 0; k < r.lrs.length - 1; k++) {
+      opt.step();
+      if (name === 'ReduceLROnPlateau') s.step(PL[k]);
+      else (s.step as () => void)();
+      lrs.push(opt.paramGroups.map((g) => g.lr));
+      moms.push(opt.paramGroups.map((g) => g.momentum));
+      expect(s.getLastLr()).toEqual(lrs[lrs.length - 1]);
+    }
+    expect(lrs).toEqual(r.lrs);
+    expect(moms).toEqual(r.momentums);
+    const sd = s.stateDict() as Record<string, unknown>;
+    for (const [k, v] of Object.entries(r.stateDict)) expect([k, sd[k]]).toEqual([k, py(v)]);
+    expect(() => new S.LambdaLR(opt, [() => 1])).toThrow(/expected 2 lrLambdas/);
+    expect(() => new S.OneCycleLR(opt, { maxLr: [1, 2, 3], totalSteps: 4 })).toThrow(/maxLr: expected 2 values/);
+    p.dispose();
+    q.dispose();
+  });
 });

@@ -187,7 +187,8 @@ test('parameter groups: per-group options over the defaults step as PyTorch\'s; 
     b.step();
   }
   expect(qs.map(values)).toEqual(traj[19]);
-  expect(() => new torch.optim.lrScheduler.StepLR(opt, { stepSize: 1 })).toThrow(/2 parameter groups; schedulers drive optimizers with one group/);
+  new torch.optim.lrScheduler.ExponentialLR(opt, { gamma: 0.5 }).step(); // schedulers drive every group
+  expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.05, 0.025]);
   expect(() => new torch.optim.SGD([{ params: [ps[0]] }])).toThrow(/lr is required .*param_groups\[0\] has none/);
   expect(() => new torch.optim.SGD([{ params: [ps[0]], lr: 0.1, lrr: 1 } as never])).toThrow(/unknown option 'lrr'/);
   expect(() => new torch.optim.SGD([{ params: [ps[0]] }, { params: [ps[0]] }], { lr: 0.1 })).toThrow(/same tensor twice/);

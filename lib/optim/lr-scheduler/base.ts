@@ -2,8 +2,16 @@
 // torch 1.13): construction takes step 0, each step() computes the next lr in PyTorch's chainable form.
 import { checkInt, checkNumber, describe } from '../../check';
 
+/** A parameter group: its settable lr (and momentum, which OneCycleLR cycles). */
+export interface SchedulableGroup {
+  lr: number;
+  momentum?: number;
+}
+
 /** Any optimizer whose learning rate can be set (optim.SGD, optim.Adam, or one of your own). */
 export interface SchedulableOptimizer {
+  /** Parameter groups, each scheduled on its own (optim.SGD has them); without, the optimizer is one group. */
+  readonly paramGroups?: SchedulableGroup[];
   lr: number;
   /** Cycled by OneCycleLR where present (as PyTorch's param_groups[0]['momentum']). */
   momentum?: number;
@@ -24,9 +32,19 @@ export interface LRSchedulerStateDict {
 export function checkOptimizer(o: unknown, who: string): SchedulableOptimizer {
   if (typeof o !== 'object' || o === null || typeof (o as { lr?: unknown }).lr !== 'number')
     throw new TypeError(`${who}: optimizer must be an optimizer with a numeric lr (optim.SGD, optim.Adam), got ${describe(o)}`);
-  const groups = (o as { paramGroups?: unknown[] }).paramGroups;
-  if (Array.isArray(groups) && groups.length > 1) throw new TypeError(`${who}: the optimizer has ${groups.length} parameter groups; schedulers drive optimizers with one group for now`);
   return o as SchedulableOptimizer;
+}
+
+/** The optimizer's parameter groups (itself when it has none), as PyTorch's optimizer.param_groups. */
+export function groupsOf(o: SchedulableOptimizer): SchedulableGroup[] {
+  return Array.isArray(o.paramGroups) ? o.paramGroups : [o];
+}
+
+/** A number for every group, or one for all (PyTorch's _format_param). */
+export function perGroup(v: unknown, name: string, n: number, check: (x: unknown, name: string) => number): number[] {
+  if (!Array.isArray(v)) return new Array<number>(n).fill(check(v, name));
+  if (v.length !== n) throw new RangeError(`${name}: expected ${n} values (one per parameter group), got ${v.length}`);
+  return v.map((x, i) => check(x, `${name}[${i}]`));
 }
 
 export function orderWarning(optimizer: SchedulableOptimizer): void {
@@ -46,12 +64,11 @@ export abstract class LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, who: string) {
     this.optimizer = checkOptimizer(optimizer, who);
-    this.baseLrs = [this.initialLr()];
+    this.baseLrs = this.groups.map((g) => g.lr);
   }
 
-  /** The lr step 0 starts from (OneCycleLR's is derived from maxLr). */
-  protected initialLr(): number {
-    return this.optimizer.lr;
+  protected get groups(): SchedulableGroup[] {
+    return groupsOf(this.optimizer);
   }
 
   /** Takes step 0; subclasses call it at the end of their constructor, as _LRScheduler.__init__ does. */
@@ -60,8 +77,8 @@ export abstract class LRScheduler {
     this.step();
   }
 
-  /** The lr for lastEpoch, from the optimizer's current one (PyTorch's chainable get_lr). */
-  protected abstract getLr(): number;
+  /** Group i's lr for lastEpoch, from its current `lr` and its `base` (PyTorch's chainable get_lr). */
+  protected abstract getLr(lr: number, base: number, i: number): number;
 
   protected get stepCountInternal(): number {
     return this.#stepCount;
@@ -72,11 +89,13 @@ export abstract class LRScheduler {
     if (this.#stepCount === 1) orderWarning(this.optimizer);
     this.#stepCount++;
     this.lastEpoch++;
-    this.optimizer.lr = this.getLr();
-    this.#lastLr = [this.optimizer.lr];
+    const groups = this.groups;
+    const values = groups.map((g, i) => this.getLr(g.lr, this.baseLrs[i], i));
+    groups.forEach((g, i) => (g.lr = values[i]));
+    this.#lastLr = groups.map((g) => g.lr);
   }
 
-  /** The last lr this scheduler set, one per parameter group (this library's optimizers have one). */
+  /** The last lr this scheduler set, one per parameter group. */
   getLastLr(): number[] {
     return [...this.#lastLr];
   }
@@ -90,12 +109,13 @@ export abstract class LRScheduler {
   loadStateDict(sd: LRSchedulerStateDict): void {
     const who = `${this.constructor.name}.loadStateDict`;
     if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) throw new TypeError(`${who}: expected a state_dict object, got ${describe(sd)}`);
+    const n = this.groups.length;
     const lrs = (v: unknown, name: string): number[] => {
-      if (!Array.isArray(v) || v.length !== 1) throw new TypeError(`${who}: ${name} must be an array of one number (one parameter group), got ${describe(v)}`);
-      return [checkNumber(v[0], `${who}: ${name}[0]`, { finite: true })];
+      if (!Array.isArray(v) || v.length !== n) throw new TypeError(`${who}: ${name} must be an array of ${n} number(s) (one per parameter group), got ${describe(v)}`);
+      return v.map((x, i) => checkNumber(x, `${who}: ${name}[${i}]`, { finite: true }));
     };
     const base = lrs(sd.base_lrs, 'base_lrs');
-    const last = sd._last_lr === undefined ? [this.optimizer.lr] : lrs(sd._last_lr, '_last_lr');
+    const last = sd._last_lr === undefined ? this.groups.map((g) => g.lr) : lrs(sd._last_lr, '_last_lr');
     const epoch = checkInt(sd.last_epoch, `${who}: last_epoch`, -1);
     const count = checkInt(sd._step_count ?? epoch + 1, `${who}: _step_count`, 0);
     this.loadExtraState(sd, who);

@@ -19,8 +19,8 @@ export class CosineAnnealingLR extends LRScheduler {
     this.etaMin = checkNumber(opts.etaMin ?? 0, 'etaMin', { finite: true });
     this.initialStep();
   }
-  protected getLr(): number {
-    const [e, T, min, lr, base] = [this.lastEpoch, this.tMax, this.etaMin, this.optimizer.lr, this.baseLrs[0]];
+  protected getLr(lr: number, base: number): number {
+    const [e, T, min] = [this.lastEpoch, this.tMax, this.etaMin];
     if (e === 0) return lr;
     if (this.stepCountInternal === 1 && e > 0) return min + ((base - min) * (1 + cos((e * Math.PI) / T))) / 2;
     if ((e - 1 - T) % (2 * T) === 0) return lr + ((base - min) * (1 - cos(Math.PI / T))) / 2;

@@ -14,8 +14,8 @@ export class ExponentialLR extends LRScheduler {
     this.gamma = checkNumber(opts.gamma, 'gamma', { finite: true });
     this.initialStep();
   }
-  protected getLr(): number {
-    return this.lastEpoch === 0 ? this.optimizer.lr : this.optimizer.lr * this.gamma;
+  protected getLr(lr: number): number {
+    return this.lastEpoch === 0 ? lr : lr * this.gamma;
   }
   protected extraState(): Record<string, unknown> {
     return { gamma: this.gamma };

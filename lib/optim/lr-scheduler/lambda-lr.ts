@@ -1,23 +1,30 @@
-// LambdaLR: the initial lr times lrLambda(epoch).
+// LambdaLR: each group's initial lr times lrLambda(epoch) (one function for all groups, or one per group).
 import { checkNumber, describe } from '../../check';
 import { LRScheduler, type SchedulableOptimizer } from './base';
 
+export type LrLambda = (epoch: number) => number;
+
 export class LambdaLR extends LRScheduler {
-  readonly lrLambda: (epoch: number) => number;
-  constructor(optimizer: SchedulableOptimizer, lrLambda: (epoch: number) => number) {
+  readonly lrLambdas: LrLambda[];
+  constructor(optimizer: SchedulableOptimizer, lrLambda: LrLambda | LrLambda[]) {
     super(optimizer, 'LambdaLR');
-    if (typeof lrLambda !== 'function') throw new TypeError(`LambdaLR: lrLambda must be a function of the epoch, got ${describe(lrLambda)}`);
-    this.lrLambda = lrLambda;
+    const n = this.groups.length;
+    const fns = Array.isArray(lrLambda) ? lrLambda : new Array<LrLambda>(n).fill(lrLambda);
+    if (fns.length !== n) throw new RangeError(`LambdaLR: expected ${n} lrLambdas (one per parameter group), got ${fns.length}`);
+    fns.forEach((f, i) => {
+      if (typeof f !== 'function') throw new TypeError(`LambdaLR: lrLambda${Array.isArray(lrLambda) ? `[${i}]` : ''} must be a function of the epoch, got ${describe(f)}`);
+    });
+    this.lrLambdas = fns;
     this.initialStep();
   }
-  protected getLr(): number {
-    return this.baseLrs[0] * checkNumber(this.lrLambda(this.lastEpoch), `LambdaLR: lrLambda(${this.lastEpoch})`, { finite: true });
+  protected getLr(_lr: number, base: number, i: number): number {
+    return base * checkNumber(this.lrLambdas[i](this.lastEpoch), `LambdaLR: lrLambda(${this.lastEpoch})`, { finite: true });
   }
-  /** As PyTorch: the function itself is not saved (lr_lambdas holds null for it). */
+  /** As PyTorch: the functions themselves are not saved (lr_lambdas holds null for each). */
   protected extraState(): Record<string, unknown> {
-    return { lr_lambdas: [null] };
+    return { lr_lambdas: this.lrLambdas.map(() => null) };
   }
   protected loadExtraState(): void {
-    // nothing of its own: the function stays the one given to the constructor
+    // nothing of its own: the functions stay the ones given to the constructor
   }
 }

@@ -28,9 +28,9 @@ export class MultiStepLR extends LRScheduler {
     this.gamma = checkNumber(opts.gamma ?? 0.1, 'gamma', { finite: true });
     this.initialStep();
   }
-  protected getLr(): number {
+  protected getLr(lr: number): number {
     const k = this.milestones.get(this.lastEpoch);
-    return k === undefined ? this.optimizer.lr : this.optimizer.lr * this.gamma ** k;
+    return k === undefined ? lr : lr * this.gamma ** k;
   }
   protected extraState(): Record<string, unknown> {
     return { milestones: Object.fromEntries([...this.milestones].map(([e, k]) => [String(e), k])), gamma: this.gamma };

@@ -2,10 +2,11 @@
 // initial / finalDivFactor, cycling momentum inversely; stepped once per batch.
 import { checkBool, checkInt, checkNumber, checkOptions, describe } from '../../check';
 import { cos } from './cos';
-import { LRScheduler, type SchedulableOptimizer } from './base';
+import { LRScheduler, perGroup, type SchedulableOptimizer } from './base';
 
 export interface OneCycleLROptions {
-  maxLr: number;
+  /** One for all groups, or one per group. */
+  maxLr: number | number[];
   /** Either totalSteps, or epochs and stepsPerEpoch. */
   totalSteps?: number;
   epochs?: number;
@@ -13,8 +14,8 @@ export interface OneCycleLROptions {
   pctStart?: number;
   annealStrategy?: 'cos' | 'linear';
   cycleMomentum?: boolean;
-  baseMomentum?: number;
-  maxMomentum?: number;
+  baseMomentum?: number | number[];
+  maxMomentum?: number | number[];
   divFactor?: number;
   finalDivFactor?: number;
   threePhase?: boolean;
@@ -35,14 +36,16 @@ export class OneCycleLR extends LRScheduler {
   readonly totalSteps: number;
   readonly annealStrategy: 'cos' | 'linear';
   readonly cycleMomentum: boolean;
-  /** What PyTorch keeps in the optimizer's param group. */
-  readonly #group: Record<Key, number>;
+  /** What PyTorch keeps in each of the optimizer's param groups. */
+  readonly #group: Record<Key, number>[];
   readonly #phases: Phase[];
 
   constructor(optimizer: SchedulableOptimizer, opts: OneCycleLROptions) {
     super(optimizer, 'OneCycleLR');
     const o = checkOptions(opts, 'OneCycleLR options', [...ALLOWED]);
-    const maxLr = checkNumber(o.maxLr, 'maxLr', { finite: true });
+    const n = this.groups.length;
+    const fin = (x: unknown, name: string): number => checkNumber(x, name, { finite: true });
+    const maxLrs = perGroup(o.maxLr, 'maxLr', n, fin);
     if (o.totalSteps !== undefined) this.totalSteps = checkInt(o.totalSteps, 'totalSteps', 1);
     else if (o.epochs !== undefined || o.stepsPerEpoch !== undefined) this.totalSteps = checkInt(o.epochs, 'epochs', 1) * checkInt(o.stepsPerEpoch, 'stepsPerEpoch', 1);
     else throw new TypeError('OneCycleLR: give either totalSteps or epochs and stepsPerEpoch');
@@ -64,20 +67,16 @@ export class OneCycleLR extends LRScheduler {
           { end_step: pct * T - 1, start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum', end_momentum: 'base_momentum' },
           { end_step: T - 1, start_lr: 'max_lr', end_lr: 'min_lr', start_momentum: 'base_momentum', end_momentum: 'max_momentum' },
         ];
-    const initial = maxLr / div;
-    this.#group = {
-      initial_lr: initial,
-      max_lr: maxLr,
-      min_lr: initial / finalDiv,
-      max_momentum: checkNumber(o.maxMomentum ?? 0.95, 'maxMomentum', { finite: true }),
-      base_momentum: checkNumber(o.baseMomentum ?? 0.85, 'baseMomentum', { finite: true }),
-    };
-    this.baseLrs = [initial];
+    const maxMoms = perGroup(o.maxMomentum ?? 0.95, 'maxMomentum', n, fin);
+    const baseMoms = perGroup(o.baseMomentum ?? 0.85, 'baseMomentum', n, fin);
+    this.#group = maxLrs.map((maxLr, i) => ({ initial_lr: maxLr / div, max_lr: maxLr, min_lr: maxLr / div / finalDiv, max_momentum: maxMoms[i], base_momentum: baseMoms[i] }));
+    this.baseLrs = this.#group.map((g) => g.initial_lr);
     this.cycleMomentum = checkBool(o.cycleMomentum ?? true, 'cycleMomentum');
     if (this.cycleMomentum) {
-      if (typeof optimizer.momentum !== 'number')
+      const groups = this.groups;
+      if (groups.some((g) => typeof g.momentum !== 'number'))
         throw new TypeError('OneCycleLR: the optimizer has no settable momentum (optim.SGD has); pass cycleMomentum: false');
-      optimizer.momentum = this.#group.max_momentum;
+      groups.forEach((g, i) => (g.momentum = this.#group[i].max_momentum));
     }
     this.initialStep();
   }
@@ -88,15 +87,15 @@ export class OneCycleLR extends LRScheduler {
     return end + ((start - end) / 2.0) * cosOut;
   }
 
-  protected getLr(): number {
+  protected getLr(_lr: number, _base: number, gi: number): number {
     const step = this.lastEpoch;
     if (step > this.totalSteps) throw new RangeError(`OneCycleLR: tried to step ${step + 1} times; totalSteps is ${this.totalSteps}`);
-    const g = this.#group;
+    const g = this.#group[gi];
     let start = 0;
     for (const [i, ph] of this.#phases.entries()) {
       if (step <= ph.end_step || i === this.#phases.length - 1) {
         const pct = (step - start) / (ph.end_step - start);
-        if (this.cycleMomentum) this.optimizer.momentum = this.#anneal(g[ph.start_momentum], g[ph.end_momentum], pct);
+        if (this.cycleMomentum) this.groups[gi].momentum = this.#anneal(g[ph.start_momentum], g[ph.end_momentum], pct);
         return this.#anneal(g[ph.start_lr], g[ph.end_lr], pct);
       }
       start = ph.end_step;

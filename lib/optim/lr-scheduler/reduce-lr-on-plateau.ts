@@ -1,7 +1,7 @@
 // ReduceLROnPlateau: lr times factor when a metric has stopped improving for `patience` epochs.
 import { checkInt, checkNumber, checkOptions, describe } from '../../check';
 import { Tensor } from '../../tensor';
-import { checkOptimizer, orderWarning, type SchedulableOptimizer } from './base';
+import { checkOptimizer, groupsOf, orderWarning, perGroup, type SchedulableOptimizer } from './base';
 
 export interface ReduceLROnPlateauOptions {
   mode?: 'min' | 'max';
@@ -10,7 +10,8 @@ export interface ReduceLROnPlateauOptions {
   threshold?: number;
   thresholdMode?: 'rel' | 'abs';
   cooldown?: number;
-  minLr?: number;
+  /** One for all groups, or one per group. */
+  minLr?: number | number[];
   eps?: number;
 }
 
@@ -60,7 +61,7 @@ export class ReduceLROnPlateau {
     const m = mode(o.mode ?? 'min', 'mode');
     this.#s = {
       factor: factor(o.factor ?? 0.1, 'factor'),
-      min_lrs: [checkNumber(o.minLr ?? 0, 'minLr', { finite: true })],
+      min_lrs: perGroup(o.minLr ?? 0, 'minLr', groupsOf(this.optimizer).length, (x, n) => checkNumber(x, n, { finite: true })),
       patience: checkInt(o.patience ?? 10, 'patience', 0),
       verbose: false,
       cooldown: checkInt(o.cooldown ?? 0, 'cooldown', 0),
@@ -103,13 +104,15 @@ export class ReduceLROnPlateau {
       s.num_bad_epochs = 0; // bad epochs in cooldown do not count
     }
     if (s.num_bad_epochs > s.patience) {
-      const old = this.optimizer.lr;
-      const next = Math.max(old * s.factor, s.min_lrs[0]);
-      if (old - next > s.eps) this.optimizer.lr = next;
+      groupsOf(this.optimizer).forEach((g, i) => {
+        const old = g.lr;
+        const next = Math.max(old * s.factor, s.min_lrs[i]);
+        if (old - next > s.eps) g.lr = next;
+      });
       s.cooldown_counter = s.cooldown;
       s.num_bad_epochs = 0;
     }
-    s._last_lr = [this.optimizer.lr];
+    s._last_lr = groupsOf(this.optimizer).map((g) => g.lr);
   }
 
   /** Whether the lr is in its cooldown after a reduction. */
@@ -124,7 +127,7 @@ export class ReduceLROnPlateau {
   }
 
   getLastLr(): number[] {
-    return [...(this.#s._last_lr ?? [this.optimizer.lr])];
+    return [...(this.#s._last_lr ?? groupsOf(this.optimizer).map((g) => g.lr))];
   }
 
   stateDict(): ReduceLROnPlateauStateDict {
@@ -136,11 +139,12 @@ export class ReduceLROnPlateau {
     const who = 'ReduceLROnPlateau.loadStateDict';
     if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) throw new TypeError(`${who}: expected a state_dict object, got ${describe(sd)}`);
     const n = (v: unknown, k: string): number => checkNumber(v, `${who}: ${k}`);
-    if (!Array.isArray(sd.min_lrs) || sd.min_lrs.length !== 1) throw new TypeError(`${who}: min_lrs must be an array of one number (one parameter group), got ${describe(sd.min_lrs)}`);
+    const groups = groupsOf(this.optimizer).length;
+    if (!Array.isArray(sd.min_lrs) || sd.min_lrs.length !== groups) throw new TypeError(`${who}: min_lrs must be an array of ${groups} number(s) (one per parameter group), got ${describe(sd.min_lrs)}`);
     const m = mode(sd.mode, `${who}: mode`);
     const next: ReduceLROnPlateauStateDict = {
       factor: factor(sd.factor, `${who}: factor`),
-      min_lrs: [checkNumber(sd.min_lrs[0], `${who}: min_lrs[0]`, { finite: true })],
+      min_lrs: sd.min_lrs.map((x, i) => checkNumber(x, `${who}: min_lrs[${i}]`, { finite: true })),
       patience: checkInt(sd.patience, `${who}: patience`, 0),
       verbose: false,
       cooldown: checkInt(sd.cooldown, `${who}: cooldown`, 0),
@@ -155,8 +159,8 @@ export class ReduceLROnPlateau {
       last_epoch: checkInt(sd.last_epoch, `${who}: last_epoch`, 0),
     };
     if (sd._last_lr !== undefined) {
-      if (!Array.isArray(sd._last_lr) || sd._last_lr.length !== 1) throw new TypeError(`${who}: _last_lr must be an array of one number`);
-      next._last_lr = [checkNumber(sd._last_lr[0], `${who}: _last_lr[0]`, { finite: true })];
+      if (!Array.isArray(sd._last_lr) || sd._last_lr.length !== groups) throw new TypeError(`${who}: _last_lr must be an array of ${groups} number(s)`);
+      next._last_lr = sd._last_lr.map((x, i) => checkNumber(x, `${who}: _last_lr[${i}]`, { finite: true }));
     }
     this.#s = next;
     this.#stepped = this.#stepped || next.last_epoch > 0;

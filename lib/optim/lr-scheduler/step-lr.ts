@@ -17,8 +17,7 @@ export class StepLR extends LRScheduler {
     this.gamma = checkNumber(opts.gamma ?? 0.1, 'gamma', { finite: true });
     this.initialStep();
   }
-  protected getLr(): number {
-    const lr = this.optimizer.lr;
+  protected getLr(lr: number): number {
     return this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0 ? lr : lr * this.gamma;
   }
   protected extraState(): Record<string, unknown> {
