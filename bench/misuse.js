@@ -11,6 +11,7 @@ const { fork, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { optimCases } = require('./misuse-optim');
 
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
@@ -40,6 +41,17 @@ function buildCases() {
     tensor: [['dtype', 'device', 'requiresGrad'], (t, o) => t.tensor([1, 2], o)],
     full: [['dtype', 'device', 'requiresGrad'], (t, o) => t.full([2], 3, o)],
     Adam: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'fused'], (t, o) => new t.optim.Adam([t.zeros([1]).requiresGrad_()], o)],
+    SGD: [['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'], (t, o) => new t.optim.SGD([t.zeros([1]).requiresGrad_()], o)],
+    AdamW: [['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'], (t, o) => new t.optim.AdamW([t.zeros([1]).requiresGrad_()], o)],
+    RMSprop: [['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered'], (t, o) => new t.optim.RMSprop([t.zeros([1]).requiresGrad_()], o)],
+    Adagrad: [['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps'], (t, o) => new t.optim.Adagrad([t.zeros([1]).requiresGrad_()], o)],
+    clipGradNorm_: [['normType', 'errorIfNonfinite'], (t, o) => t.nn.utils.clipGradNorm_([t.zeros([1]).requiresGrad_()], 1, o)],
+    StepLR: [['stepSize', 'gamma'], (t, o) => new t.optim.lrScheduler.StepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    MultiStepLR: [['milestones', 'gamma'], (t, o) => new t.optim.lrScheduler.MultiStepLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    ExponentialLR: [['gamma'], (t, o) => new t.optim.lrScheduler.ExponentialLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    CosineAnnealingLR: [['tMax', 'etaMin'], (t, o) => new t.optim.lrScheduler.CosineAnnealingLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
+    OneCycleLR: [['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase'], (t, o) => new t.optim.lrScheduler.OneCycleLR(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1, momentum: 0.9 }), o)],
+    ReduceLROnPlateau: [['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'], (t, o) => new t.optim.lrScheduler.ReduceLROnPlateau(new t.optim.SGD([t.zeros([1]).requiresGrad_()], { lr: 0.1 }), o)],
     Linear: [['bias', 'dtype', 'device'], (t, o) => new t.nn.Linear(2, 2, o)],
     DataLoader: [['batchSize', 'shuffle', 'dropLast'], (t, o) => new t.data.DataLoader(t.zeros([4, 2]), o)],
     CategoricalVAE: [['latents', 'categories', 'reluLogits'], (t, o) => new t.CategoricalVAE(o)],
@@ -61,6 +73,8 @@ function buildCases() {
     for (const k of wrongKeys(keys)) add(`${fn}({ ${k} })`, (t) => call(t, { [k]: 1 }), error);
     for (const bad of [0.5, 'x', [1], true, null]) add(`${fn}(${JSON.stringify(bad)} as options)`, (t) => call(t, bad), fn === 'gumbelSoftmax' || fn === 'relaxedBernoulli' ? (bad === 0.5 ? () => true : error) : error);
   }
+
+  optimCases(add); // bench/misuse-optim.js: optimizers, schedulers, nn.utils
 
   // 2. PyTorch's positional temperature gives the same sample as { tau }.
   for (const tau of [0.1, 0.5, 2, 10]) {

@@ -38,6 +38,17 @@ export interface NativeAdamState {
   maxExpAvgSq?: NativeTensor;
 }
 
+/** One parameter's state in a NativeOptimizer: its step and its tensors by PyTorch's names (copies). */
+export interface NativeOptimizerState {
+  step: number;
+  tensors: Record<string, NativeTensor>;
+}
+export interface NativeOptimizer {
+  step(): void;
+  setLr(lr: number): void;
+  getState(): (NativeOptimizerState | null)[];
+  setState(index: number, step: number, tensors: Record<string, NativeTensor>): void;
+}
 export interface NativeAdam {
   step(): void;
   zeroGrad(): void;
@@ -203,6 +214,15 @@ export interface NativeBinding extends NativeFunctions {
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
+  /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop') or Adagrad ('adagrad'); hyper in lib/optim's order. */
+  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad', params: readonly NativeTensor[], hyper: number[]) => NativeOptimizer;
+  /** torch.nn.utils, op for op as torch 1.13's Python. */
+  clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
+  clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;
+  parametersToVector(params: readonly NativeTensor[]): NativeTensor;
+  vectorToParameters(vec: NativeTensor, params: readonly NativeTensor[]): void;
+  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
+  libmCos(x: number): number;
 }
 
 export type NativeFunctionName = keyof NativeFunctions;
@@ -242,6 +262,8 @@ export const NATIVE_EXPORTS = {
   distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',
   setParentDeathSignal: 'distributed.cc',
   NativeReducer: 'distributed_reducer.cc',
+  libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
+  clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',

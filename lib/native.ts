@@ -4,7 +4,7 @@ import * as path from 'node:path';
 
 import type { NativeBinding, NativeFunctionName, NativeFunctions } from './native-api';
 
-export type { NativeAdam, NativeAdamState, NativeBinding, NativeBuildInfo, NativeReducer, NativeTensor } from './native-api';
+export type { NativeAdam, NativeAdamState, NativeOptimizer, NativeOptimizerState, NativeBinding, NativeBuildInfo, NativeReducer, NativeTensor } from './native-api';
 
 const root = path.resolve(__dirname, '..');
 const candidates = [

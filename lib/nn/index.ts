@@ -8,3 +8,4 @@ export { BatchNorm1d } from './batchnorm';
 export type { BatchNormOptions } from './batchnorm';
 export { ELU, elu } from './activation';
 export * as init from './init';
+export * as utils from './utils';

@@ -62,6 +62,7 @@ export class Adam {
   readonly fused: boolean;
   /** Whether float32 CPU parameters are updated in one pass, bit for bit as LibTorch's Adam. */
   readonly singlePass: boolean;
+  #stepCount = 0;
 
   constructor(params: Tensor[], opts: AdamOptions = {}) {
     if (!Array.isArray(params) || params.length === 0 || !params.every((p) => p instanceof Tensor && !p.isDisposed))
@@ -99,12 +100,17 @@ export class Adam {
     this.#native.setLr(v);
     this.#lr = v;
   }
+  /** How many times step() has run (learning-rate schedulers check it is called before theirs). */
+  get stepCount(): number {
+    return this.#stepCount;
+  }
   step(): void {
     // The native optimizer holds its own references: a disposed parameter would be updated where
     // nobody can see it, so say so instead.
     const gone = this.params.findIndex((p) => p.isDisposed);
     if (gone >= 0) throw new TypeError(`Adam.step(): params[${gone}] has been disposed; make a new optimizer over live parameters`);
     this.#native.step();
+    this.#stepCount++;
   }
   zeroGrad(): void {
     this.#native.zeroGrad();

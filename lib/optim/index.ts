@@ -1,2 +1,12 @@
 export { Adam } from './adam';
 export type { AdamOptions, AdamStateDict, AdamParamState, AdamParamGroup } from './adam';
+export { SGD } from './sgd';
+export type { SGDOptions, SGDStateDict, SGDParamGroup, SGDParamGroupOptions, SGDGroupHandle } from './sgd';
+export * as lrScheduler from './lr-scheduler';
+export { AdamW } from './adamw';
+export type { AdamWOptions } from './adamw';
+export { RMSprop } from './rmsprop';
+export type { RMSpropOptions } from './rmsprop';
+export { Adagrad } from './adagrad';
+export type { AdagradOptions } from './adagrad';
+export type { LibtorchStateDict, LibtorchParamState } from './libtorch-optimizer';

@@ -1,0 +1,16 @@
+export { LRScheduler } from './base';
+export type { SchedulableOptimizer, SchedulableGroup, LRSchedulerStateDict } from './base';
+export { StepLR } from './step-lr';
+export type { StepLROptions } from './step-lr';
+export { MultiStepLR } from './multi-step-lr';
+export type { MultiStepLROptions } from './multi-step-lr';
+export { ExponentialLR } from './exponential-lr';
+export type { ExponentialLROptions } from './exponential-lr';
+export { CosineAnnealingLR } from './cosine-annealing-lr';
+export type { CosineAnnealingLROptions } from './cosine-annealing-lr';
+export { LambdaLR } from './lambda-lr';
+export type { LrLambda } from './lambda-lr';
+export { OneCycleLR } from './one-cycle-lr';
+export type { OneCycleLROptions } from './one-cycle-lr';
+export { ReduceLROnPlateau } from './reduce-lr-on-plateau';
+export type { ReduceLROnPlateauOptions, ReduceLROnPlateauStateDict } from './reduce-lr-on-plateau';

@@ -1,0 +1,7 @@
+// LibTorch's AdamW, RMSprop and Adagrad behind one JS class (NativeOptimizer).
+#pragma once
+#include <napi.h>
+
+namespace gt {
+void initLibtorchOptimizers(Napi::Env env, Napi::Object exports);
+}
