@@ -88,9 +88,11 @@ describeGloo('a rank that dies', () => {
     expect(r0.code).not.toBe(0);
     expect(r0.stderr).toMatch(named);
     // Rank 2 may be blocked in a collective on rank 0 alone (the ring's other pair) and learn of the
-    // failure only when rank 0, which hosts the store, exits: then it can only say that rank 0 is gone.
+    // failure only when rank 0, which hosts the store, exits: then it can only say that rank 0 is gone,
+    // or, when rank 0's store stops answering before its socket closes (a loaded machine), that it
+    // stopped responding.
     expect(r2.code).not.toBe(0);
-    expect(r2.stderr).toMatch(new RegExp(`${named.source}|failed on rank 2: rank 0, which hosts the rendezvous store at \\S+, is gone`));
+    expect(r2.stderr).toMatch(new RegExp(`${named.source}|failed on rank 2: rank 0, which hosts the rendezvous store at \\S+, (is gone|stopped responding)`));
     expect(waited).toBeLessThan(20000);
   }, 120000);
   test('rank 0 (the rendezvous store) killed: the others say so', async () => {
