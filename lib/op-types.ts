@@ -38,7 +38,7 @@ type IsOptional<A extends ArgSpec> = A extends readonly [string, ArgType, unknow
 /** An argument list as a (labelled-less) parameter tuple; optional arguments are optional elements. */
 export type ParamsOf<A extends readonly ArgSpec[], Map> = A extends readonly [infer F extends ArgSpec, ...infer R extends readonly ArgSpec[]]
   ? IsOptional<F> extends true
-    ? [arg?: Lookup<Map, F[1]> | undefined, ...ParamsOf<R, Map>]
+    ? [arg?: Lookup<Map, F[1]> | null | undefined, ...ParamsOf<R, Map>]
     : [Lookup<Map, F[1]>, ...ParamsOf<R, Map>]
   : [];
 type Lookup<Map, K> = K extends keyof Map ? Map[K] : never;
@@ -86,13 +86,13 @@ type Req<A extends readonly ArgSpec[], Kw> = A extends readonly [infer F extends
   ? F[0] extends Kw ? Req<R, Kw> : IsOptional<F> extends true ? [] : [UserType<F>, ...Req<R, Kw>]
   : [];
 type Opt<A extends readonly ArgSpec[], Kw> = A extends readonly [infer F extends ArgSpec, ...infer R extends readonly ArgSpec[]]
-  ? F[0] extends Kw ? Opt<R, Kw> : IsOptional<F> extends true ? [UserType<F> | undefined, ...Opt<R, Kw>] : Opt<R, Kw>
+  ? F[0] extends Kw ? Opt<R, Kw> : IsOptional<F> extends true ? [UserType<F> | null | undefined, ...Opt<R, Kw>] : Opt<R, Kw>
   : [];
 type Optionals<A extends readonly ArgSpec[]> = A extends readonly [infer F extends ArgSpec, ...infer R extends readonly ArgSpec[]]
   ? IsOptional<F> extends true ? F | Optionals<R> : Optionals<R>
   : never;
-/** PyTorch's keyword arguments as an options object: every optional argument by name. */
-export type OptionsOf<A extends readonly ArgSpec[]> = { [F in Optionals<A> as F[0]]?: UserType<F> };
+/** PyTorch's keyword arguments as an options object: every optional argument by name (null: as None, its default). */
+export type OptionsOf<A extends readonly ArgSpec[]> = { [F in Optionals<A> as F[0]]?: UserType<F> | null };
 /** Every prefix of a tuple ([a, b] -> [] | [a] | [a, b]): the optional positionals given. */
 type Prefixes<P extends readonly unknown[]> = P extends readonly [...infer Init, unknown] ? P | Prefixes<Init> : [];
 

@@ -526,6 +526,66 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("clampTensor", "self", "min", "max"), { at::Tensor self = a.tensor(0); at::Tensor min = a.optTensor(1).value_or(at::Tensor()); at::Tensor max = a.optTensor(2).value_or(at::Tensor()); return at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt); });
   // pad(Tensor self, int[] pad, str mode="constant", float? value)
   GT_OP(x, ("pad", "self", "pad", "mode", "value"), { at::Tensor self = a.tensor(0); std::vector<int64_t> pad = a.ints(1); std::string mode = a.str(2, "constant"); c10::optional<double> value = a.optF64(3); return at::pad(self, pad, mode, value); });
+  // conv1d(Tensor self, Tensor weight, Tensor? bias, dims stride=1, dims padding=0, dims dilation=1, int groups=1)
+  GT_OP(x, ("conv1d", "self", "weight", "bias", "stride", "padding", "dilation", "groups"), { at::Tensor self = a.tensor(0); at::Tensor weight = a.tensor(1); at::Tensor bias = a.optTensor(2).value_or(at::Tensor()); std::vector<int64_t> stride = a.has(3) ? a.dims(3) : std::vector<int64_t>{1}; std::vector<int64_t> padding = a.has(4) ? a.dims(4) : std::vector<int64_t>{0}; std::vector<int64_t> dilation = a.has(5) ? a.dims(5) : std::vector<int64_t>{1}; int64_t groups = a.i64(6, 1); return at::conv1d(self, weight, bias, stride, padding, dilation, groups); });
+  // conv2d(Tensor self, Tensor weight, Tensor? bias, dims stride=1, dims padding=0, dims dilation=1, int groups=1)
+  GT_OP(x, ("conv2d", "self", "weight", "bias", "stride", "padding", "dilation", "groups"), { at::Tensor self = a.tensor(0); at::Tensor weight = a.tensor(1); at::Tensor bias = a.optTensor(2).value_or(at::Tensor()); std::vector<int64_t> stride = a.has(3) ? a.dims(3) : std::vector<int64_t>{1}; std::vector<int64_t> padding = a.has(4) ? a.dims(4) : std::vector<int64_t>{0}; std::vector<int64_t> dilation = a.has(5) ? a.dims(5) : std::vector<int64_t>{1}; int64_t groups = a.i64(6, 1); return at::conv2d(self, weight, bias, stride, padding, dilation, groups); });
+  // convTranspose1d(Tensor self, Tensor weight, Tensor? bias, dims stride=1, dims padding=0, dims outputPadding=0, int groups=1, dims dilation=1)
+  GT_OP(x, ("convTranspose1d", "self", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"), { at::Tensor self = a.tensor(0); at::Tensor weight = a.tensor(1); at::Tensor bias = a.optTensor(2).value_or(at::Tensor()); std::vector<int64_t> stride = a.has(3) ? a.dims(3) : std::vector<int64_t>{1}; std::vector<int64_t> padding = a.has(4) ? a.dims(4) : std::vector<int64_t>{0}; std::vector<int64_t> outputPadding = a.has(5) ? a.dims(5) : std::vector<int64_t>{0}; int64_t groups = a.i64(6, 1); std::vector<int64_t> dilation = a.has(7) ? a.dims(7) : std::vector<int64_t>{1}; return at::conv_transpose1d(self, weight, bias, stride, padding, outputPadding, groups, dilation); });
+  // convTranspose2d(Tensor self, Tensor weight, Tensor? bias, dims stride=1, dims padding=0, dims outputPadding=0, int groups=1, dims dilation=1)
+  GT_OP(x, ("convTranspose2d", "self", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"), { at::Tensor self = a.tensor(0); at::Tensor weight = a.tensor(1); at::Tensor bias = a.optTensor(2).value_or(at::Tensor()); std::vector<int64_t> stride = a.has(3) ? a.dims(3) : std::vector<int64_t>{1}; std::vector<int64_t> padding = a.has(4) ? a.dims(4) : std::vector<int64_t>{0}; std::vector<int64_t> outputPadding = a.has(5) ? a.dims(5) : std::vector<int64_t>{0}; int64_t groups = a.i64(6, 1); std::vector<int64_t> dilation = a.has(7) ? a.dims(7) : std::vector<int64_t>{1}; return at::conv_transpose2d(self, weight, bias, stride, padding, outputPadding, groups, dilation); });
+  // maxPool1d(Tensor self, dims kernelSize, dims? stride, dims padding=0, dims dilation=1, bool ceilMode=false)
+  GT_OP(x, ("maxPool1d", "self", "kernelSize", "stride", "padding", "dilation", "ceilMode"), { at::Tensor self = a.tensor(0); std::vector<int64_t> kernelSize = a.dims(1); c10::optional<std::vector<int64_t>> stride = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; std::vector<int64_t> padding = a.has(3) ? a.dims(3) : std::vector<int64_t>{0}; std::vector<int64_t> dilation = a.has(4) ? a.dims(4) : std::vector<int64_t>{1}; bool ceilMode = a.flag(5, false); return at::max_pool1d(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, dilation, ceilMode); });
+  // maxPool2d(Tensor self, dims kernelSize, dims? stride, dims padding=0, dims dilation=1, bool ceilMode=false)
+  GT_OP(x, ("maxPool2d", "self", "kernelSize", "stride", "padding", "dilation", "ceilMode"), { at::Tensor self = a.tensor(0); std::vector<int64_t> kernelSize = a.dims(1); c10::optional<std::vector<int64_t>> stride = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; std::vector<int64_t> padding = a.has(3) ? a.dims(3) : std::vector<int64_t>{0}; std::vector<int64_t> dilation = a.has(4) ? a.dims(4) : std::vector<int64_t>{1}; bool ceilMode = a.flag(5, false); return at::max_pool2d(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, dilation, ceilMode); });
+  // avgPool1d(Tensor self, dims kernelSize, dims? stride, dims padding=0, bool ceilMode=false, bool countIncludePad=true)
+  GT_OP(x, ("avgPool1d", "self", "kernelSize", "stride", "padding", "ceilMode", "countIncludePad"), { at::Tensor self = a.tensor(0); std::vector<int64_t> kernelSize = a.dims(1); c10::optional<std::vector<int64_t>> stride = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; std::vector<int64_t> padding = a.has(3) ? a.dims(3) : std::vector<int64_t>{0}; bool ceilMode = a.flag(4, false); bool countIncludePad = a.flag(5, true); return at::avg_pool1d(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, ceilMode, countIncludePad); });
+  // avgPool2d(Tensor self, dims kernelSize, dims? stride, dims padding=0, bool ceilMode=false, bool countIncludePad=true, int? divisorOverride)
+  GT_OP(x, ("avgPool2d", "self", "kernelSize", "stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"), { at::Tensor self = a.tensor(0); std::vector<int64_t> kernelSize = a.dims(1); c10::optional<std::vector<int64_t>> stride = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; std::vector<int64_t> padding = a.has(3) ? a.dims(3) : std::vector<int64_t>{0}; bool ceilMode = a.flag(4, false); bool countIncludePad = a.flag(5, true); c10::optional<int64_t> divisorOverride = a.optI64(6); return at::avg_pool2d(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, ceilMode, countIncludePad, divisorOverride); });
+  // adaptiveAvgPool1d(Tensor self, dims outputSize)
+  GT_OP(x, ("adaptiveAvgPool1d", "self", "outputSize"), { at::Tensor self = a.tensor(0); std::vector<int64_t> outputSize = a.dims(1); return at::adaptive_avg_pool1d(self, outputSize); });
+  // adaptiveAvgPool2d(Tensor self, dims outputSize)
+  GT_OP(x, ("adaptiveAvgPool2d", "self", "outputSize"), { at::Tensor self = a.tensor(0); std::vector<int64_t> outputSize = a.dims(1); return at::adaptive_avg_pool2d(self, outputSize.size() == 1 ? std::vector<int64_t>{outputSize[0], outputSize[0]} : outputSize); });
+  // adaptiveMaxPool2d(Tensor self, dims outputSize)
+  GT_OP(x, ("adaptiveMaxPool2d", "self", "outputSize"), { at::Tensor self = a.tensor(0); std::vector<int64_t> outputSize = a.dims(1); return std::get<0>(at::adaptive_max_pool2d(self, outputSize.size() == 1 ? std::vector<int64_t>{outputSize[0], outputSize[0]} : outputSize)); });
+  // batchNorm(Tensor self, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias, bool training=false, float momentum=0.1, float eps=0.00001)
+  GT_OP(x, ("batchNorm", "self", "runningMean", "runningVar", "weight", "bias", "training", "momentum", "eps"), { at::Tensor self = a.tensor(0); at::Tensor runningMean = a.optTensor(1).value_or(at::Tensor()); at::Tensor runningVar = a.optTensor(2).value_or(at::Tensor()); at::Tensor weight = a.optTensor(3).value_or(at::Tensor()); at::Tensor bias = a.optTensor(4).value_or(at::Tensor()); bool training = a.flag(5, false); double momentum = a.f64(6, 0.1); double eps = a.f64(7, 0.00001); return at::batch_norm(self, weight, bias, runningMean, runningVar, training, momentum, eps, true); });
+  // layerNorm(Tensor self, dims normalizedShape, Tensor? weight, Tensor? bias, float eps=0.00001)
+  GT_OP(x, ("layerNorm", "self", "normalizedShape", "weight", "bias", "eps"), { at::Tensor self = a.tensor(0); std::vector<int64_t> normalizedShape = a.dims(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); at::Tensor bias = a.optTensor(3).value_or(at::Tensor()); double eps = a.f64(4, 0.00001); return at::layer_norm(self, normalizedShape, weight, bias, eps); });
+  // groupNorm(Tensor self, int numGroups, Tensor? weight, Tensor? bias, float eps=0.00001)
+  GT_OP(x, ("groupNorm", "self", "numGroups", "weight", "bias", "eps"), { at::Tensor self = a.tensor(0); int64_t numGroups = a.i64(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); at::Tensor bias = a.optTensor(3).value_or(at::Tensor()); double eps = a.f64(4, 0.00001); return at::group_norm(self, numGroups, weight, bias, eps); });
+  // dropout(Tensor self, float p=0.5, bool training=true)
+  GT_OP(x, ("dropout", "self", "p", "training"), { at::Tensor self = a.tensor(0); double p = a.f64(1, 0.5); bool training = a.flag(2, true); return at::dropout(self, p, training); });
+  // dropout2d(Tensor self, float p=0.5, bool training=true)
+  GT_OP(x, ("dropout2d", "self", "p", "training"), { at::Tensor self = a.tensor(0); double p = a.f64(1, 0.5); bool training = a.flag(2, true); return at::feature_dropout(self, p, training); });
+  // embedding(Tensor self, Tensor weight, int? paddingIdx, bool scaleGradByFreq=false)
+  GT_OP(x, ("embedding", "self", "weight", "paddingIdx", "scaleGradByFreq"), { at::Tensor self = a.tensor(0); at::Tensor weight = a.tensor(1); c10::optional<int64_t> paddingIdx = a.optI64(2); bool scaleGradByFreq = a.flag(3, false); return at::embedding(weight, self, paddingIdx ? (*paddingIdx < 0 ? *paddingIdx + weight.size(0) : *paddingIdx) : -1, scaleGradByFreq, false); });
+  // elu(Tensor self, Scalar alpha=1)
+  GT_OP(x, ("elu", "self", "alpha"), { at::Tensor self = a.tensor(0); at::Scalar alpha = a.scalar(1, 1); return at::elu(self, alpha); });
+  // selu(Tensor self)
+  GT_OP(x, ("selu", "self"), { at::Tensor self = a.tensor(0); return at::selu(self); });
+  // celu(Tensor self, Scalar alpha=1)
+  GT_OP(x, ("celu", "self", "alpha"), { at::Tensor self = a.tensor(0); at::Scalar alpha = a.scalar(1, 1); return at::celu(self, alpha); });
+  // leakyRelu(Tensor self, Scalar negativeSlope=0.01)
+  GT_OP(x, ("leakyRelu", "self", "negativeSlope"), { at::Tensor self = a.tensor(0); at::Scalar negativeSlope = a.scalar(1, 0.01); return at::leaky_relu(self, negativeSlope); });
+  // gelu(Tensor self, str approximate="none")
+  GT_OP(x, ("gelu", "self", "approximate"), { at::Tensor self = a.tensor(0); std::string approximate = a.str(1, "none"); return at::gelu(self, approximate); });
+  // silu(Tensor self)
+  GT_OP(x, ("silu", "self"), { at::Tensor self = a.tensor(0); return at::silu(self); });
+  // mish(Tensor self)
+  GT_OP(x, ("mish", "self"), { at::Tensor self = a.tensor(0); return at::mish(self); });
+  // softplus(Tensor self, Scalar beta=1, Scalar threshold=20)
+  GT_OP(x, ("softplus", "self", "beta", "threshold"), { at::Tensor self = a.tensor(0); at::Scalar beta = a.scalar(1, 1); at::Scalar threshold = a.scalar(2, 20); return at::softplus(self, beta, threshold); });
+  // logsigmoid(Tensor self)
+  GT_OP(x, ("logsigmoid", "self"), { at::Tensor self = a.tensor(0); return at::log_sigmoid(self); });
+  // hardtanh(Tensor self, Scalar minVal=-1, Scalar maxVal=1)
+  GT_OP(x, ("hardtanh", "self", "minVal", "maxVal"), { at::Tensor self = a.tensor(0); at::Scalar minVal = a.scalar(1, -1); at::Scalar maxVal = a.scalar(2, 1); return at::hardtanh(self, minVal, maxVal); });
+  // hardsigmoid(Tensor self)
+  GT_OP(x, ("hardsigmoid", "self"), { at::Tensor self = a.tensor(0); return at::hardsigmoid(self); });
+  // hardswish(Tensor self)
+  GT_OP(x, ("hardswish", "self"), { at::Tensor self = a.tensor(0); return at::hardswish(self); });
+  // relu6(Tensor self)
+  GT_OP(x, ("relu6", "self"), { at::Tensor self = a.tensor(0); return at::hardtanh(self, 0, 6); });
   // sliceDim(Tensor self, int dim, int? start, int? end, int step=1)
   GT_OP(x, ("sliceDim", "self", "dim", "start", "end", "step"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<int64_t> start = a.optI64(2); c10::optional<int64_t> end = a.optI64(3); int64_t step = a.i64(4, 1); return self.slice(dim, start, end, step); });
   (void)env;

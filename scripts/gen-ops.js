@@ -42,7 +42,7 @@ function reader(name, type, i, dflt) {
     case 'bool': return `bool ${name} = a.flag(${i}${d});`;
     case 'int[]': return `std::vector<int64_t> ${name} = a.ints(${i});`;
     case 'int[]?': return `c10::optional<std::vector<int64_t>> ${name} = a.optInts(${i});`;
-    case 'dims': return `std::vector<int64_t> ${name} = a.dims(${i});`;
+    case 'dims': return dflt === undefined ? `std::vector<int64_t> ${name} = a.dims(${i});` : `std::vector<int64_t> ${name} = a.has(${i}) ? a.dims(${i}) : std::vector<int64_t>{${cppLiteral(dflt)}};`;
     case 'dims?': return `c10::optional<std::vector<int64_t>> ${name} = a.has(${i}) ? c10::optional<std::vector<int64_t>>(a.dims(${i})) : c10::nullopt;`;
     case 'str': return `std::string ${name} = a.str(${i}${d});`;
     case 'DType?': return `c10::optional<at::ScalarType> ${name} = a.optDtype(${i});`;

@@ -29,9 +29,10 @@ def snake(name):
 cases = []
 
 
-def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False):
+def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False, nnf=False):
     """args: positional arguments after self (inputs[0]), or every argument when free; {'t': i} stands
-    for inputs[i]. method: call x.name(...) (ops PyTorch has only as methods). seed: manual_seed first."""
+    for inputs[i]. method: call x.name(...) (ops PyTorch has only as methods). seed: manual_seed first.
+    nnf: call torch.nn.functional's (torch.batch_norm and torch.embedding order their arguments differently)."""
     kwargs = kwargs or {}
     ins = [x.clone().requires_grad_(grad and x.is_floating_point()) for x in inputs]
     res = lambda a: ins[a['t']] if isinstance(a, dict) else [res(b) for b in a] if isinstance(a, list) and a and isinstance(a[0], dict) else a
@@ -43,7 +44,7 @@ def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, see
     elif method:
         out = getattr(ins[0], snake(op))(*pos, **kwargs)
     else:
-        fn = getattr(torch, snake(op), None) or getattr(torch.nn.functional, snake(op))
+        fn = getattr(torch.nn.functional, snake(op)) if nnf else getattr(torch, snake(op), None) or getattr(torch.nn.functional, snake(op))
         out = fn(ins[0], *pos, **kwargs)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     if shape_only:  # uninitialised memory (empty_like): only the shape and dtype are PyTorch's
@@ -301,6 +302,55 @@ case('pad', [torch.arange(6).reshape(2, 3)], [[1, 1]], tag='int64 constant')
 for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
     case('clamp', [c0.to(dt), lo.to(dt), hi.to(dt)], [{'t': 1}, {'t': 2}], tag=tag + ' tensor bounds')
 case('clamp', [c0, lo], [{'t': 1}], tag='float64 tensor min only')
+
+# ---- nn.functional: convolution, pooling, normalisation, dropout, embedding, activations
+torch.manual_seed(21)
+img = torch.randn(2, 3, 7, 6, dtype=torch.float64)
+seq1 = torch.randn(2, 3, 9, dtype=torch.float64)
+w2, b2 = torch.randn(4, 3, 3, 3, dtype=torch.float64) * 0.3, torch.randn(4, dtype=torch.float64)
+w2g = torch.randn(4, 1, 3, 2, dtype=torch.float64) * 0.3
+w1, b1 = torch.randn(4, 3, 3, dtype=torch.float64) * 0.3, torch.randn(4, dtype=torch.float64)
+wt2, bt2 = torch.randn(3, 2, 3, 3, dtype=torch.float64) * 0.3, torch.randn(2, dtype=torch.float64)
+wt1 = torch.randn(3, 2, 4, dtype=torch.float64) * 0.3
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    c = lambda t: t.to(dt)
+    case('conv2d', [c(img), c(w2), c(b2)], [{'t': 1}, {'t': 2}], tag=tag, nnf=True)
+    case('conv2d', [c(img), c(w2)], [{'t': 1}, None, [2, 1], 1, [1, 2]], tag=tag + ' stride padding dilation', nnf=True)
+    case('conv2d', [c(img[:, :2].repeat(1, 2, 1, 1)), c(w2g)], [{'t': 1}], {'groups': 4, 'padding': [1, 0]}, tag=tag + ' groups', nnf=True)
+    case('conv1d', [c(seq1), c(w1), c(b1)], [{'t': 1}, {'t': 2}, 2, 1], tag=tag, nnf=True)
+    case('convTranspose2d', [c(img), c(wt2), c(bt2)], [{'t': 1}, {'t': 2}, 2, 1, 1], tag=tag + ' stride 2 output padding', nnf=True)
+    case('convTranspose1d', [c(seq1), c(wt1)], [{'t': 1}], {'stride': 3, 'dilation': 2}, tag=tag, nnf=True)
+    case('maxPool2d', [c(img)], [2], tag=tag, nnf=True)
+    case('maxPool2d', [c(img)], [3, 2, 1], {'ceil_mode': True}, tag=tag + ' stride padding ceil', nnf=True)
+    case('maxPool1d', [c(seq1)], [2, 1], {'dilation': 2}, tag=tag, nnf=True)
+    case('avgPool2d', [c(img)], [[2, 3]], {'padding': 1, 'count_include_pad': False}, tag=tag, nnf=True)
+    case('avgPool2d', [c(img)], [2], {'divisor_override': 3}, tag=tag + ' divisor', nnf=True)
+    case('avgPool1d', [c(seq1)], [3, 2], tag=tag, nnf=True)
+    case('adaptiveAvgPool2d', [c(img)], [[3, 2]], tag=tag, nnf=True)
+    case('adaptiveAvgPool2d', [c(img)], [1], tag=tag + ' 1', nnf=True)
+    case('adaptiveAvgPool1d', [c(seq1)], [4], tag=tag, nnf=True)
+    case('adaptiveMaxPool2d', [c(img)], [[2, 4]], tag=tag, nnf=True)
+    bw, bb = torch.rand(3, dtype=torch.float64) + 0.5, torch.randn(3, dtype=torch.float64)
+    case('batchNorm', [c(img), c(bw), c(bb)], [None, None, {'t': 1}, {'t': 2}, True], tag=tag + ' training batch statistics', nnf=True)
+    case('batchNorm', [c(seq1)], [None, None], {'training': True, 'eps': 1e-3}, tag=tag + ' training 3-d no affine', nnf=True)
+    case('batchNorm', [c(img), c(bw), c(bb), c(bw * 2)], [{'t': 1}, {'t': 3}, {'t': 1}, {'t': 2}], tag=tag + ' eval running statistics', nnf=True, grad=False)
+    case('layerNorm', [c(img), c(torch.rand(7, 6, dtype=torch.float64)), c(torch.randn(7, 6, dtype=torch.float64))], [[7, 6], {'t': 1}, {'t': 2}], tag=tag, nnf=True)
+    case('layerNorm', [c(seq1)], [[9]], {'eps': 1e-2}, tag=tag + ' no affine', nnf=True)
+    case('groupNorm', [c(img[:, :2].repeat(1, 2, 1, 1)), c(torch.rand(4, dtype=torch.float64)), c(torch.randn(4, dtype=torch.float64))], [2, {'t': 1}, {'t': 2}], tag=tag, nnf=True)
+    case('dropout', [c(img)], [0.3], tag=tag, nnf=True, seed=5, gradcheck=False)
+    case('dropout', [c(img)], [0.3, False], tag=tag + ' eval', nnf=True)
+    case('dropout2d', [c(img)], [0.5], tag=tag, nnf=True, seed=6, gradcheck=False)
+    emb = c(torch.randn(6, 3, dtype=torch.float64))
+    case('embedding', [torch.tensor([[0, 2, 5], [2, 1, 0]]), emb], [{'t': 1}], tag=tag, nnf=True)
+    case('embedding', [torch.tensor([[0, 2, 5], [2, 5, 5]]), emb], [{'t': 1}, -1], tag=tag + ' paddingIdx -1', nnf=True)
+    act = c(torch.linspace(-4, 4, 13, dtype=torch.float64).reshape(1, 13) + 0.05)
+    for op, extra in [('elu', [0.7]), ('selu', []), ('celu', [1.3]), ('leakyRelu', [0.2]), ('gelu', []), ('silu', []), ('mish', []),
+                      ('softplus', [2, 3]), ('logsigmoid', []), ('hardtanh', [-2, 1.5]), ('hardsigmoid', []), ('hardswish', []), ('relu6', [])]:
+        case(op, [act], extra, tag=tag, nnf=True)
+    case('gelu', [act], [], {'approximate': 'tanh'}, tag=tag + ' tanh', nnf=True)
+    case('relu6', [act * 2], [], tag=tag + ' above 6', nnf=True)
+case('conv2d', [torch.zeros(0, 3, 5, 5), w2.float()], [{'t': 1}], tag='empty batch', nnf=True)
+case('elu', [torch.zeros(0, 3)], tag='empty', nnf=True)
 
 # ---- Tensor.slice: Python's indexing syntax, against x[...] itself
 def pyslice(x, index, tag):

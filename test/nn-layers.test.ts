@@ -14,9 +14,9 @@ const close = (a: torch.Tensor, b: number[], tol: number): void => {
   expect(m).toBeLessThan(tol);
 };
 
-function runBatchNorm(shape: number[], momentum: number | null, steps: number): { bn: torch.nn.BatchNorm1d; out: Record<string, torch.Tensor> } {
+function runBatchNorm(shape: number[], momentum: number | null, steps: number): { bn: torch.nn.BatchNorm1d | torch.nn.BatchNorm2d; out: Record<string, torch.Tensor> } {
   torch.manualSeed(0);
-  const bn = new torch.nn.BatchNorm1d(shape[1], { momentum });
+  const bn = new (shape.length === 4 ? torch.nn.BatchNorm2d : torch.nn.BatchNorm1d)(shape[1], { momentum });
   torch.noGrad(() => {
     (bn.weight as torch.Tensor).copy_(torch.randn([shape[1]]));
     (bn.bias as torch.Tensor).copy_(torch.randn([shape[1]]));
@@ -45,7 +45,8 @@ else
     test.each([
       ['bn2d', [8, 3], 0.1],
       ['bn3d', [4, 5, 6], null],
-    ] as const)('BatchNorm1d %s: outputs, gradients, running statistics, eval, state-dict keys', (name, shape, momentum) => {
+      ['bn4d', [3, 4, 5, 2], 0.3],
+    ] as const)('BatchNorm %s: outputs, gradients, running statistics, eval, state-dict keys', (name, shape, momentum) => {
       const c = ref[name];
       const { bn, out } = runBatchNorm([...shape], momentum, 3);
       for (let s = 0; s < 3; s++) {
@@ -59,6 +60,38 @@ else
       expect(bn.numBatchesTracked?.item()).toBe(c.num_batches_tracked);
       close(out.eval, c.eval as number[], 1e-5);
       expect(Object.keys(bn.stateDict())).toEqual(c.keys);
+    });
+
+    // Convolutions go through oneDNN/BLAS, which round per CPU: float32 within 1e-5 of this CPU's PyTorch.
+    test.each([
+      ['conv2d', () => new torch.nn.Conv2d(3, 5, 3, { stride: 2, padding: 1 }), [2, 3, 9, 8]],
+      ['conv2dgroups', () => new torch.nn.Conv2d(4, 6, [3, 2], { groups: 2, dilation: [2, 1], bias: false }), [2, 4, 9, 8]],
+      ['convt2d', () => new torch.nn.ConvTranspose2d(3, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), [2, 3, 5, 4]],
+      ['conv1d', () => new torch.nn.Conv1d(3, 4, 5, { padding: 2 }), [2, 3, 11]],
+    ] as const)('%s: initial weights (same draws for the seed), output, gradients, state-dict keys', (name, make, shape) => {
+      const c = ref[name];
+      torch.manualSeed(3);
+      const m = make();
+      close(m.weight, c.weight as number[], 1e-7);
+      if (c.bias) close(m.bias as torch.Tensor, c.bias as number[], 1e-7);
+      else expect(m.bias).toBeUndefined();
+      const x = torch.randn([...shape]).requiresGrad_();
+      const y = m.forward(x);
+      y.mul(torch.randn(y.shape)).sum().backward();
+      close(y, c.y as number[], 1e-5);
+      close(x.grad as torch.Tensor, c.dx as number[], 1e-5);
+      close(m.weight.grad as torch.Tensor, c.dweight as number[], 1e-4);
+      if (c.dbias) close(m.bias?.grad as torch.Tensor, c.dbias as number[], 1e-4);
+      expect(Object.keys(m.stateDict())).toEqual(c.keys);
+    });
+
+    test('MaxPool2d: values and gradient (float64)', () => {
+      torch.manualSeed(4);
+      const x = torch.randn([2, 3, 7, 6], { dtype: 'float64' }).requiresGrad_();
+      const y = new torch.nn.MaxPool2d(3, { stride: 2, padding: 1 }).forward(x);
+      y.sum().backward();
+      close(y, ref.maxpool.y as number[], 1e-15);
+      close(x.grad as torch.Tensor, ref.maxpool.dx as number[], 1e-15);
     });
 
     test('elu: values and gradient', () => {
@@ -126,5 +159,26 @@ describe('Module buffers', () => {
     expect(() => new torch.nn.BatchNorm1d(4, { track_running_stats: false } as never)).toThrow(/trackRunningStats/);
     bn.eval();
     expect(bn.forward(torch.randn([1, 4])).shape).toEqual([1, 4]);
+  });
+
+  test('BatchNorm2d, Conv2d, ConvTranspose2d, MaxPool2d misuse: clean errors naming the module', () => {
+    const bn = new torch.nn.BatchNorm2d(3);
+    expect(() => bn.forward(torch.randn([2, 3, 4]))).toThrow(/BatchNorm2d\(3\): expected a 4-D input/);
+    expect(() => bn.forward(torch.randn([2, 4, 3, 3]))).toThrow(/input has 4 channels/);
+    expect(() => bn.forward(torch.randn([1, 3, 1, 1]))).toThrow(/more than 1 value per channel/);
+    expect(bn.numBatchesTracked?.item()).toBe(0);
+    const conv = new torch.nn.Conv2d(3, 4, 3);
+    expect(() => conv.forward(torch.randn([2, 2, 5, 5]))).toThrow(/Conv2d\(3, 4\): input has 2 channels/);
+    expect(() => conv.forward(torch.randn([5, 5]))).toThrow(RangeError);
+    expect(() => conv.forward(torch.randn([1, 3, 2, 2]))).toThrow(/Kernel size can't be greater than actual input size|kernel size/i);
+    expect(() => new torch.nn.Conv2d(3, 4, [3, 3, 3])).toThrow(/kernelSize must be an integer or 2 integers/);
+    expect(() => new torch.nn.Conv2d(3, 4, 0)).toThrow(RangeError);
+    expect(() => new torch.nn.Conv2d(3, 4, 3, { groups: 2 })).toThrow(/divisible by groups/);
+    expect(() => new torch.nn.Conv2d(3, 4, 3, { padding_mode: 'zeros' } as never)).toThrow(/unknown option/);
+    expect(() => new torch.nn.ConvTranspose2d(3, 4, 3, { outputPadding: -1 })).toThrow(RangeError);
+    expect(() => new torch.nn.Conv2d(3, 4, 3, { outputPadding: 1 } as never)).toThrow(/unknown option 'outputPadding'/);
+    expect(() => new torch.nn.MaxPool2d(0)).toThrow(/kernelSize\[0\]/);
+    expect(() => new torch.nn.MaxPool2d(2).forward(torch.randn([2]))).toThrow(/maxPool2d/);
+    expect(() => torch.nn.functional.conv2d(torch.randn([1, 3, 5, 5]), torch.randn([4, 3, 3, 3]), null, 'x' as never)).toThrow(/conv2d: argument 'stride' must be/);
   });
 });

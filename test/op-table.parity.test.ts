@@ -8,7 +8,7 @@ import { OPS, type OpSpec } from '../lib/op-table';
 import { decode as decodeEnc, type Enc, fixture } from './helpers';
 import { gradcheck } from './gradcheck';
 
-type Arg = number | boolean | string | { t: number } | Arg[];
+type Arg = number | boolean | string | null | { t: number } | Arg[];
 interface Case {
   op: string; tag: string; inputs: Enc[]; args: Arg[]; kwargs: Record<string, unknown>; outputs: Enc[]; grads?: (Enc | null)[];
   free?: boolean; seed?: number | null; gradcheck?: boolean; shapeOnly?: boolean;
@@ -20,7 +20,7 @@ const spec = (op: string): OpSpec => (OPS as Record<string, OpSpec>)[op];
 // A case whose op is a hand-written Tensor method (slice), or a table op with derived forms.
 const forms = (op: string): readonly string[] => spec(op)?.forms ?? (typeof (torch.Tensor.prototype as unknown as Record<string, unknown>)[op] === 'function' ? ['method'] : []);
 // Through BLAS: rounding differs per CPU, so float32 is held to a bound that holds on any CPU.
-const BLAS = new Set(['mm', 'bmm', 'baddbmm', 'mv', 'dot', 'outer', 'einsum', 'tensordot', 'cdist']);
+const BLAS = new Set(['mm', 'bmm', 'baddbmm', 'mv', 'dot', 'outer', 'einsum', 'tensordot', 'cdist', 'conv1d', 'conv2d', 'convTranspose1d', 'convTranspose2d']);
 
 function decode(e: Enc): Tensor {
   if ((e.dtype as string) === 'int32') return torch.fromTypedArray(Int32Array.from(e.values as number[]), e.shape);
@@ -29,7 +29,7 @@ function decode(e: Enc): Tensor {
 }
 /** The call's arguments (after self unless free): tensors from the inputs, then the options. */
 function callArgs(c: Case, xs: Tensor[]): unknown[] {
-  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : typeof v === 'object' ? xs[v.t] : v);
+  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : v !== null && typeof v === 'object' ? xs[v.t] : v);
   const a: unknown[] = c.args.map(res);
   if (Object.keys(c.kwargs).length) a.push(c.kwargs);
   return a;

@@ -1,11 +1,11 @@
-// nn.BatchNorm1d with PyTorch's semantics: batch statistics in training (biased variance to normalise,
-// unbiased for the running estimate), running statistics in eval, momentum or (null) a cumulative
-// average, numBatchesTracked, and PyTorch's state-dict keys. Composed of tensor ops, so autograd and
-// every device come from LibTorch.
+// nn.BatchNorm1d/2d with PyTorch's semantics: batch statistics in training (biased variance to
+// normalise, unbiased for the running estimate), running statistics in eval, momentum or (null) a
+// cumulative average, numBatchesTracked, and PyTorch's state-dict keys. The arithmetic is ATen's
+// batch_norm (the op table's batchNorm), which updates the running statistics in place as PyTorch does.
 import { checkBool, checkInt, checkNumber, checkOptions } from '../check';
 import { ones, scalarTensor, zeros } from '../creation';
+import { batchNorm } from '../functions';
 import { noGrad } from '../runtime';
-import { scope } from '../scope';
 import type { Tensor, TensorOptions } from '../tensor';
 import { Module } from './module';
 
@@ -20,16 +20,20 @@ export interface BatchNormOptions extends Pick<TensorOptions, 'dtype' | 'device'
   trackRunningStats?: boolean;
 }
 
-export class BatchNorm1d extends Module {
+/** The shared part of BatchNorm1d/2d: parameters, buffers, and the forward over ATen's batch_norm. */
+abstract class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
+  /** The input ranks this module accepts, and how they read in messages. */
+  protected abstract readonly ranks: readonly number[];
+  protected abstract readonly layout: string;
 
-  constructor(numFeatures: number, opts?: BatchNormOptions) {
+  constructor(numFeatures: number, opts: BatchNormOptions | undefined, kind: string) {
     super();
-    const o = checkOptions(opts, 'BatchNorm1d options', ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype', 'device']);
+    const o = checkOptions(opts, `${kind} options`, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype', 'device']);
     this.numFeatures = checkInt(numFeatures, 'numFeatures', 1);
     this.eps = checkNumber(o.eps ?? 1e-5, 'eps', { finite: true, positive: true });
     this.momentum = o.momentum === null ? null : checkNumber(o.momentum ?? 0.1, 'momentum', { finite: true });
@@ -64,42 +68,34 @@ export class BatchNorm1d extends Module {
     return this.trackRunningStats ? this.buffer('num_batches_tracked') : undefined;
   }
 
-  /** x: [N, C] or [N, C, L]. */
   forward(x: Tensor): Tensor {
-    if (x.ndim !== 2 && x.ndim !== 3) throw new RangeError(`BatchNorm1d: expected a 2-D or 3-D input [N, C(, L)], got shape [${x.shape}]`);
-    if (x.size(1) !== this.numFeatures) throw new RangeError(`BatchNorm1d(${this.numFeatures}): input has ${x.size(1)} channels (shape [${x.shape}])`);
-    const dims = x.ndim === 2 ? [0] : [0, 2];
-    const perChannel = x.ndim === 2 ? [1, this.numFeatures] : [1, this.numFeatures, 1];
+    const name = `${this.constructor.name}(${this.numFeatures})`;
+    if (!this.ranks.includes(x.ndim)) throw new RangeError(`${name}: expected a ${this.ranks.join('-D or ')}-D input ${this.layout}, got shape [${x.shape}]`);
+    if (x.size(1) !== this.numFeatures) throw new RangeError(`${name}: input has ${x.size(1)} channels (shape [${x.shape}])`);
+    if (this.training && x.numel() / this.numFeatures <= 1) throw new RangeError(`${name}: expected more than 1 value per channel when training, got input of shape [${x.shape}]`);
+    // As PyTorch: batch statistics in training or without running statistics; the momentum of a
+    // cumulative average is 1 / batches seen. The counter moves only once the batch went through.
+    const tracked = this.training && this.trackRunningStats ? (this.numBatchesTracked as Tensor) : null;
+    const momentum = this.momentum ?? (tracked ? 1 / (Number(tracked.item()) + 1) : 0);
     const useBatch = this.training || !this.trackRunningStats;
-    return scope(() => {
-      let mean: Tensor;
-      let variance: Tensor;
-      if (useBatch) {
-        const count = dims.reduce((n, d) => n * x.size(d), 1);
-        if (this.training && count <= 1) throw new RangeError(`BatchNorm1d: expected more than 1 value per channel when training, got input of shape [${x.shape}]`);
-        mean = x.mean(dims, true);
-        variance = x.sub(mean).pow(2).mean(dims, true);
-        if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, count);
-      } else {
-        mean = (this.runningMean as Tensor).view(perChannel);
-        variance = (this.runningVar as Tensor).view(perChannel);
-      }
-      let y: Tensor = x.sub(mean).div(variance.add(this.eps).sqrt());
-      if (this.affine) y = y.mul((this.weight as Tensor).view(perChannel)).add((this.bias as Tensor).view(perChannel));
-      return y;
-    });
+    const y = batchNorm(x, this.runningMean ?? null, this.runningVar ?? null, this.weight ?? null, this.bias ?? null, useBatch, momentum, this.eps);
+    if (tracked) noGrad(() => tracked.add_(1));
+    return y;
   }
+}
 
-  private updateRunningStats(mean: Tensor, variance: Tensor, count: number): void {
-    noGrad(() =>
-      scope(() => {
-        const tracked = this.numBatchesTracked as Tensor;
-        tracked.add_(1);
-        const m = this.momentum ?? 1 / (tracked.item() as number);
-        const unbiased = variance.detach().flatten().mul(count / (count - 1));
-        (this.runningMean as Tensor).mul_(1 - m).add_(mean.detach().flatten(), m);
-        (this.runningVar as Tensor).mul_(1 - m).add_(unbiased, m);
-      }),
-    );
+export class BatchNorm1d extends BatchNormBase {
+  protected readonly ranks = [2, 3];
+  protected readonly layout = '[N, C(, L)]';
+  constructor(numFeatures: number, opts?: BatchNormOptions) {
+    super(numFeatures, opts, 'BatchNorm1d');
+  }
+}
+
+export class BatchNorm2d extends BatchNormBase {
+  protected readonly ranks = [4];
+  protected readonly layout = '[N, C, H, W]';
+  constructor(numFeatures: number, opts?: BatchNormOptions) {
+    super(numFeatures, opts, 'BatchNorm2d');
   }
 }

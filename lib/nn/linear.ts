@@ -2,8 +2,8 @@
 import { checkBool, checkInt, checkOptions } from '../check';
 import { empty } from '../creation';
 import { linear } from '../functional';
-import { noGrad } from '../runtime';
 import { type Tensor, type TensorOptions } from '../tensor';
+import { resetLinearLike } from './default-init';
 import { Module } from './module';
 
 export class Linear extends Module {
@@ -23,20 +23,9 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
-  /** kaiming_uniform_(weight, a=sqrt(5)) then uniform bias, with PyTorch's exact float arithmetic. */
+  /** PyTorch's default: kaiming_uniform_(weight, a=sqrt(5)), then the bias. */
   resetParameters(): void {
-    const fanIn = this.inFeatures;
-    const a = Math.sqrt(5);
-    const gain = Math.sqrt(2.0 / (1 + a ** 2));
-    const std = gain / Math.sqrt(fanIn);
-    const bound = Math.sqrt(3.0) * std;
-    noGrad(() => {
-      this.weight.uniform_(-bound, bound);
-      if (this.bias) {
-        const b = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-        this.bias.uniform_(-b, b);
-      }
-    });
+    resetLinearLike(this.weight, this.bias, this.inFeatures);
   }
 
   get weight(): Tensor {
