@@ -3,11 +3,12 @@
 import { checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { type ArithOf, checkTensor, type DType, type FloatOf, type MaxMin, op, type Reduction, type SameArithOf, type Shape, type SumOf, type Tensor, type TensorLike } from './tensor';
 
-/** nn.functional's table ops: pad (constant, reflect, replicate, circular), convolution, pooling, normalisation, dropout, embedding, activations. */
+/** nn.functional's table ops: pad (constant, reflect, replicate, circular), convolution, pooling, normalisation, dropout, embedding, activations, losses. */
 export {
   pad, conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d,
   adaptiveMaxPool2d, batchNorm, layerNorm, groupNorm, dropout, dropout2d, embedding,
   elu, selu, celu, leakyRelu, gelu, silu, mish, softplus, logsigmoid, hardtanh, hardsigmoid, hardswish, relu6,
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits, klDiv, gaussianNllLoss,
 } from './functions';
 
 /** The input tensor, checked, with its dtype kept for the result type. */

@@ -20,6 +20,7 @@ export const {
   conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool1d, adaptiveAvgPool2d,
   adaptiveMaxPool2d, batchNorm, layerNorm, groupNorm, dropout, dropout2d, embedding,
   elu, selu, celu, leakyRelu, gelu, silu, mish, softplus, logsigmoid, hardtanh, hardsigmoid, hardswish, relu6,
+  mseLoss, l1Loss, smoothL1Loss, huberLoss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits, klDiv, gaussianNllLoss,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

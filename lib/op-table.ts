@@ -209,6 +209,54 @@ export const OPS = {
     args: [self, ['target', T], ['weight', 'Tensor?'], ['reduction', 'Reduction', 'mean']],
     cpp: 'binaryCrossEntropyOp(self, target, weight, reduction)',
   },
+  // nn.functional's losses (native/losses.cc: F.*'s size checks and broadcasting around ATen's kernels).
+  // Arguments that PyTorch places after its deprecated size_average/reduce are options only, so that a
+  // positional call means what it means in PyTorch.
+  mseLoss: { group: 'loss', args: [self, ['target', T], ['reduction', 'Reduction', 'mean']], kwOnly: ['reduction'], forms: ['function'], out: 'same', cpp: 'mseLossOp(self, target, reduction)' },
+  l1Loss: { group: 'loss', args: [self, ['target', T], ['reduction', 'Reduction', 'mean']], kwOnly: ['reduction'], forms: ['function'], out: 'same', cpp: 'l1LossOp(self, target, reduction)' },
+  smoothL1Loss: {
+    group: 'loss',
+    args: [self, ['target', T], ['reduction', 'Reduction', 'mean'], ['beta', 'float', 1]],
+    kwOnly: ['reduction', 'beta'],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'smoothL1LossOp(self, target, reduction, beta)',
+  },
+  huberLoss: { group: 'loss', args: [self, ['target', T], ['reduction', 'Reduction', 'mean'], ['delta', 'float', 1]], forms: ['function'], out: 'same', cpp: 'huberLossOp(self, target, reduction, delta)' },
+  // target: class indices (int64, input without its class dim) or class probabilities (input's shape)
+  crossEntropy: {
+    group: 'loss',
+    args: [self, ['target', T], ['weight', 'Tensor?'], ['ignoreIndex', 'int', -100], ['reduction', 'Reduction', 'mean'], ['labelSmoothing', 'float', 0]],
+    kwOnly: ['ignoreIndex', 'reduction', 'labelSmoothing'],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'crossEntropyOp(self, target, weight, ignoreIndex, reduction, labelSmoothing)',
+  },
+  nllLoss: {
+    group: 'loss',
+    args: [self, ['target', T], ['weight', 'Tensor?'], ['ignoreIndex', 'int', -100], ['reduction', 'Reduction', 'mean']],
+    kwOnly: ['ignoreIndex', 'reduction'],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'nllLossOp(self, target, weight, ignoreIndex, reduction)',
+  },
+  binaryCrossEntropyWithLogits: {
+    group: 'loss',
+    args: [self, ['target', T], ['weight', 'Tensor?'], ['reduction', 'Reduction', 'mean'], ['posWeight', 'Tensor?']],
+    kwOnly: ['reduction', 'posWeight'],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'bceWithLogitsOp(self, target, weight, posWeight, reduction)',
+  },
+  // reduction also 'batchmean' (the sum over the batch size: KL's definition)
+  klDiv: { group: 'loss', args: [self, ['target', T], ['reduction', 'str', 'mean'], ['logTarget', 'bool', false]], kwOnly: ['reduction', 'logTarget'], forms: ['function'], out: 'same', cpp: 'klDivOp(self, target, reduction, logTarget)' },
+  gaussianNllLoss: {
+    group: 'loss',
+    args: [self, ['target', T], ['var', T], ['full', 'bool', false], ['eps', 'float', 1e-6], ['reduction', 'Reduction', 'mean']],
+    forms: ['function'],
+    out: 'same',
+    cpp: 'gaussianNllLossOp(self, target, var, full, eps, reduction)',
+  },
 
   // ---- elementwise math (derived forms: x.sin(), torch.sin(x), x.sin_())
   sin: { group: 'elementwise', args: [self], forms: mif, out: 'float' },
@@ -442,6 +490,8 @@ export const OPS = {
     out: 'same',
     cpp: 'at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims))',
   },
+  // torch.linalg.qr (for nn.init.orthogonal_; no public form yet)
+  linalgQr: { group: 'linalg', args: [self, ['mode', 'str', 'reduced']], ret: ['Q', 'R'], cpp: 'at::linalg_qr(self, mode)' },
   cdist: { group: 'linalg', args: [['x1', T], ['x2', T], ['p', 'float', 2]], forms: ['function'], out: 'same', cpp: 'at::cdist(x1, x2, p)' },
 
   // ---- random (the CPU draws equal PyTorch's for the same seed)

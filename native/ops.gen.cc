@@ -180,6 +180,24 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("oneHot", "self", "numClasses"), { at::Tensor self = a.tensor(0); int64_t numClasses = a.i64(1, -1); return torch::one_hot(self, numClasses); });
   // binaryCrossEntropy(Tensor self, Tensor target, Tensor? weight, Reduction reduction="mean")
   GT_OP(x, ("binaryCrossEntropy", "self", "target", "weight", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); int64_t reduction = reductionEnum(a.str(3, "mean")); return binaryCrossEntropyOp(self, target, weight, reduction); });
+  // mseLoss(Tensor self, Tensor target, Reduction reduction="mean")
+  GT_OP(x, ("mseLoss", "self", "target", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); int64_t reduction = reductionEnum(a.str(2, "mean")); return mseLossOp(self, target, reduction); });
+  // l1Loss(Tensor self, Tensor target, Reduction reduction="mean")
+  GT_OP(x, ("l1Loss", "self", "target", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); int64_t reduction = reductionEnum(a.str(2, "mean")); return l1LossOp(self, target, reduction); });
+  // smoothL1Loss(Tensor self, Tensor target, Reduction reduction="mean", float beta=1)
+  GT_OP(x, ("smoothL1Loss", "self", "target", "reduction", "beta"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); int64_t reduction = reductionEnum(a.str(2, "mean")); double beta = a.f64(3, 1); return smoothL1LossOp(self, target, reduction, beta); });
+  // huberLoss(Tensor self, Tensor target, Reduction reduction="mean", float delta=1)
+  GT_OP(x, ("huberLoss", "self", "target", "reduction", "delta"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); int64_t reduction = reductionEnum(a.str(2, "mean")); double delta = a.f64(3, 1); return huberLossOp(self, target, reduction, delta); });
+  // crossEntropy(Tensor self, Tensor target, Tensor? weight, int ignoreIndex=-100, Reduction reduction="mean", float labelSmoothing=0)
+  GT_OP(x, ("crossEntropy", "self", "target", "weight", "ignoreIndex", "reduction", "labelSmoothing"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); int64_t ignoreIndex = a.i64(3, -100); int64_t reduction = reductionEnum(a.str(4, "mean")); double labelSmoothing = a.f64(5, 0); return crossEntropyOp(self, target, weight, ignoreIndex, reduction, labelSmoothing); });
+  // nllLoss(Tensor self, Tensor target, Tensor? weight, int ignoreIndex=-100, Reduction reduction="mean")
+  GT_OP(x, ("nllLoss", "self", "target", "weight", "ignoreIndex", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); int64_t ignoreIndex = a.i64(3, -100); int64_t reduction = reductionEnum(a.str(4, "mean")); return nllLossOp(self, target, weight, ignoreIndex, reduction); });
+  // binaryCrossEntropyWithLogits(Tensor self, Tensor target, Tensor? weight, Reduction reduction="mean", Tensor? posWeight)
+  GT_OP(x, ("binaryCrossEntropyWithLogits", "self", "target", "weight", "reduction", "posWeight"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor weight = a.optTensor(2).value_or(at::Tensor()); int64_t reduction = reductionEnum(a.str(3, "mean")); at::Tensor posWeight = a.optTensor(4).value_or(at::Tensor()); return bceWithLogitsOp(self, target, weight, posWeight, reduction); });
+  // klDiv(Tensor self, Tensor target, str reduction="mean", bool logTarget=false)
+  GT_OP(x, ("klDiv", "self", "target", "reduction", "logTarget"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); std::string reduction = a.str(2, "mean"); bool logTarget = a.flag(3, false); return klDivOp(self, target, reduction, logTarget); });
+  // gaussianNllLoss(Tensor self, Tensor target, Tensor var, bool full=false, float eps=0.000001, Reduction reduction="mean")
+  GT_OP(x, ("gaussianNllLoss", "self", "target", "var", "full", "eps", "reduction"), { at::Tensor self = a.tensor(0); at::Tensor target = a.tensor(1); at::Tensor var = a.tensor(2); bool full = a.flag(3, false); double eps = a.f64(4, 0.000001); int64_t reduction = reductionEnum(a.str(5, "mean")); return gaussianNllLossOp(self, target, var, full, eps, reduction); });
   // sin(Tensor self)
   GT_OP(x, ("sin", "self"), { at::Tensor self = a.tensor(0); return at::sin(self); });
   // sin_(Tensor self)
@@ -484,6 +502,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("einsum", "equation", "operands"), { std::string equation = a.str(0); std::vector<at::Tensor> operands = a.tensors(1); return at::einsum(equation, operands); });
   // tensordot(Tensor self, Tensor other, int dims=2)
   GT_OP(x, ("tensordot", "self", "other", "dims"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); int64_t dims = a.i64(2, 2); return at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims)); });
+  // linalgQr(Tensor self, str mode="reduced")
+  GT_OP(x, ("linalgQr", "self", "mode"), { at::Tensor self = a.tensor(0); std::string mode = a.str(1, "reduced"); return at::linalg_qr(self, mode); });
   // cdist(Tensor x1, Tensor x2, float p=2)
   GT_OP(x, ("cdist", "x1", "x2", "p"), { at::Tensor x1 = a.tensor(0); at::Tensor x2 = a.tensor(1); double p = a.f64(2, 2); return at::cdist(x1, x2, p); });
   // multinomial(Tensor self, int numSamples, bool replacement=false)

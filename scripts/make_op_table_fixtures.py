@@ -29,23 +29,25 @@ def snake(name):
 cases = []
 
 
-def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False, nnf=False):
+def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False, nnf=False, nograd=()):
     """args: positional arguments after self (inputs[0]), or every argument when free; {'t': i} stands
     for inputs[i]. method: call x.name(...) (ops PyTorch has only as methods). seed: manual_seed first.
-    nnf: call torch.nn.functional's (torch.batch_norm and torch.embedding order their arguments differently)."""
+    nnf: call torch.nn.functional's (torch.batch_norm and torch.embedding order their arguments differently).
+    nograd: indices of float inputs that do not require grad (a loss's class weights: ATen has no derivative)."""
     kwargs = kwargs or {}
-    ins = [x.clone().requires_grad_(grad and x.is_floating_point()) for x in inputs]
+    ins = [x.clone().requires_grad_(grad and x.is_floating_point() and i not in nograd) for i, x in enumerate(inputs)]
     res = lambda a: ins[a['t']] if isinstance(a, dict) else [res(b) for b in a] if isinstance(a, list) and a and isinstance(a[0], dict) else a
     pos = [res(a) for a in args]
+    kw = {k: res(v) for k, v in kwargs.items()}  # {'t': i} stands for inputs[i] in keywords too
     if seed is not None:
         torch.manual_seed(seed)
     if free:
-        out = getattr(torch, snake(op))(*pos, **kwargs)
+        out = getattr(torch, snake(op))(*pos, **kw)
     elif method:
-        out = getattr(ins[0], snake(op))(*pos, **kwargs)
+        out = getattr(ins[0], snake(op))(*pos, **kw)
     else:
         fn = getattr(torch.nn.functional, snake(op)) if nnf else getattr(torch, snake(op), None) or getattr(torch.nn.functional, snake(op))
-        out = fn(ins[0], *pos, **kwargs)
+        out = fn(ins[0], *pos, **kw)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     if shape_only:  # uninitialised memory (empty_like): only the shape and dtype are PyTorch's
         outs = [torch.zeros_like(o) for o in outs]
@@ -351,6 +353,51 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
     case('relu6', [act * 2], [], tag=tag + ' above 6', nnf=True)
 case('conv2d', [torch.zeros(0, 3, 5, 5), w2.float()], [{'t': 1}], tag='empty batch', nnf=True)
 case('elu', [torch.zeros(0, 3)], tag='empty', nnf=True)
+
+# ---- nn.functional losses (F.* itself: its size checks and broadcasting, then ATen's kernels)
+rng_before_losses = torch.get_rng_state()  # the cases after these keep their draws
+torch.manual_seed(31)
+lx, ly = torch.randn(4, 5, dtype=torch.float64), torch.randn(4, 5, dtype=torch.float64) * 1.5
+logits3 = torch.randn(4, 5, 3, dtype=torch.float64)
+cls, cls3 = torch.tensor([1, 0, 4, 2]), torch.tensor([[1, 0, 4], [2, 2, 3], [0, 1, 1], [4, 3, 0]])
+probs = torch.softmax(torch.randn(4, 5, dtype=torch.float64), 1)
+cw = torch.rand(5, dtype=torch.float64) + 0.5
+bt, pw = torch.rand(4, 5, dtype=torch.float64), torch.rand(5, dtype=torch.float64) * 2 + 0.1
+kin = torch.log_softmax(torch.randn(4, 5, dtype=torch.float64), 1)
+var = torch.rand(4, 5, dtype=torch.float64) + 0.1
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    c = lambda t: t.to(dt)
+    for red in ['mean', 'sum', 'none']:
+        case('mseLoss', [c(lx), c(ly)], [{'t': 1}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+        case('l1Loss', [c(lx), c(ly)], [{'t': 1}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+        case('crossEntropy', [c(lx), cls], [{'t': 1}], {'reduction': red}, tag=f'{tag} class indices {red}', nnf=True)
+        case('nllLoss', [c(kin), cls], [{'t': 1}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+        case('binaryCrossEntropyWithLogits', [c(lx), c(bt)], [{'t': 1}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+        case('gaussianNllLoss', [c(lx), c(ly), c(var)], [{'t': 1}, {'t': 2}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+    for red in ['mean', 'sum', 'none', 'batchmean']:
+        case('klDiv', [c(kin), c(probs)], [{'t': 1}], {'reduction': red}, tag=f'{tag} {red}', nnf=True)
+    case('klDiv', [c(kin), c(probs.log())], [{'t': 1}], {'reduction': 'batchmean', 'log_target': True}, tag=tag + ' logTarget', nnf=True)
+    case('mseLoss', [c(lx), c(ly[:1])], [{'t': 1}], tag=tag + ' broadcast target', nnf=True)
+    case('smoothL1Loss', [c(lx), c(ly)], [{'t': 1}], tag=tag, nnf=True)
+    case('smoothL1Loss', [c(lx), c(ly)], [{'t': 1}], {'beta': 0.5, 'reduction': 'none'}, tag=tag + ' beta 0.5 none', nnf=True)
+    case('smoothL1Loss', [c(lx), c(ly)], [{'t': 1}], {'beta': 0.0, 'reduction': 'sum'}, tag=tag + ' beta 0 (l1)', nnf=True)
+    case('huberLoss', [c(lx), c(ly)], [{'t': 1}], tag=tag, nnf=True)
+    case('huberLoss', [c(lx), c(ly)], [{'t': 1}, 'none', 0.7], tag=tag + ' none delta 0.7 positional', nnf=True)
+    case('crossEntropy', [c(lx), c(probs)], [{'t': 1}], tag=tag + ' class probabilities', nnf=True)
+    case('crossEntropy', [c(lx), c(probs), c(cw)], [{'t': 1}, {'t': 2}], {'label_smoothing': 0.2}, tag=tag + ' probabilities weight smoothing', nnf=True, nograd=(2,), gradcheck=False)
+    case('crossEntropy', [c(lx), cls, c(cw)], [{'t': 1}, {'t': 2}], tag=tag + ' weight', nnf=True, nograd=(2,), gradcheck=False)
+    case('crossEntropy', [c(lx), cls], [{'t': 1}], {'ignore_index': 4, 'label_smoothing': 0.1}, tag=tag + ' ignoreIndex labelSmoothing', nnf=True)
+    case('crossEntropy', [c(lx), cls, c(cw)], [{'t': 1}, {'t': 2}], {'ignore_index': 0, 'label_smoothing': 0.3, 'reduction': 'sum'}, tag=tag + ' all options', nnf=True, nograd=(2,), gradcheck=False)
+    case('crossEntropy', [c(logits3), cls3], [{'t': 1}], tag=tag + ' k-dim class indices', nnf=True)
+    case('crossEntropy', [c(lx[0]), cls[2]], [{'t': 1}], tag=tag + ' unbatched', nnf=True)
+    case('nllLoss', [c(kin), cls, c(cw)], [{'t': 1}, {'t': 2}], {'ignore_index': 1}, tag=tag + ' weight ignoreIndex', nnf=True, nograd=(2,), gradcheck=False)
+    case('nllLoss', [c(torch.log_softmax(logits3, 1)), cls3], [{'t': 1}], {'reduction': 'sum'}, tag=tag + ' k-dim', nnf=True)
+    case('binaryCrossEntropyWithLogits', [c(lx), c(bt), c(cw), c(pw)], [{'t': 1}, {'t': 2}], {'pos_weight': {'t': 3}}, tag=tag + ' weight posWeight', nnf=True, nograd=(2, 3), gradcheck=False)
+    case('gaussianNllLoss', [c(lx), c(ly), c(var[:, 0])], [{'t': 1}, {'t': 2}], {'full': True}, tag=tag + ' one var per row full', nnf=True)
+    case('gaussianNllLoss', [c(lx), c(ly), c(var[:, :1] * 1e-8)], [{'t': 1}, {'t': 2}], {'eps': 1e-3, 'reduction': 'sum'}, tag=tag + ' var clamped to eps', nnf=True, gradcheck=False)
+case('mseLoss', [torch.zeros(0, 3), torch.zeros(0, 3)], [{'t': 1}], {'reduction': 'sum'}, tag='empty sum', nnf=True)
+case('crossEntropy', [torch.zeros(0, 3), torch.zeros(0, dtype=torch.int64)], [{'t': 1}], {'reduction': 'sum'}, tag='empty batch sum', nnf=True)
+torch.set_rng_state(rng_before_losses)
 
 # ---- Tensor.slice: Python's indexing syntax, against x[...] itself
 def pyslice(x, index, tag):

@@ -31,7 +31,8 @@ function decode(e: Enc): Tensor {
 function callArgs(c: Case, xs: Tensor[]): unknown[] {
   const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : v !== null && typeof v === 'object' ? xs[v.t] : v);
   const a: unknown[] = c.args.map(res);
-  if (Object.keys(c.kwargs).length) a.push(c.kwargs);
+  // {t: i} stands for inputs[i] in options too (a loss's posWeight)
+  if (Object.keys(c.kwargs).length) a.push(Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, res(v as Arg)])));
   return a;
 }
 /** Runs the case through its form: torch.f(...) when free or function-only, else x.f(...). */
@@ -78,7 +79,8 @@ describe('op table ops equal PyTorch (values, gradients; method, function, in-pl
   test.each(cases.map((c) => [`${c.op} ${c.tag}`, c] as const))('%s', (_n, c) =>
     torch.scope(() => {
       const xs = c.inputs.map((e) => decode(e));
-      if (c.grads) xs.forEach((x) => x.isFloatingPoint && x.requiresGrad_());
+      // Inputs without a PyTorch gradient stay constants (a loss's class weights: ATen has no derivative).
+      if (c.grads) xs.forEach((x, i) => x.isFloatingPoint && c.grads?.[i] !== null && x.requiresGrad_());
       const outs = outputsOf(run(c, xs));
       expect(outs.length).toBe(c.outputs.length);
       outs.forEach((o, i) => {
