@@ -113,7 +113,7 @@ export interface NativeFunctions extends TableNatives {
   /** Returns the previous mode. */
   setGradEnabled(on: boolean): boolean;
   /** Sets every tensor's grad to none, as zero_grad(set_to_none=True). */
-  zeroGrads(ts: readonly H[]): void;
+  zeroGrads(ts: readonly H[], setToNone?: boolean): void;
 
   // ---- memory.cc
   memory(): MemoryInfo;

@@ -29,8 +29,22 @@ void initAutograd(Napi::Env env, Napi::Object x) {
     c10::GradMode::set_enabled(a.flag(0));
     return prev;
   });
+  // Module.zeroGrad: set to none (PyTorch 2's default), or zeroed in place as PyTorch's set_to_none=False
+  // (a gradient made with createGraph is detached first, so the zeroing is not recorded).
   GT_DEF(x, "zeroGrads", {
-    for (auto& p : a.tensors(0)) p.mutable_grad() = at::Tensor();  // as PyTorch's zero_grad(set_to_none=True)
+    const bool setToNone = a.flag(1, true);
+    for (auto& p : a.tensors(0)) {
+      auto& g = p.mutable_grad();
+      if (setToNone || !g.defined()) {
+        g = at::Tensor();
+        continue;
+      }
+      if (g.grad_fn())
+        g.detach_();
+      else
+        g.requires_grad_(false);
+      g.zero_();
+    }
   });
 }
 

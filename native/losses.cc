@@ -33,6 +33,16 @@ void checkClassIndices(const at::Tensor& input, const at::Tensor& target, int64_
     throw RangeArgError("target holds a class index outside [0, " + std::to_string(classes) + ") (ignoreIndex " + std::to_string(ignoreIndex) + ")");
 }
 
+// Class indices must be int64; in JS a plain tensor([0, 2, 1]) is float32, so a float target that is not
+// a probability table of the input's shape says what was meant instead of ATen's "expected scalar type Long".
+void checkClassTarget(const at::Tensor& input, const at::Tensor& target, bool probabilitiesAllowed) {
+  if (!at::isFloatingType(target.scalar_type())) return;
+  if (probabilitiesAllowed && target.sizes() == input.sizes()) return;
+  throw ArgError("target is " + dtypeName(target.scalar_type()) + " of shape " + sizesOf(target.sizes()) + " for input of shape " + sizesOf(input.sizes()) +
+                 ": class indices must be int64 (tensor(..., { dtype: 'int64' }))" +
+                 (probabilitiesAllowed ? ", class probabilities must have the input's shape" : ""));
+}
+
 }  // namespace
 
 at::Tensor mseLossOp(const at::Tensor& input, const at::Tensor& target, int64_t reduction) {
@@ -57,11 +67,13 @@ at::Tensor huberLossOp(const at::Tensor& input, const at::Tensor& target, int64_
 
 at::Tensor crossEntropyOp(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, int64_t ignoreIndex, int64_t reduction,
                           double labelSmoothing) {
+  checkClassTarget(input, target, true);
   checkClassIndices(input, target, ignoreIndex);
   return at::cross_entropy_loss(input, target, weight, reduction, ignoreIndex, labelSmoothing);
 }
 
 at::Tensor nllLossOp(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, int64_t ignoreIndex, int64_t reduction) {
+  checkClassTarget(input, target, false);
   checkClassIndices(input, target, ignoreIndex);
   return at::nll_loss_nd(input, target, weight, reduction, ignoreIndex);
 }

@@ -38,14 +38,3 @@ export class Linear extends Module {
     return linear(x, this.weight, this.bias);
   }
 }
-
-export class ReLU extends Module {
-  forward(x: Tensor): Tensor {
-    return x.relu();
-  }
-}
-export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return x.sigmoid();
-  }
-}

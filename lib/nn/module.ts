@@ -1,6 +1,6 @@
 // nn.Module: parameters and submodules (registered, or found in fields as PyTorch's __setattr__ does),
 // train/eval, device moves that keep parameter identity, and state dicts.
-import { checkBool, checkOptions } from '../check';
+import { checkBool, checkOptions, describe } from '../check';
 import { keep } from '../scope';
 import { checkDevice } from '../tensor';
 import { type Device, Tensor } from '../tensor';
@@ -87,10 +87,16 @@ export abstract class Module {
     for (const [k, c] of this.namedChildren()) yield* c.namedModules(prefix ? `${prefix}.${k}` : k, seen);
   }
 
+  /** This module and every submodule below it, each once, as PyTorch's modules(). */
+  modules(): Module[] {
+    return [...this.namedModules()].map(([, m]) => m);
+  }
+
   get training(): boolean {
     return this.#training;
   }
   train(mode = true): this {
+    checkBool(mode, 'mode');
     for (const [, m] of this.namedModules()) m.#training = mode;
     return this;
   }
@@ -139,9 +145,27 @@ export abstract class Module {
       }
     }
   }
-  /** Clears every parameter's gradient (set to none, as PyTorch 2's zero_grad). */
-  zeroGrad(): void {
-    opRaw('zeroGrads', this.parameters());
+  /**
+   * Clears every parameter's gradient. setToNone (default true, PyTorch 2's default; PyTorch 1.13's was
+   * false): the gradient is removed (p.grad is undefined until the next backward); false: zeroed in place,
+   * detached first if it was made with createGraph, as PyTorch's zero_grad(set_to_none=False).
+   */
+  zeroGrad(opts?: { setToNone?: boolean }): void {
+    const setToNone = checkBool(checkOptions(opts, 'zeroGrad options', ['setToNone']).setToNone ?? true, 'setToNone');
+    opRaw('zeroGrads', this.parameters(), setToNone);
+  }
+  /** Sets requiresGrad on every parameter (false freezes the module), as PyTorch's requires_grad_. */
+  requiresGrad_(requiresGrad = true): this {
+    checkBool(requiresGrad, 'requiresGrad');
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+  /** Calls fn on every submodule, depth first (children before their parent), then on this module, as PyTorch's apply. */
+  apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new TypeError(`apply: fn must be a function, got ${describe(fn)}`);
+    for (const c of new Set(this.children())) c.apply(fn);
+    fn(this);
+    return this;
   }
 
   /**
