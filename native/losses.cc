@@ -67,6 +67,8 @@ at::Tensor huberLossOp(const at::Tensor& input, const at::Tensor& target, int64_
 
 at::Tensor crossEntropyOp(const at::Tensor& input, const at::Tensor& target, const at::Tensor& weight, int64_t ignoreIndex, int64_t reduction,
                           double labelSmoothing) {
+  // 1.13 checks only <= 1 and skips smoothing for a negative or NaN value; refused here, as PyTorch 2 does.
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw RangeArgError("labelSmoothing must be in [0, 1], got " + std::to_string(labelSmoothing));
   checkClassTarget(input, target, true);
   checkClassIndices(input, target, ignoreIndex);
   return at::cross_entropy_loss(input, target, weight, reduction, ignoreIndex, labelSmoothing);

@@ -105,7 +105,10 @@ describe('loss misuse: clean errors, never a crash or a silent wrong answer', ()
     ['probabilities of the wrong shape', () => F.crossEntropy(x(), torch.rand([3, 5])), 'TypeError', /class probabilities must have the input's shape/],
     ['ignoreIndex with probabilities', () => F.crossEntropy(x(), torch.rand([3, 4]), null, { ignoreIndex: 1 }), 'Error', /ignore_index is not supported for floating point target/],
     ['class weight of the wrong size', () => F.crossEntropy(x(), long([0, 1, 1]), torch.rand([3])), 'Error', /weight tensor should be defined either for all 4 classes/],
-    ['labelSmoothing out of [0, 1]', () => F.crossEntropy(x(), long([0, 1, 1]), null, { labelSmoothing: 1.5 }), 'Error', /label_smoothing must be between 0.0 and 1.0/],
+    ['labelSmoothing above 1', () => F.crossEntropy(x(), long([0, 1, 1]), null, { labelSmoothing: 1.5 }), 'RangeError', /labelSmoothing must be in \[0, 1\], got 1.5/],
+    // PyTorch 1.13 skips smoothing for these without a word (PyTorch 2 refuses them)
+    ['labelSmoothing negative', () => F.crossEntropy(x(), long([0, 1, 1]), null, { labelSmoothing: -0.1 }), 'RangeError', /labelSmoothing must be in \[0, 1\]/],
+    ['labelSmoothing NaN', () => F.crossEntropy(x(), long([0, 1, 1]), null, { labelSmoothing: Number.NaN }), 'RangeError', /labelSmoothing must be in \[0, 1\], got nan/],
     ['bad reduction', () => F.mseLoss(x(), x(), { reduction: 'avg' as never }), 'TypeError', /mseLoss: reduction must be 'none', 'mean' or 'sum', got 'avg'/],
     ['bad klDiv reduction', () => F.klDiv(x(), x(), { reduction: 'batchsum' }), 'TypeError', /reduction must be 'none', 'mean', 'sum' or 'batchmean'/],
     ['legacy reduce option', () => F.l1Loss(x(), x(), { reduce: 'sum' } as never), 'TypeError', /unknown option 'reduce' \(did you mean 'reduction'\?\)/],

@@ -3,7 +3,7 @@
 // definition, not at its first step.
 import { checkInt, checkNumber, checkOptions, describe } from '../check';
 import { celu, elu, gelu, hardsigmoid, hardswish, hardtanh, leakyRelu, logsigmoid, mish, relu6, selu, silu, softplus } from '../functions';
-import type { Tensor } from '../tensor';
+import { checkTensor, type Tensor } from '../tensor';
 import { Module } from './module';
 
 export { elu };
@@ -12,17 +12,17 @@ const finite = (v: unknown, name: string): number => checkNumber(v, name, { fini
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
-    return x.relu();
+    return checkTensor(x, 'input').relu();
   }
 }
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
-    return x.sigmoid();
+    return checkTensor(x, 'input').sigmoid();
   }
 }
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
-    return x.tanh();
+    return checkTensor(x, 'input').tanh();
   }
 }
 
@@ -157,6 +157,7 @@ export class Softmax extends Module {
     this.dim = softmaxDim(dim, 'Softmax');
   }
   forward(x: Tensor): Tensor {
+    checkTensor(x, 'input');
     return x.softmax(this.dim ?? implicitDim(x.ndim, 'softmax'));
   }
 }
@@ -167,6 +168,7 @@ export class LogSoftmax extends Module {
     this.dim = softmaxDim(dim, 'LogSoftmax');
   }
   forward(x: Tensor): Tensor {
+    checkTensor(x, 'input');
     return x.logSoftmax(this.dim ?? implicitDim(x.ndim, 'log_softmax'));
   }
 }
