@@ -14,14 +14,16 @@ std::string sizesOf(at::IntArrayRef s) {
   return out + "]";
 }
 
-// F.mse_loss, l1_loss, smooth_l1_loss, huber_loss: PyTorch's warning when the sizes differ (a
-// broadcast target is a classic silent mistake), then both expanded as torch.broadcast_tensors does.
-std::vector<at::Tensor> broadcastPair(const at::Tensor& input, const at::Tensor& target) {
-  if (input.sizes() != target.sizes())
-    TORCH_WARN("Using a target size (", sizesOf(target.sizes()), ") that is different to the input size (", sizesOf(input.sizes()),
-               "). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.");
-  return at::broadcast_tensors({input, target});
-}
+// F.mse_loss, l1_loss, smooth_l1_loss, huber_loss: PyTorch's warning when the sizes differ (a broadcast
+// target is a classic silent mistake), then both expanded as torch.broadcast_tensors does. A macro, so that
+// each loss is its own warning site (warnings.cc emits each site once, as Python's filter does per line).
+#define GT_BROADCAST_LOSS_ARGS(input, target)                                                                                             \
+  [&] {                                                                                                                                   \
+    if ((input).sizes() != (target).sizes())                                                                                              \
+      TORCH_WARN("Using a target size (", sizesOf((target).sizes()), ") that is different to the input size (", sizesOf((input).sizes()), \
+                 "). This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.");            \
+    return at::broadcast_tensors({input, target});                                                                                        \
+  }()
 
 // A class index outside [0, C) on a GPU is a device-side assert that poisons the CUDA context; the CPU
 // kernels check it themselves (with ATen's message), so only other devices pay for this check.
@@ -46,22 +48,22 @@ void checkClassTarget(const at::Tensor& input, const at::Tensor& target, bool pr
 }  // namespace
 
 at::Tensor mseLossOp(const at::Tensor& input, const at::Tensor& target, int64_t reduction) {
-  auto xy = broadcastPair(input, target);
+  auto xy = GT_BROADCAST_LOSS_ARGS(input, target);
   return at::mse_loss(xy[0], xy[1], reduction);
 }
 
 at::Tensor l1LossOp(const at::Tensor& input, const at::Tensor& target, int64_t reduction) {
-  auto xy = broadcastPair(input, target);
+  auto xy = GT_BROADCAST_LOSS_ARGS(input, target);
   return at::l1_loss(xy[0], xy[1], reduction);
 }
 
 at::Tensor smoothL1LossOp(const at::Tensor& input, const at::Tensor& target, int64_t reduction, double beta) {
-  auto xy = broadcastPair(input, target);
+  auto xy = GT_BROADCAST_LOSS_ARGS(input, target);
   return at::smooth_l1_loss(xy[0], xy[1], reduction, beta);
 }
 
 at::Tensor huberLossOp(const at::Tensor& input, const at::Tensor& target, int64_t reduction, double delta) {
-  auto xy = broadcastPair(input, target);
+  auto xy = GT_BROADCAST_LOSS_ARGS(input, target);
   return at::huber_loss(xy[0], xy[1], reduction, delta);
 }
 

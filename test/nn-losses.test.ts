@@ -140,21 +140,23 @@ describe('loss misuse: clean errors, never a crash or a silent wrong answer', ()
     }));
 
   // LibTorch's warnings go to Node's real process object, which jest's sandbox does not share: a child.
-  test("a target size that differs from the input's broadcasts with PyTorch's warning, once", () => {
+  test("a target size that differs from the input's broadcasts with PyTorch's warning, once per loss", () => {
     const script = `
       const torch = require(${JSON.stringify(path.resolve(__dirname, '..', 'dist'))});
       const seen = [];
       process.on('warning', (w) => seen.push(w.message));
       const l = torch.nn.functional.mseLoss(torch.zeros([4, 3]), torch.ones([1, 3]));
-      torch.nn.functional.l1Loss(torch.zeros([4, 3]), torch.ones([1, 3]));
+      torch.nn.functional.mseLoss(torch.zeros([4, 3]), torch.ones([1, 3])); // the same site again: no second warning
+      torch.nn.functional.l1Loss(torch.zeros([2, 3]), torch.ones([3])); // another loss: its own warning
       setImmediate(() => console.log(JSON.stringify({ l: l.item(), seen })));
     `;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     const { l, seen } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { l: number; seen: string[] };
     expect(l).toBe(1);
-    expect(seen).toHaveLength(1); // once per site, as Python's default warning filter
+    expect(seen).toHaveLength(2); // once per loss, as Python's default warning filter (once per line)
     expect(seen[0]).toMatch(/Using a target size \(\[1, 3\]\) that is different to the input size \(\[4, 3\]\)/);
+    expect(seen[1]).toMatch(/Using a target size \(\[3\]\) that is different to the input size \(\[2, 3\]\)/);
   });
 
   test('no leak: failed calls leave no live tensors', () =>

@@ -12,6 +12,6 @@ export type { AvgPoolOptions, MaxPoolOptions } from './pooling';
 export type { BatchNormOptions } from './batchnorm';
 export { CELU, ELU, elu, GELU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU, LogSigmoid, LogSoftmax, Mish, ReLU, ReLU6, SELU, Sigmoid, SiLU, Softmax, Softplus, Tanh } from './activation';
 export { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, GaussianNLLLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss } from './loss';
-export type { KLDivReduction } from './loss';
+export type { CrossEntropyLossOptions, KLDivReduction } from './loss';
 export * as init from './init';
 export * as utils from './utils';
