@@ -9,3 +9,7 @@ export type { BatchNormOptions } from './batchnorm';
 export { ELU, elu } from './activation';
 export * as init from './init';
 export * as utils from './utils';
+export { RNNBase, RNN, GRU, LSTM } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions } from './rnn';
+export { RNNCellBase, RNNCell, GRUCell, LSTMCell } from './rnn-cell';
+export type { RNNCellBaseOptions, RNNCellOptions } from './rnn-cell';
