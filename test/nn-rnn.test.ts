@@ -164,3 +164,64 @@ print(json.dumps(worst))
     const worst = JSON.parse(r.stdout) as Record<string, number>;
     expect(worst).toEqual(Object.fromEntries(names.map((n) => [n, 0])));
   });
+
+describe('bad input: clean TypeError/RangeError naming the module and the argument or key', () => {
+  test('constructor options', () => {
+    expect(() => new torch.nn.GRU(5, 7, { num_layers: 2 } as never)).toThrow(/GRU options: unknown option 'num_layers' \(did you mean 'numLayers'\?\)/);
+    expect(() => new torch.nn.GRU(5, 7, { projSize: 3 } as never)).toThrow(/unknown option 'projSize'/);
+    expect(() => new torch.nn.LSTM(5, 7, { projSize: 7 })).toThrow(RangeError);
+    expect(() => new torch.nn.LSTM(5, 7, { numLayers: 2, dropout: 1.5 })).toThrow(/LSTM: dropout should be a number in range \[0, 1\]/);
+    expect(() => new torch.nn.RNN(5, 0)).toThrow(/RNN: hiddenSize must be in \[1/);
+    expect(() => new torch.nn.RNN(5, 7, { nonlinearity: 'gelu' as never })).toThrow(/unknown nonlinearity 'gelu'/);
+    expect(() => new torch.nn.GRUCell(5, 7, { bias: 1 as never })).toThrow(/GRUCell: bias must be a boolean/);
+  });
+
+  test('input and hidden state: rank, size, dtype, shape', () =>
+    torch.scope(() => {
+      const gru = new torch.nn.GRU(5, 7, { numLayers: 2 });
+      expect(() => gru.forward(torch.zeros([5]))).toThrow(/GRU\(5, 7\): expected input to be 2-D \(unbatched\) or 3-D, got shape \[5\]/);
+      expect(() => gru.forward(torch.zeros([6, 3, 4]))).toThrow(/GRU\(5, 7\): input.size\(-1\) must be equal to inputSize. Expected 5, got 4/);
+      expect(() => gru.forward(torch.zeros([6, 3, 5], { dtype: 'float64' }))).toThrow(TypeError);
+      expect(() => gru.forward(torch.zeros([6, 3, 5]), torch.zeros([1, 3, 7]))).toThrow(/expected hx of shape \[2, 3, 7\], got \[1, 3, 7\]/);
+      expect(() => gru.forward(torch.zeros([6, 5]), torch.zeros([2, 1, 7]))).toThrow(/for unbatched 2-D input, hx should be 2-D/);
+      const lstm = new torch.nn.LSTM(5, 7, { projSize: 3 });
+      expect(() => lstm.forward(torch.zeros([6, 3, 5]), [torch.zeros([1, 3, 7]), torch.zeros([1, 3, 7])])).toThrow(/expected hx\[0\] of shape \[1, 3, 3\]/);
+      expect(() => lstm.forward(torch.zeros([6, 3, 5]), torch.zeros([1, 3, 3]) as never)).toThrow(/LSTM: hx must be \[h0, c0\]/);
+      const cell = new torch.nn.LSTMCell(5, 7);
+      expect(() => cell.forward(torch.zeros([3, 5]), [torch.zeros([3, 7]), torch.zeros([4, 7])])).toThrow(/LSTMCell\(5, 7\): expected hx\[1\] of shape \[3, 7\], got \[4, 7\]/);
+      expect(() => cell.forward(torch.zeros([5]), [torch.zeros([1, 7]), torch.zeros([1, 7])])).toThrow(/expected hx\[0\] of shape \[7\]/);
+      expect(() => new torch.nn.GRUCell(5, 7).forward(torch.zeros([3, 6]))).toThrow(/GRUCell\(5, 7\): input has inconsistent input size: got 6, expected 5/);
+      expect(() => gru.forward(torch.zeros([0, 3, 5]))).toThrow(/Expected sequence length to be larger than 0/);
+      for (const m of [gru, lstm, cell]) m.dispose();
+    }));
+
+  test('state_dicts with missing, extra or wrong-shaped keys; another kind', () => {
+    const gru = new torch.nn.GRU(5, 7);
+    const sd = gru.stateDict();
+    delete sd.bias_hh_l0;
+    expect(() => gru.loadStateDict(sd)).toThrow(/GRU.loadStateDict: missing keys \[bias_hh_l0\], unexpected keys \[\]/);
+    expect(() => gru.loadStateDict(sd)).toThrow(RangeError);
+    expect(() => gru.loadStateDict({ ...gru.stateDict(), weight_ih_l1: torch.zeros([21, 7]) })).toThrow(/unexpected keys \[weight_ih_l1\]/);
+    expect(() => gru.loadStateDict({ ...gru.stateDict(), weight_hh_l0: torch.zeros([21, 6]) })).toThrow(/GRU.loadStateDict: 'weight_hh_l0' has shape \[21,6\], the module expects \[21,7\]/);
+    expect(() => gru.loadStateDict(new torch.nn.LSTM(5, 7).stateDict())).toThrow(/'weight_ih_l0' has shape \[28,5\], the module expects \[21,5\]/);
+    expect(() => new torch.nn.GRUCell(5, 7).loadStateDict({ ...new torch.nn.GRUCell(5, 7).stateDict(), weight_ih: 3 as never })).toThrow(/GRUCell.loadStateDict: 'weight_ih' is not a tensor/);
+    gru.dispose();
+  });
+
+  test('no tensor leaks: a forward in a scope leaves only the parameters', () => {
+    const lstm = new torch.nn.LSTM(5, 7, { numLayers: 2, bidirectional: true });
+    const cell = new torch.nn.GRUCell(5, 7);
+    const x = torch.randn([6, 3, 5]);
+    torch.scope(() => lstm.forward(x)); // warm-up (lazily made natives)
+    const before = torch.memory().liveTensors;
+    torch.scope(() => {
+      lstm.forward(x)[0].sum().backward();
+      lstm.forward(torch.randn([6, 5]));
+      cell.forward(torch.randn([5]));
+      cell.forward(torch.randn([2, 5]), torch.zeros([2, 7]));
+    });
+    lstm.zeroGrad();
+    expect(torch.memory().liveTensors).toBe(before);
+    for (const d of [lstm, cell, x]) d.dispose();
+  });
+});

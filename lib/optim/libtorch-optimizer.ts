@@ -38,6 +38,8 @@ export interface Spec {
   keys: readonly string[];
   /** One group's settings from its options (the group's own over the defaults). */
   parse: (o: Record<string, unknown>) => GroupSpec;
+  /** Keys only other optimizers' param_groups have: a state_dict with one is refused. */
+  foreignKeys?: readonly string[];
 }
 
 /** A parameter group given to the constructor: its parameters and any options that differ from the defaults. */
@@ -193,11 +195,14 @@ export abstract class LibtorchOptimizer {
       const mine = this.#groups[gi];
       const missing = ['lr', ...Object.keys(mine.hyper)].filter((k) => !(k in g));
       if (missing.length) typeFail(`${at} has no ${missing.join(', ')}: not a ${this.#spec.name} state_dict (keys: ${Object.keys(g).join(', ')})`);
+      const foreign = (this.#spec.foreignKeys ?? []).filter((k) => k in g);
+      if (foreign.length) typeFail(`${at} has ${foreign.join(', ')}: not a ${this.#spec.name} state_dict (keys: ${Object.keys(g).join(', ')})`);
       const lr = checkLr(g.lr, who);
       const diff = Object.entries(mine.hyper)
         .filter(([k, v]) => !same(g[k], v))
         .map(([k, v]) => `${k} ${String(g[k])} vs ${String(v)}`);
-      if (g.maximize === true) diff.push('maximize true vs false');
+      // Options of newer PyTorch that change the step and that this library does not have.
+      for (const k of ['maximize', 'decoupled_weight_decay']) if (g[k] === true) diff.push(`${k} true vs false`);
       if (diff.length) fail(`${at} differs from this optimizer in ${diff.join(', ')} (saved vs this); create the ${this.#spec.name} with the saved settings`);
       const ids = g.params;
       if (!Array.isArray(ids) || ids.length !== mine.params.length) fail(`${at}.params must list ${mine.params.length} parameters, got ${describe(ids)}`);

@@ -32,6 +32,8 @@ export class RAdam extends LibtorchOptimizer {
       parse,
       fixed: { foreach: null },
       stepTensor: true,
+      // Adam's and AdamW's param_groups have the same keys plus these.
+      foreignKeys: ['amsgrad'],
     });
   }
 }
