@@ -2,7 +2,7 @@
 // A recurrent training step against PyTorch eager in the same run (bench/rnn_pytorch.py): GRU and LSTM
 // with input 28, hidden 256, 49 time steps, batch 64, a Linear(256, 10) head on the last hidden state,
 // loss mean(head^2), Adam. Reps of 10 steps alternate between ours and PyTorch's (a shared machine's
-// load drifts); printed: the median ms per step of each, and the median of the per-pair ratios.
+// load drifts); printed: the median wall and CPU ms per step of each, and the medians of the per-pair ratios.
 //   node bench/rnn.js [threads] [reps]     (needs dist/: npx tsc -p tsconfig.json)
 'use strict';
 const path = require('node:path');
@@ -31,10 +31,13 @@ function make(Kind) {
       opt.step();
     });
 }
+/** [wall, CPU (user + system of this process)] ms per step over ITERS steps. */
 function ours(step) {
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   for (let i = 0; i < ITERS; i++) step();
-  return Number(process.hrtime.bigint() - t0) / 1e6 / ITERS;
+  const c = process.cpuUsage(c0);
+  return [Number(process.hrtime.bigint() - t0) / 1e6 / ITERS, (c.user + c.system) / 1e3 / ITERS];
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -45,7 +48,7 @@ async function main() {
     py.stdin.write(`${name}\n`);
     const { value, done } = await lines.next();
     if (done) throw new Error('rnn_pytorch.py stopped');
-    return Number(value);
+    return value.split(' ').map(Number);
   };
   const rows = [];
   for (const [name, Kind] of [['gru', torch.nn.GRU], ['lstm', torch.nn.LSTM]]) {
@@ -58,11 +61,14 @@ async function main() {
       a.push(ours(step));
       b.push(await theirs(name));
     }
-    rows.push([name.toUpperCase(), median(a), median(b), median(a.map((x, i) => x / b[i]))]);
+    const col = (xs, k) => xs.map((x) => x[k]);
+    const ratio = (k) => median(a.map((x, i) => x[k] / b[i][k]));
+    rows.push([name.toUpperCase(), median(col(a, 0)), median(col(b, 0)), ratio(0), median(col(a, 1)), median(col(b, 1)), ratio(1)]);
   }
   py.stdin.end();
   console.log(`recurrent training step (input 28, hidden 256, 49 steps, batch 64, Adam), ${threads} thread(s), ${reps} alternating reps of ${ITERS} steps, ${require('node:os').cpus()[0].model}, node ${process.version}`);
-  console.log(table(['model', 'ours ms/step', 'PyTorch ms/step', 'median ratio'], rows));
+  console.log(table(['model', 'ours wall ms', 'PyTorch wall ms', 'wall ratio', 'ours CPU ms', 'PyTorch CPU ms', 'CPU ratio'], rows));
+  console.log(`load average ${require('node:os').loadavg().map((x) => x.toFixed(1)).join(' ')} (ratios are medians of per-pair ratios; CPU time moves less than wall time on a shared machine)`);
 }
 main().catch((e) => {
   console.error(e);

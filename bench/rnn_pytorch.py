@@ -2,7 +2,7 @@
 """PyTorch's side of bench/rnn.js: a training step of a GRU or LSTM (input 28, hidden 256, 49 time steps,
 batch 64) with a Linear(256, 10) head on the last hidden state, loss mean(head^2), Adam (foreach=False,
 torch 1.13's CPU default). Reads one model name per line on stdin ('gru', 'lstm'), runs ITERS steps of it
-and prints the ms per step, so that bench/rnn.js can interleave its reps with ours (the machine is shared:
+and prints the wall and CPU (process_time) ms per step, so that bench/rnn.js can interleave its reps with ours (the machine is shared:
 alternating cancels most of the drift in load)."""
 import sys, time
 import torch
@@ -32,7 +32,7 @@ def make(kind):
 steps = {'gru': make('GRU'), 'lstm': make('LSTM')}
 for line in sys.stdin:
     step = steps[line.strip()]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(ITERS):
         step()
-    print((time.perf_counter() - t0) * 1000 / ITERS, flush=True)
+    print((time.perf_counter() - t0) * 1000 / ITERS, (time.process_time() - c0) * 1000 / ITERS, flush=True)

@@ -1,5 +1,6 @@
-// LibTorch's own AdamW, RMSprop and Adagrad, and our RAdam (radam.cc), over a list of parameters (their arithmetic is PyTorch's
-// _single_tensor_* step, op for op), behind one JS class: new NativeOptimizer(kind, params, hyper).
+// LibTorch's own AdamW, RMSprop and Adagrad, and our RAdam (radam.cc), over parameter groups with their own
+// options (their arithmetic is PyTorch's _single_tensor_* step, op for op), behind one JS class:
+// new NativeOptimizer(kind, params, groups, sizes).
 #include "optimizers.h"
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adamw.h>

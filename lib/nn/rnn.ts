@@ -72,7 +72,7 @@ export abstract class RNNBase extends Module {
     this.projSize = checkInt(o.projSize ?? 0, `${name}: projSize`, 0);
     if (this.projSize >= hiddenSize) throw new RangeError(`${name}: projSize has to be smaller than hiddenSize (${hiddenSize}), got ${this.projSize}`);
     if (this.dropout > 0 && this.numLayers === 1)
-      process.emitWarning(`${name}: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects numLayers greater than 1, but got dropout=${this.dropout} and numLayers=1`);
+      process.emitWarning(`${name}: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects numLayers greater than 1, but got dropout=${this.dropout} and numLayers=1`, 'UserWarning');
     const gate = GATES[mode] * hiddenSize;
     const real = this.projSize > 0 ? this.projSize : hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;

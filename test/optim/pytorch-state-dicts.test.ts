@@ -22,15 +22,15 @@ const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCas
 const close = (a: number[], b: number[]): boolean => a.every((x, i) => (live ? x === b[i] : Math.abs(x - b[i]) <= 1e-6 * Math.max(1, Math.abs(b[i]))));
 
 type AnyOpt = { step(): void; zeroGrad(): void; loadStateDict(sd: never): void; stateDict(): unknown };
-const CASES_TYPE: [string, (ps: torch.Tensor[]) => AnyOpt, number[][]][] = [];
-const CASES: typeof CASES_TYPE = [
+type Case = [string, (ps: torch.Tensor[]) => AnyOpt, number[][]];
+const CASES: Case[] = [
   ['sgd', (ps) => new torch.optim.SGD(ps, { lr: 1, momentum: 0.9, dampening: 0.1 }), fx.sgd.runs[2].trajectory[19]],
   ['adamw', (ps) => new torch.optim.AdamW(ps, { lr: 1, betas: [0.8, 0.99], weightDecay: 0.1, amsgrad: true }), fx.others[1].trajectory[19]],
   ['rmsprop', (ps) => new torch.optim.RMSprop(ps, { lr: 1, alpha: 0.9, momentum: 0.5, centered: true, weightDecay: 0.01 }), fx.others[3].trajectory[19]],
   ['adagrad', (ps) => new torch.optim.Adagrad(ps, { lr: 1, lrDecay: 0.01, weightDecay: 0.02, initialAccumulatorValue: 0.1, eps: 1e-8 }), fx.others[5].trajectory[19]],
   ['radam', (ps) => new torch.optim.RAdam(ps, { lr: 1, betas: [0.8, 0.95], weightDecay: 0.05, eps: 1e-6 }), fx.others[7].trajectory[19]],
   // Two parameter groups with their own options (scripts/make_optim_fixtures.py GROUP_SETS), made here with lr 1.
-  ...fx.otherGroups.map((r): (typeof CASES_TYPE)[number] => [
+  ...fx.otherGroups.map((r): Case => [
     `${r.name.toLowerCase()}_groups`,
     (ps) => new (torch.optim[r.name as 'AdamW'] as unknown as new (g: object[], d: object) => AnyOpt)(r.groups.map((g, i) => ({ ...g, lr: 1, params: [ps[i]] })), { ...r.defaults, lr: 1 }),
     r.trajectory[19],
