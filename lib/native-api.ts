@@ -216,7 +216,7 @@ export interface NativeBinding extends NativeFunctions {
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
   /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop'), Adagrad ('adagrad') or our RAdam ('radam'); per group, hyper in lib/optim's order. */
-  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad' | 'radam', params: readonly NativeTensor[], groups: number[][], sizes: number[]) => NativeOptimizer;
+  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad' | 'radam', params: readonly NativeTensor[], groups: number[][], sizes: number[], defaults: number[]) => NativeOptimizer;
   /** torch.nn.utils, op for op as torch 1.13's Python. */
   clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
   clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;

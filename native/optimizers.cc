@@ -149,7 +149,8 @@ class NativeOptimizer : public Napi::ObjectWrap<NativeOptimizer> {
   }
 
   // new NativeOptimizer(kind, params, groups: number[][] (one hyperparameter list per group, lr first),
-  // sizes: number[] (how many of params, in order, each group holds)): PyTorch's parameter groups.
+  // sizes: number[] (how many of params, in order, each group holds), defaults: number[] (the
+  // constructor's own options)): PyTorch's parameter groups.
   explicit NativeOptimizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeOptimizer>(info) {
     guard(info.Env(), "optimizer", [&]() -> Napi::Value {
       Args a(info);
@@ -160,23 +161,23 @@ class NativeOptimizer : public Napi::ObjectWrap<NativeOptimizer> {
       auto hypers = info[2].As<Napi::Array>();
       const std::vector<int64_t> sizes = a.ints(3);
       if (sizes.size() != hypers.Length() || sizes.empty()) throw ArgError("groups and sizes must have the same, non-zero length");
-      std::vector<torch::optim::OptimizerParamGroup> groups;
-      std::unique_ptr<torch::optim::OptimizerOptions> defaults;
-      size_t at = 0;
-      for (uint32_t g = 0; g < hypers.Length(); ++g) {
-        Napi::Value hv = hypers.Get(g);
-        if (!hv.IsArray()) throw ArgError("groups must be an array of number arrays");
-        auto arr = hv.As<Napi::Array>();
+      auto numbers = [](const Napi::Value& v) {
+        if (!v.IsArray()) throw ArgError("hyperparameters must be arrays of numbers");
+        auto arr = v.As<Napi::Array>();
         std::vector<double> h;
         for (uint32_t i = 0; i < arr.Length(); ++i) h.push_back(arr.Get(i).ToNumber().DoubleValue());
+        return h;
+      };
+      std::vector<torch::optim::OptimizerParamGroup> groups;
+      size_t at = 0;
+      for (uint32_t g = 0; g < hypers.Length(); ++g) {
         if (sizes[g] <= 0 || at + sizes[g] > params_.size()) throw RangeArgError("group sizes do not match the parameters");
         std::vector<at::Tensor> ps(params_.begin() + at, params_.begin() + at + sizes[g]);
         at += sizes[g];
-        if (!defaults) defaults = kind_->options(h);
-        groups.emplace_back(std::move(ps), kind_->options(h));
+        groups.emplace_back(std::move(ps), kind_->options(numbers(hypers.Get(g))));
       }
       if (at != params_.size()) throw RangeArgError("group sizes do not match the parameters");
-      opt_ = kind_->make(std::move(groups), *defaults);
+      opt_ = kind_->make(std::move(groups), *kind_->options(numbers(info[4])));
       return info.Env().Undefined();
     });
   }

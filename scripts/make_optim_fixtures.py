@@ -154,7 +154,9 @@ OTHER_SETS = [
 GROUP_SETS = [
     ('AdamW', [{'lr': 0.01, 'amsgrad': True}, {'weight_decay': 0.1, 'betas': (0.8, 0.99)}], {'lr': 0.005}),
     ('RMSprop', [{'momentum': 0.5}, {'centered': True, 'alpha': 0.9, 'lr': 0.002}], {'lr': 0.005}),
-    ('Adagrad', [{'lr_decay': 0.01}, {'initial_accumulator_value': 0.1, 'weight_decay': 0.02}], {'lr': 0.05}),
+    # torch 1.13's Adagrad fills every group's sum with the constructor's initial_accumulator_value (0 here),
+    # whatever the group says; its param_groups still list the group's own.
+    ('Adagrad', [{'lr_decay': 0.01, 'initial_accumulator_value': 0.2}, {'initial_accumulator_value': 0.1, 'weight_decay': 0.02}], {'lr': 0.05}),
     ('RAdam', [{'betas': (0.9, 0.6)}, {'weight_decay': 0.05, 'lr': 0.01}], {'lr': 0.003}),
 ]
 CAMEL.update({'lr_decay': 'lrDecay', 'initial_accumulator_value': 'initialAccumulatorValue'})

@@ -67,11 +67,13 @@ export function checkLr(v: unknown, who: string): number {
 }
 
 /** Tensors, or parameter groups whose own options override the defaults, as torch.optim's constructors take. */
-function parseGroups(params: unknown, opts: unknown, spec: Spec): Group[] {
+function parseGroups(params: unknown, opts: unknown, spec: Spec): { groups: Group[]; defaults: GroupSpec } {
   const who = spec.name;
   if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${who}: params must be a non-empty array of live tensors or of parameter groups`);
   if (opts !== undefined && !isObject(opts)) throw new TypeError(`${who} options must be an options object, got ${describe(opts)}`);
   const d = checkOptions((opts ?? {}) as Record<string, unknown>, `${who} options`, [...spec.keys]);
+  // The defaults alone are checked too, as PyTorch's constructors check their arguments.
+  const defaults = spec.parse(d);
   const grouped = params.every((g) => isObject(g) && !(g instanceof Tensor));
   const raw: [unknown, Record<string, unknown>, string][] = grouped
     ? params.map((g, i) => {
@@ -89,7 +91,7 @@ function parseGroups(params: unknown, opts: unknown, spec: Spec): Group[] {
   });
   const all = groups.flatMap((g) => g.params);
   if (new Set(all).size !== all.length) throw new RangeError(`${who}: params holds the same tensor twice`);
-  return groups;
+  return { groups, defaults };
 }
 
 export abstract class LibtorchOptimizer {
@@ -102,13 +104,17 @@ export abstract class LibtorchOptimizer {
 
   protected constructor(params: unknown, opts: unknown, spec: Spec) {
     this.#spec = spec;
-    this.#groups = parseGroups(params, opts, spec);
-    this.params = this.#groups.flatMap((g) => g.params);
+    const { groups, defaults } = parseGroups(params, opts, spec);
+    this.#groups = groups;
+    this.params = groups.flatMap((g) => g.params);
     this.#native = new native.NativeOptimizer(
       spec.kind,
       this.params.map((p) => p.handle),
-      this.#groups.map((g) => [g.lr, ...g.native]),
-      this.#groups.map((g) => g.params.length),
+      groups.map((g) => [g.lr, ...g.native]),
+      groups.map((g) => g.params.length),
+      // The constructor's own options: LibTorch's Adagrad, as torch 1.13's, fills every group's sum with
+      // the default initial_accumulator_value.
+      [defaults.lr, ...defaults.native],
     );
   }
 
