@@ -166,6 +166,19 @@ print(json.dumps(worst))
   });
 
 describe('bad input: clean TypeError/RangeError naming the module and the argument or key', () => {
+  test("allWeights and flatWeights in PyTorch's order", () => {
+    const lstm = new torch.nn.LSTM(5, 7, { numLayers: 2, bidirectional: true, projSize: 3 });
+    const names = [...lstm.namedParameters()];
+    expect(lstm.allWeights.map((ws) => ws.map((w) => names.find(([, p]) => p === w)?.[0]))).toEqual([
+      ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_hr_l0'],
+      ['weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', 'bias_hh_l0_reverse', 'weight_hr_l0_reverse'],
+      ['weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1', 'weight_hr_l1'],
+      ['weight_ih_l1_reverse', 'weight_hh_l1_reverse', 'bias_ih_l1_reverse', 'bias_hh_l1_reverse', 'weight_hr_l1_reverse'],
+    ]);
+    expect(new torch.nn.GRU(5, 7, { bias: false }).allWeights.map((ws) => ws.map((w) => w.shape))).toEqual([[[21, 5], [21, 7]]]);
+    lstm.dispose();
+  });
+
   test('constructor options', () => {
     expect(() => new torch.nn.GRU(5, 7, { num_layers: 2 } as never)).toThrow(/GRU options: unknown option 'num_layers' \(did you mean 'numLayers'\?\)/);
     expect(() => new torch.nn.GRU(5, 7, { projSize: 3 } as never)).toThrow(/unknown option 'projSize'/);

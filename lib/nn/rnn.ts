@@ -114,6 +114,12 @@ export abstract class RNNBase extends Module {
   get flatWeights(): Tensor[] {
     return this.#flatNames.map((n) => this.param(n));
   }
+  /** PyTorch's all_weights: per layer and direction, [w_ih, w_hh, b_ih?, b_hh?, w_hr?]. */
+  get allWeights(): Tensor[][] {
+    const flat = this.flatWeights;
+    const per = 2 + (this.bias ? 2 : 0) + (this.projSize > 0 ? 1 : 0);
+    return Array.from({ length: flat.length / per }, (_, i) => flat.slice(i * per, (i + 1) * per));
+  }
 
   /** Checks input and hidden state as PyTorch's forward and check_forward_args do; runs the recurrence. */
   protected run(input: unknown, hx: Tensor[] | undefined, hxSizes: number[]): { output: Tensor; hidden: Tensor[] } {
