@@ -113,13 +113,7 @@ def sgd():
     for opts in SGD_SETS:
         ps = [t.clone().requires_grad_() for t in init]
         opt = SGD(ps, **opts)
-        traj = []
-        for k in range(STEPS):
-            opt.zero_grad()
-            for p, g in zip(ps, grads[k]):
-                p.grad = g.clone()
-            opt.step()
-            traj.append([flat(p) for p in ps])
+        traj = trajectory(opt, ps, grads)
         sd = opt.state_dict()
         runs.append({
             'opts': dict((CAMEL.get(k, k), v) for k, v in opts.items()),
@@ -130,13 +124,7 @@ def sgd():
     # Parameter groups: per-group options over the defaults.
     ps = [t.clone().requires_grad_() for t in init]
     opt = SGD([{'params': [ps[0]], 'lr': 0.1, 'momentum': 0.9}, {'params': [ps[1]], 'weight_decay': 0.1, 'nesterov': True, 'momentum': 0.5}], lr=0.05)
-    traj = []
-    for k in range(STEPS):
-        opt.zero_grad()
-        for p, g in zip(ps, grads[k]):
-            p.grad = g.clone()
-        opt.step()
-        traj.append([flat(p) for p in ps])
+    traj = trajectory(opt, ps, grads)
     groups_run = {'trajectory': traj, 'paramGroups': opt.state_dict()['param_groups']}
     return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs, 'groups': groups_run}
 
@@ -162,6 +150,20 @@ GROUP_SETS = [
 CAMEL.update({'lr_decay': 'lrDecay', 'initial_accumulator_value': 'initialAccumulatorValue'})
 
 
+def trajectory(opt, ps, grads, after=None):
+    """STEPS steps with the given gradients; the parameters after each. after(k) runs after step k."""
+    traj = []
+    for k in range(STEPS):
+        opt.zero_grad()
+        for p, g in zip(ps, grads[k]):
+            p.grad = g.clone()
+        opt.step()
+        traj.append([flat(p) for p in ps])
+        if after:
+            after(k)
+    return traj
+
+
 def others(sgd_fixture):
     # AdamW, RMSprop, Adagrad over the same parameters and gradients as SGD's runs.
     init = [torch.tensor(v).reshape(s) for v, s in zip(sgd_fixture['init'], SHAPES)]
@@ -170,13 +172,7 @@ def others(sgd_fixture):
     for name, opts in OTHER_SETS:
         ps = [t.clone().requires_grad_() for t in init]
         opt = getattr(torch.optim, name)(ps, **opts)
-        traj = []
-        for k in range(STEPS):
-            opt.zero_grad()
-            for p, g in zip(ps, grads[k]):
-                p.grad = g.clone()
-            opt.step()
-            traj.append([flat(p) for p in ps])
+        traj = trajectory(opt, ps, grads)
         sd = opt.state_dict()
         state = {}
         for i, st in sd['state'].items():
@@ -200,15 +196,8 @@ def other_groups(sgd_fixture):
     for name, groups, defaults in GROUP_SETS:
         ps = [t.clone().requires_grad_() for t in init]
         opt = getattr(torch.optim, name)([dict(g, params=[p]) for g, p in zip(groups, ps)], **defaults)
-        traj = []
-        for k in range(STEPS):
-            opt.zero_grad()
-            for p, g in zip(ps, grads[k]):
-                p.grad = g.clone()
-            opt.step()
-            traj.append([flat(p) for p in ps])
-            if k == 9:
-                torch.save({'params': [p.detach().clone() for p in ps], 'optimizer': opt.state_dict()}, os.path.join(OUT, f'optim_{name.lower()}_groups_step10.pt'))
+        save = os.path.join(OUT, f'optim_{name.lower()}_groups_step10.pt')
+        traj = trajectory(opt, ps, grads, lambda k: k == 9 and torch.save({'params': [p.detach().clone() for p in ps], 'optimizer': opt.state_dict()}, save))
         sd = opt.state_dict()
         state = dict((str(i), dict((k, float(v) if not torch.is_tensor(v) or v.dim() == 0 else flat(v)) for k, v in st.items())) for i, st in sd['state'].items())
         runs.append({

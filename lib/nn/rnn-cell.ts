@@ -8,7 +8,7 @@ import type { RnnMode } from '../native-api';
 import { noGrad } from '../runtime';
 import { Tensor, type TensorOptions } from '../tensor';
 import { Module } from './module';
-import { checkRnnTensor } from './rnn';
+import { checkNonlinearity, checkRnnTensor, GATES, shapeStr, singleHx } from './rnn';
 
 export interface RNNCellBaseOptions extends Pick<TensorOptions, 'dtype' | 'device'> {
   /** Biases bias_ih and bias_hh; default true. */
@@ -19,8 +19,6 @@ export interface RNNCellOptions extends RNNCellBaseOptions {
   nonlinearity?: 'tanh' | 'relu';
 }
 
-const GATES: Record<RnnMode, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
-const shapeStr = (s: readonly number[]): string => `[${s.join(', ')}]`;
 
 export abstract class RNNCellBase extends Module {
   readonly mode: RnnMode;
@@ -119,24 +117,17 @@ export abstract class RNNCellBase extends Module {
   }
 }
 
-function oneHx(hx: unknown, who: string): (Tensor | undefined)[] | undefined {
-  if (hx === undefined || hx === null) return undefined;
-  if (!(hx instanceof Tensor)) throw new TypeError(`${who}: hx must be a Tensor or undefined, got ${describe(hx)}`);
-  return [hx];
-}
-
 /** nn.RNNCell: h' = tanh (or relu) (W_ih x + b_ih + W_hh h + b_hh). */
 export class RNNCell extends RNNCellBase {
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, opts?: RNNCellOptions) {
     const o = checkOptions(opts, 'RNNCell options', ['bias', 'nonlinearity', 'dtype', 'device']);
-    const nl = o.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNNCell: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
+    const nl = checkNonlinearity(o.nonlinearity, 'RNNCell');
     super('RNNCell', nl === 'tanh' ? 'rnn_tanh' : 'rnn_relu', inputSize, hiddenSize, o);
     this.nonlinearity = nl;
   }
   forward(input: Tensor, hx?: Tensor): Tensor {
-    return this.cell(input, oneHx(hx, 'RNNCell'), 1)[0];
+    return this.cell(input, singleHx(hx, 'RNNCell'), 1)[0];
   }
 }
 
@@ -146,7 +137,7 @@ export class GRUCell extends RNNCellBase {
     super('GRUCell', 'gru', inputSize, hiddenSize, checkOptions(opts, 'GRUCell options', ['bias', 'dtype', 'device']));
   }
   forward(input: Tensor, hx?: Tensor): Tensor {
-    return this.cell(input, oneHx(hx, 'GRUCell'), 1)[0];
+    return this.cell(input, singleHx(hx, 'GRUCell'), 1)[0];
   }
 }
 

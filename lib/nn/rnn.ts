@@ -31,9 +31,10 @@ export interface LSTMOptions extends RNNBaseOptions {
 }
 
 const BASE_KEYS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'dtype', 'device'] as const;
-const GATES: Record<RnnMode, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
+/** Gates per recurrence: the weights have GATES[mode] * hiddenSize rows. */
+export const GATES: Record<RnnMode, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
 
-const shapeStr = (s: readonly number[]): string => `[${s.join(', ')}]`;
+export const shapeStr = (s: readonly number[]): string => `[${s.join(', ')}]`;
 const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Checks that t is a live tensor of the module's dtype and device. */
@@ -176,11 +177,18 @@ export abstract class RNNBase extends Module {
   }
 }
 
-/** Checks the hx argument of RNN and GRU: a tensor or nothing. */
-function singleHx(hx: unknown, who: string): Tensor[] | undefined {
+/** Checks a single-state hx argument (RNN, GRU and their cells): a tensor or nothing. */
+export function singleHx(hx: unknown, who: string): Tensor[] | undefined {
   if (hx === undefined || hx === null) return undefined;
   if (!(hx instanceof Tensor)) throw new TypeError(`${who}: hx must be a Tensor or undefined, got ${describe(hx)}`);
   return [hx];
+}
+
+/** RNN's and RNNCell's nonlinearity: 'tanh' (the default) or 'relu'. */
+export function checkNonlinearity(v: unknown, who: string): 'tanh' | 'relu' {
+  const nl = v ?? 'tanh';
+  if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`${who}: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
+  return nl;
 }
 
 /** nn.RNN: an Elman RNN with tanh or ReLU. forward(input, hx?) returns [output, hN]. */
@@ -188,8 +196,7 @@ export class RNN extends RNNBase {
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, opts?: RNNOptions) {
     const o = checkOptions(opts, 'RNN options', [...BASE_KEYS, 'nonlinearity']);
-    const nl = o.nonlinearity ?? 'tanh';
-    if (nl !== 'tanh' && nl !== 'relu') throw new RangeError(`RNN: unknown nonlinearity '${String(nl)}' (expected 'tanh' or 'relu')`);
+    const nl = checkNonlinearity(o.nonlinearity, 'RNN');
     super('RNN', nl === 'tanh' ? 'rnn_tanh' : 'rnn_relu', inputSize, hiddenSize, o);
     this.nonlinearity = nl;
   }
