@@ -13,6 +13,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { optimCases } = require('./misuse-optim');
 const { nnCases } = require('./misuse-nn');
+const { rnnCases } = require('./misuse-rnn');
 
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
@@ -78,6 +79,7 @@ function buildCases() {
   optimCases(add); // bench/misuse-optim.js: optimizers, schedulers, nn.utils
   // bench/misuse-nn.js: losses, activation modules, nn.init, Module methods (a build before them has none)
   if (fs.existsSync(path.join(UNDER_TEST, 'dist', 'nn', 'loss.js'))) nnCases(add);
+  rnnCases(add); // bench/misuse-rnn.js: RNN/GRU/LSTM and cells, RAdam, parameter groups
 
   // 2. PyTorch's positional temperature gives the same sample as { tau }.
   for (const tau of [0.1, 0.5, 2, 10]) {

@@ -45,7 +45,8 @@ export interface NativeOptimizerState {
 }
 export interface NativeOptimizer {
   step(): void;
-  setLr(lr: number): void;
+  /** Sets one parameter group's lr. */
+  setLr(group: number, lr: number): void;
   getState(): (NativeOptimizerState | null)[];
   setState(index: number, step: number, tensors: Record<string, NativeTensor>): void;
 }
@@ -214,8 +215,8 @@ export interface NativeBinding extends NativeFunctions {
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
   /** Whether LibTorch has PyTorch 2's fused multi-tensor Adam. */
   fusedAdamAvailable: boolean;
-  /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop') or Adagrad ('adagrad'); hyper in lib/optim's order. */
-  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad', params: readonly NativeTensor[], hyper: number[]) => NativeOptimizer;
+  /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop'), Adagrad ('adagrad') or our RAdam ('radam'); per group, hyper in lib/optim's order. */
+  NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad' | 'radam', params: readonly NativeTensor[], groups: number[][], sizes: number[], defaults: number[]) => NativeOptimizer;
   /** torch.nn.utils, op for op as torch 1.13's Python. */
   clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
   clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;
@@ -223,7 +224,14 @@ export interface NativeBinding extends NativeFunctions {
   vectorToParameters(vec: NativeTensor, params: readonly NativeTensor[]): void;
   /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
   libmCos(x: number): number;
+  /** at::gru / at::lstm / at::rnn_tanh / at::rnn_relu over the flat weight list: [output, hN] or [output, hN, cN]. */
+  rnn(mode: RnnMode, input: NativeTensor, hx: readonly NativeTensor[], flatWeights: readonly NativeTensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): NativeTensor[];
+  /** at::gru_cell / at::lstm_cell / at::rnn_*_cell: [h'] or [h', c']. */
+  rnnCell(mode: RnnMode, input: NativeTensor, hx: readonly NativeTensor[], wIh: NativeTensor, wHh: NativeTensor, bIh: NativeTensor | undefined, bHh: NativeTensor | undefined): NativeTensor[];
 }
+
+/** The recurrence of nn.RNN ('rnn_tanh', 'rnn_relu'), nn.GRU and nn.LSTM. */
+export type RnnMode = 'gru' | 'lstm' | 'rnn_tanh' | 'rnn_relu';
 
 export type NativeFunctionName = keyof NativeFunctions;
 
@@ -263,6 +271,7 @@ export const NATIVE_EXPORTS = {
   setParentDeathSignal: 'distributed.cc',
   NativeReducer: 'distributed_reducer.cc',
   libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
+  rnn: 'rnn.cc', rnnCell: 'rnn.cc',
   clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',

@@ -2,6 +2,7 @@
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 #include "distributed.h"
+#include "rnn.h"
 #include "structures/structures.h"
 #include "tensor.h"
 
@@ -23,6 +24,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initFastLinear(env, exports);
   initFastBce(env, exports);
   initStructures(env, exports);
+  initRnn(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
   GT_DEF(exports, "_throwForTest", {
     auto kind = a.str(0);

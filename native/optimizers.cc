@@ -1,10 +1,12 @@
-// LibTorch's own AdamW, RMSprop and Adagrad over a list of parameters (their arithmetic is PyTorch's
-// _single_tensor_* step, op for op), behind one JS class: new NativeOptimizer(kind, params, hyper).
+// LibTorch's own AdamW, RMSprop and Adagrad, and our RAdam (radam.cc), over parameter groups with their own
+// options (their arithmetic is PyTorch's _single_tensor_* step, op for op), behind one JS class:
+// new NativeOptimizer(kind, params, groups, sizes).
 #include "optimizers.h"
 #include <torch/optim/adagrad.h>
 #include <torch/optim/adamw.h>
 #include <torch/optim/rmsprop.h>
 #include "adam_state_key.h"
+#include "radam.h"
 #include "tensor.h"
 
 namespace gt {
@@ -16,8 +18,9 @@ using torch::optim::OptimizerParamState;
 // Per kind: how to build it and how its per-parameter state maps to PyTorch's state_dict names.
 struct Kind {
   virtual ~Kind() = default;
-  virtual std::unique_ptr<Optimizer> make(const std::vector<at::Tensor>& params, const std::vector<double>& h) const = 0;
-  virtual void setLr(Optimizer& o, double lr) const = 0;
+  // One group's options from its hyperparameters (lr first, then the kind's order).
+  virtual std::unique_ptr<torch::optim::OptimizerOptions> options(const std::vector<double>& h) const = 0;
+  virtual std::unique_ptr<Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> groups, const torch::optim::OptimizerOptions& defaults) const = 0;
   virtual std::vector<std::pair<std::string, at::Tensor>> tensors(OptimizerParamState& s) const = 0;
   virtual int64_t step(OptimizerParamState& s) const = 0;
   virtual std::unique_ptr<OptimizerParamState> build(int64_t step, const std::map<std::string, at::Tensor>& t) const = 0;
@@ -30,12 +33,12 @@ at::Tensor take(const std::map<std::string, at::Tensor>& t, const char* k) {
 
 struct AdamWKind : Kind {
   // hyper: lr, beta1, beta2, eps, weightDecay, amsgrad
-  std::unique_ptr<Optimizer> make(const std::vector<at::Tensor>& p, const std::vector<double>& h) const override {
-    auto o = torch::optim::AdamWOptions(h.at(0)).betas(std::make_tuple(h.at(1), h.at(2))).eps(h.at(3)).weight_decay(h.at(4)).amsgrad(h.at(5) != 0);
-    return std::make_unique<torch::optim::AdamW>(p, o);
+  std::unique_ptr<torch::optim::OptimizerOptions> options(const std::vector<double>& h) const override {
+    return std::make_unique<torch::optim::AdamWOptions>(
+        torch::optim::AdamWOptions(h.at(0)).betas(std::make_tuple(h.at(1), h.at(2))).eps(h.at(3)).weight_decay(h.at(4)).amsgrad(h.at(5) != 0));
   }
-  void setLr(Optimizer& o, double lr) const override {
-    for (auto& g : o.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+  std::unique_ptr<Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> g, const torch::optim::OptimizerOptions& d) const override {
+    return std::make_unique<torch::optim::AdamW>(std::move(g), static_cast<const torch::optim::AdamWOptions&>(d));
   }
   std::vector<std::pair<std::string, at::Tensor>> tensors(OptimizerParamState& b) const override {
     auto& s = static_cast<torch::optim::AdamWParamState&>(b);
@@ -56,12 +59,12 @@ struct AdamWKind : Kind {
 
 struct RMSpropKind : Kind {
   // hyper: lr, alpha, eps, weightDecay, momentum, centered
-  std::unique_ptr<Optimizer> make(const std::vector<at::Tensor>& p, const std::vector<double>& h) const override {
-    auto o = torch::optim::RMSpropOptions(h.at(0)).alpha(h.at(1)).eps(h.at(2)).weight_decay(h.at(3)).momentum(h.at(4)).centered(h.at(5) != 0);
-    return std::make_unique<torch::optim::RMSprop>(p, o);
+  std::unique_ptr<torch::optim::OptimizerOptions> options(const std::vector<double>& h) const override {
+    return std::make_unique<torch::optim::RMSpropOptions>(
+        torch::optim::RMSpropOptions(h.at(0)).alpha(h.at(1)).eps(h.at(2)).weight_decay(h.at(3)).momentum(h.at(4)).centered(h.at(5) != 0));
   }
-  void setLr(Optimizer& o, double lr) const override {
-    for (auto& g : o.param_groups()) static_cast<torch::optim::RMSpropOptions&>(g.options()).lr(lr);
+  std::unique_ptr<Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> g, const torch::optim::OptimizerOptions& d) const override {
+    return std::make_unique<torch::optim::RMSprop>(std::move(g), static_cast<const torch::optim::RMSpropOptions&>(d));
   }
   std::vector<std::pair<std::string, at::Tensor>> tensors(OptimizerParamState& b) const override {
     auto& s = static_cast<torch::optim::RMSpropParamState&>(b);
@@ -83,12 +86,12 @@ struct RMSpropKind : Kind {
 
 struct AdagradKind : Kind {
   // hyper: lr, lrDecay, weightDecay, initialAccumulatorValue, eps
-  std::unique_ptr<Optimizer> make(const std::vector<at::Tensor>& p, const std::vector<double>& h) const override {
-    auto o = torch::optim::AdagradOptions(h.at(0)).lr_decay(h.at(1)).weight_decay(h.at(2)).initial_accumulator_value(h.at(3)).eps(h.at(4));
-    return std::make_unique<torch::optim::Adagrad>(p, o);
+  std::unique_ptr<torch::optim::OptimizerOptions> options(const std::vector<double>& h) const override {
+    return std::make_unique<torch::optim::AdagradOptions>(
+        torch::optim::AdagradOptions(h.at(0)).lr_decay(h.at(1)).weight_decay(h.at(2)).initial_accumulator_value(h.at(3)).eps(h.at(4)));
   }
-  void setLr(Optimizer& o, double lr) const override {
-    for (auto& g : o.param_groups()) static_cast<torch::optim::AdagradOptions&>(g.options()).lr(lr);
+  std::unique_ptr<Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> g, const torch::optim::OptimizerOptions& d) const override {
+    return std::make_unique<torch::optim::Adagrad>(std::move(g), static_cast<const torch::optim::AdagradOptions&>(d));
   }
   std::vector<std::pair<std::string, at::Tensor>> tensors(OptimizerParamState& b) const override {
     return {{"sum", static_cast<torch::optim::AdagradParamState&>(b).sum()}};
@@ -102,10 +105,34 @@ struct AdagradKind : Kind {
   }
 };
 
+struct RAdamKind : Kind {
+  // hyper: lr, beta1, beta2, eps, weightDecay
+  std::unique_ptr<torch::optim::OptimizerOptions> options(const std::vector<double>& h) const override {
+    return std::make_unique<RAdamOptions>(RAdamOptions(h.at(0)).beta1(h.at(1)).beta2(h.at(2)).eps(h.at(3)).weight_decay(h.at(4)));
+  }
+  std::unique_ptr<Optimizer> make(std::vector<torch::optim::OptimizerParamGroup> g, const torch::optim::OptimizerOptions& d) const override {
+    return std::make_unique<RAdam>(std::move(g), static_cast<const RAdamOptions&>(d));
+  }
+  std::vector<std::pair<std::string, at::Tensor>> tensors(OptimizerParamState& b) const override {
+    auto& s = static_cast<RAdamParamState&>(b);
+    return {{"exp_avg", s.exp_avg()}, {"exp_avg_sq", s.exp_avg_sq()}};
+  }
+  int64_t step(OptimizerParamState& b) const override { return static_cast<RAdamParamState&>(b).step(); }
+  std::unique_ptr<OptimizerParamState> build(int64_t step, const std::map<std::string, at::Tensor>& t) const override {
+    auto s = std::make_unique<RAdamParamState>();
+    s->step(step);
+    s->exp_avg(take(t, "exp_avg"));
+    s->exp_avg_sq(take(t, "exp_avg_sq"));
+    return s;
+  }
+};
+
 const Kind* kindOf(const std::string& k) {
   static const AdamWKind adamw;
   static const RMSpropKind rmsprop;
   static const AdagradKind adagrad;
+  static const RAdamKind radam;
+  if (k == "radam") return &radam;
   if (k == "adamw") return &adamw;
   if (k == "rmsprop") return &rmsprop;
   if (k == "adagrad") return &adagrad;
@@ -121,18 +148,36 @@ class NativeOptimizer : public Napi::ObjectWrap<NativeOptimizer> {
                         InstanceMethod<&NativeOptimizer::SetState>("setState")});
   }
 
-  // new NativeOptimizer(kind, params, hyper: number[])
+  // new NativeOptimizer(kind, params, groups: number[][] (one hyperparameter list per group, lr first),
+  // sizes: number[] (how many of params, in order, each group holds), defaults: number[] (the
+  // constructor's own options)): PyTorch's parameter groups.
   explicit NativeOptimizer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeOptimizer>(info) {
     guard(info.Env(), "optimizer", [&]() -> Napi::Value {
       Args a(info);
       kind_ = kindOf(a.str(0));
       if (!kind_) throw ArgError("unknown optimizer kind");
       params_ = a.tensors(1);
-      if (!info[2].IsArray()) throw ArgError("hyper must be an array of numbers");
-      auto arr = info[2].As<Napi::Array>();
-      std::vector<double> h;
-      for (uint32_t i = 0; i < arr.Length(); ++i) h.push_back(arr.Get(i).ToNumber().DoubleValue());
-      opt_ = kind_->make(params_, h);
+      if (!info[2].IsArray()) throw ArgError("groups must be an array of number arrays");
+      auto hypers = info[2].As<Napi::Array>();
+      const std::vector<int64_t> sizes = a.ints(3);
+      if (sizes.size() != hypers.Length() || sizes.empty()) throw ArgError("groups and sizes must have the same, non-zero length");
+      auto numbers = [](const Napi::Value& v) {
+        if (!v.IsArray()) throw ArgError("hyperparameters must be arrays of numbers");
+        auto arr = v.As<Napi::Array>();
+        std::vector<double> h;
+        for (uint32_t i = 0; i < arr.Length(); ++i) h.push_back(arr.Get(i).ToNumber().DoubleValue());
+        return h;
+      };
+      std::vector<torch::optim::OptimizerParamGroup> groups;
+      size_t at = 0;
+      for (uint32_t g = 0; g < hypers.Length(); ++g) {
+        if (sizes[g] <= 0 || at + sizes[g] > params_.size()) throw RangeArgError("group sizes do not match the parameters");
+        std::vector<at::Tensor> ps(params_.begin() + at, params_.begin() + at + sizes[g]);
+        at += sizes[g];
+        groups.emplace_back(std::move(ps), kind_->options(numbers(hypers.Get(g))));
+      }
+      if (at != params_.size()) throw RangeArgError("group sizes do not match the parameters");
+      opt_ = kind_->make(std::move(groups), *kind_->options(numbers(info[4])));
       return info.Env().Undefined();
     });
   }
@@ -146,7 +191,12 @@ class NativeOptimizer : public Napi::ObjectWrap<NativeOptimizer> {
   }
   Napi::Value SetLr(const Napi::CallbackInfo& info) {
     return guard(info.Env(), "optimizer.setLr", [&]() -> Napi::Value {
-      kind_->setLr(*opt_, Args(info).f64(0));
+      // setLr(group, lr)
+      Args a(info);
+      const int64_t g = a.i64(0);
+      auto& groups = opt_->param_groups();
+      if (g < 0 || g >= static_cast<int64_t>(groups.size())) throw RangeArgError("group index out of range");
+      groups[g].options().set_lr(a.f64(1));
       return info.Env().Undefined();
     });
   }

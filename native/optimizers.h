@@ -1,4 +1,4 @@
-// LibTorch's AdamW, RMSprop and Adagrad behind one JS class (NativeOptimizer).
+// LibTorch's AdamW, RMSprop and Adagrad, and our RAdam, behind one JS class (NativeOptimizer).
 #pragma once
 #include <napi.h>
 

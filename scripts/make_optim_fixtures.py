@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Fixtures for optim.SGD and optim.lrScheduler from real PyTorch (torch 1.13 here).
+"""Fixtures for optim.SGD, AdamW, RMSprop, Adagrad, RAdam (also with parameter groups) and optim.lrScheduler
+from real PyTorch (torch 1.13 here).
 
 Writes OUT_DIR/optim.json (default test/fixtures). Run: /usr/bin/python3 scripts/make_optim_fixtures.py [OUT_DIR]
 Schedulers: each one's lr (and OneCycleLR's momentum) after construction and after every step, and its
@@ -112,13 +113,7 @@ def sgd():
     for opts in SGD_SETS:
         ps = [t.clone().requires_grad_() for t in init]
         opt = SGD(ps, **opts)
-        traj = []
-        for k in range(STEPS):
-            opt.zero_grad()
-            for p, g in zip(ps, grads[k]):
-                p.grad = g.clone()
-            opt.step()
-            traj.append([flat(p) for p in ps])
+        traj = trajectory(opt, ps, grads)
         sd = opt.state_dict()
         runs.append({
             'opts': dict((CAMEL.get(k, k), v) for k, v in opts.items()),
@@ -129,13 +124,7 @@ def sgd():
     # Parameter groups: per-group options over the defaults.
     ps = [t.clone().requires_grad_() for t in init]
     opt = SGD([{'params': [ps[0]], 'lr': 0.1, 'momentum': 0.9}, {'params': [ps[1]], 'weight_decay': 0.1, 'nesterov': True, 'momentum': 0.5}], lr=0.05)
-    traj = []
-    for k in range(STEPS):
-        opt.zero_grad()
-        for p, g in zip(ps, grads[k]):
-            p.grad = g.clone()
-        opt.step()
-        traj.append([flat(p) for p in ps])
+    traj = trajectory(opt, ps, grads)
     groups_run = {'trajectory': traj, 'paramGroups': opt.state_dict()['param_groups']}
     return {'shapes': SHAPES, 'init': [flat(t) for t in init], 'grads': [[flat(g) for g in gs] for gs in grads], 'runs': runs, 'groups': groups_run}
 
@@ -144,8 +133,35 @@ OTHER_SETS = [
     ('AdamW', {}), ('AdamW', {'lr': 0.01, 'betas': (0.8, 0.99), 'weight_decay': 0.1, 'amsgrad': True}),
     ('RMSprop', {}), ('RMSprop', {'lr': 0.005, 'alpha': 0.9, 'momentum': 0.5, 'centered': True, 'weight_decay': 0.01}),
     ('Adagrad', {}), ('Adagrad', {'lr': 0.05, 'lr_decay': 0.01, 'weight_decay': 0.02, 'initial_accumulator_value': 0.1, 'eps': 1e-8}),
+    # RAdam: rectified from step 6 (default betas), from step 3 (beta2 0.95: rho_inf 39), never (beta2 0.6:
+    # rho_inf 4 <= 5), so both branches and the threshold are crossed within the 20 steps.
+    ('RAdam', {}), ('RAdam', {'lr': 0.01, 'betas': (0.8, 0.95), 'weight_decay': 0.05, 'eps': 1e-6}), ('RAdam', {'lr': 0.02, 'betas': (0.9, 0.6)}),
+]
+
+# Two parameter groups, each with its own options over the defaults (the second argument).
+GROUP_SETS = [
+    ('AdamW', [{'lr': 0.01, 'amsgrad': True}, {'weight_decay': 0.1, 'betas': (0.8, 0.99)}], {'lr': 0.005}),
+    ('RMSprop', [{'momentum': 0.5}, {'centered': True, 'alpha': 0.9, 'lr': 0.002}], {'lr': 0.005}),
+    # torch 1.13's Adagrad fills every group's sum with the constructor's initial_accumulator_value (0 here),
+    # whatever the group says; its param_groups still list the group's own.
+    ('Adagrad', [{'lr_decay': 0.01, 'initial_accumulator_value': 0.2}, {'initial_accumulator_value': 0.1, 'weight_decay': 0.02}], {'lr': 0.05}),
+    ('RAdam', [{'betas': (0.9, 0.6)}, {'weight_decay': 0.05, 'lr': 0.01}], {'lr': 0.003}),
 ]
 CAMEL.update({'lr_decay': 'lrDecay', 'initial_accumulator_value': 'initialAccumulatorValue'})
+
+
+def trajectory(opt, ps, grads, after=None):
+    """STEPS steps with the given gradients; the parameters after each. after(k) runs after step k."""
+    traj = []
+    for k in range(STEPS):
+        opt.zero_grad()
+        for p, g in zip(ps, grads[k]):
+            p.grad = g.clone()
+        opt.step()
+        traj.append([flat(p) for p in ps])
+        if after:
+            after(k)
+    return traj
 
 
 def others(sgd_fixture):
@@ -156,13 +172,7 @@ def others(sgd_fixture):
     for name, opts in OTHER_SETS:
         ps = [t.clone().requires_grad_() for t in init]
         opt = getattr(torch.optim, name)(ps, **opts)
-        traj = []
-        for k in range(STEPS):
-            opt.zero_grad()
-            for p, g in zip(ps, grads[k]):
-                p.grad = g.clone()
-            opt.step()
-            traj.append([flat(p) for p in ps])
+        traj = trajectory(opt, ps, grads)
         sd = opt.state_dict()
         state = {}
         for i, st in sd['state'].items():
@@ -170,6 +180,34 @@ def others(sgd_fixture):
         group = dict((k, list(v) if isinstance(v, tuple) else v) for k, v in sd['param_groups'][0].items())
         o = dict((CAMEL.get(k, k), list(v) if isinstance(v, tuple) else v) for k, v in opts.items())
         runs.append({'name': name, 'opts': o, 'trajectory': traj, 'state': state, 'paramGroup': group})
+    return runs
+
+
+def tuples_to_lists(d):
+    return dict((k, list(v) if isinstance(v, tuple) else v) for k, v in d.items())
+
+
+def other_groups(sgd_fixture):
+    # AdamW, RMSprop, Adagrad, RAdam with two parameter groups; the state_dict after 10 steps is saved for
+    # test/optim/pytorch-state-dicts.test.ts, the trajectory and final state_dict go to the JSON.
+    init = [torch.tensor(v).reshape(s) for v, s in zip(sgd_fixture['init'], SHAPES)]
+    grads = [[torch.tensor(v).reshape(s) for v, s in zip(gs, SHAPES)] for gs in sgd_fixture['grads']]
+    runs = []
+    for name, groups, defaults in GROUP_SETS:
+        ps = [t.clone().requires_grad_() for t in init]
+        opt = getattr(torch.optim, name)([dict(g, params=[p]) for g, p in zip(groups, ps)], **defaults)
+        save = os.path.join(OUT, f'optim_{name.lower()}_groups_step10.pt')
+        traj = trajectory(opt, ps, grads, lambda k: k == 9 and torch.save({'params': [p.detach().clone() for p in ps], 'optimizer': opt.state_dict()}, save))
+        sd = opt.state_dict()
+        state = dict((str(i), dict((k, float(v) if not torch.is_tensor(v) or v.dim() == 0 else flat(v)) for k, v in st.items())) for i, st in sd['state'].items())
+        runs.append({
+            'name': name,
+            'groups': [dict((CAMEL.get(k, k), list(v) if isinstance(v, tuple) else v) for k, v in g.items()) for g in groups],
+            'defaults': dict((CAMEL.get(k, k), v) for k, v in defaults.items()),
+            'trajectory': traj,
+            'state': state,
+            'paramGroups': [tuples_to_lists(g) for g in sd['param_groups']],
+        })
     return runs
 
 
@@ -201,6 +239,7 @@ def saved_states(sgd_fixture):
         'adamw': lambda ps: torch.optim.AdamW(ps, lr=0.01, betas=(0.8, 0.99), weight_decay=0.1, amsgrad=True),
         'rmsprop': lambda ps: torch.optim.RMSprop(ps, lr=0.005, alpha=0.9, momentum=0.5, centered=True, weight_decay=0.01),
         'adagrad': lambda ps: torch.optim.Adagrad(ps, lr=0.05, lr_decay=0.01, weight_decay=0.02, initial_accumulator_value=0.1, eps=1e-8),
+        'radam': lambda ps: torch.optim.RAdam(ps, lr=0.01, betas=(0.8, 0.95), weight_decay=0.05, eps=1e-6),
     }
     for name, make in cases.items():
         ps = [t.clone().requires_grad_() for t in init]
@@ -222,7 +261,7 @@ def cosines():
 
 
 SGD_FIXTURE = sgd()
-out = {'torch': torch.__version__, 'schedulers': schedulers(), 'schedulerGroups': scheduler_groups(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
+out = {'torch': torch.__version__, 'schedulers': schedulers(), 'schedulerGroups': scheduler_groups(), 'sgd': SGD_FIXTURE, 'others': others(SGD_FIXTURE), 'otherGroups': other_groups(SGD_FIXTURE), 'clip': clipping(SGD_FIXTURE), 'cos': cosines()}
 os.makedirs(OUT, exist_ok=True)
 saved_states(SGD_FIXTURE)
 with open(os.path.join(OUT, 'optim.json'), 'w') as f:

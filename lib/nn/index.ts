@@ -15,3 +15,7 @@ export { BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, GaussianNLLLoss, HuberLos
 export type { CrossEntropyLossOptions, KLDivReduction } from './loss';
 export * as init from './init';
 export * as utils from './utils';
+export { RNNBase, RNN, GRU, LSTM } from './rnn';
+export type { RNNBaseOptions, RNNOptions, LSTMOptions } from './rnn';
+export { RNNCellBase, RNNCell, GRUCell, LSTMCell } from './rnn-cell';
+export type { RNNCellBaseOptions, RNNCellOptions } from './rnn-cell';

@@ -10,3 +10,6 @@ export type { RMSpropOptions } from './rmsprop';
 export { Adagrad } from './adagrad';
 export type { AdagradOptions } from './adagrad';
 export type { LibtorchStateDict, LibtorchParamState } from './libtorch-optimizer';
+export { RAdam } from './radam';
+export type { RAdamOptions } from './radam';
+export type { ParamGroupOptions, LibtorchGroupHandle } from './libtorch-optimizer';
