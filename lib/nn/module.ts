@@ -53,6 +53,10 @@ export abstract class Module {
     this.#children.set(name, m);
     return m;
   }
+  /** Removes a registered submodule (ModuleDict's delete); false when there was none. */
+  protected unregisterModule(name: string): boolean {
+    return this.#children.delete(name);
+  }
 
   /**
    * This module's own parameters: registered ones, then fields holding an nn.Parameter, in the order
