@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { optimCases } = require('./misuse-optim');
+const { layerCases } = require('./misuse-layers');
 
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
@@ -75,6 +76,7 @@ function buildCases() {
   }
 
   optimCases(add); // bench/misuse-optim.js: optimizers, schedulers, nn.utils
+  layerCases(add); // bench/misuse-layers.js: the nn layers of issue 18
 
   // 2. PyTorch's positional temperature gives the same sample as { tau }.
   for (const tau of [0.1, 0.5, 2, 10]) {

@@ -5,8 +5,9 @@
 import { checkBool, checkInt, checkOptions, describe } from '../check';
 import { empty } from '../creation';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d, pad } from '../functions';
-import type { Tensor, TensorOptions } from '../tensor';
+import { checkTensor, type Tensor, type TensorOptions } from '../tensor';
 import { resetLinearLike } from './default-init';
+import { checkInputDtype } from './input-dtype';
 import { Module } from './module';
 
 /** One size per spatial dim, or one for all of them (PyTorch's _single/_pair). */
@@ -111,10 +112,12 @@ abstract class ConvNd extends Module {
 
   /** The input's rank is checked here so the error names the module, not ATen's kernel. */
   protected checkInput(x: Tensor): void {
+    checkTensor(x, 'input');
     const n = this.spatial;
     if (x.ndim !== n + 1 && x.ndim !== n + 2) throw new RangeError(`${this.constructor.name}: expected a ${n + 1}-D or ${n + 2}-D input, got shape [${x.shape}]`);
     const c = x.size(x.ndim - n - 1);
     if (c !== this.inChannels) throw new RangeError(`${this.constructor.name}(${this.inChannels}, ${this.outChannels}): input has ${c} channels (shape [${x.shape}])`);
+    checkInputDtype(x, `${this.constructor.name}(${this.inChannels}, ${this.outChannels})`, this.weight);
   }
 
   /**

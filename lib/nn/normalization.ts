@@ -4,6 +4,7 @@ import { checkBool, checkInt, checkNumber, checkOptions } from '../check';
 import { ones, zeros } from '../creation';
 import { groupNorm, layerNorm } from '../functions';
 import { checkTensor, type Tensor, type TensorOptions } from '../tensor';
+import { checkInputDtype } from './input-dtype';
 import { Module } from './module';
 
 export interface LayerNormOptions extends Pick<TensorOptions, 'dtype' | 'device'> {
@@ -44,6 +45,7 @@ export class LayerNorm extends Module {
     const n = this.normalizedShape;
     const tail = x.shape.slice(x.ndim - n.length);
     if (x.ndim < n.length || tail.some((s, i) => s !== n[i])) throw new RangeError(`LayerNorm([${n}]): input shape [${x.shape}] does not end with [${n}]`);
+    checkInputDtype(x, `LayerNorm([${n}])`, this.weight);
     return layerNorm(x, n, this.weight ?? null, this.bias ?? null, this.eps);
   }
 }
@@ -86,6 +88,7 @@ export class GroupNorm extends Module {
     const name = `GroupNorm(${this.numGroups}, ${this.numChannels})`;
     if (x.ndim < 2) throw new RangeError(`${name}: expected an input of shape [N, C, *], got shape [${x.shape}]`);
     if (x.size(1) !== this.numChannels) throw new RangeError(`${name}: input has ${x.size(1)} channels (shape [${x.shape}])`);
+    checkInputDtype(x, name, this.weight);
     return groupNorm(x, this.numGroups, this.weight ?? null, this.bias ?? null, this.eps);
   }
 }
