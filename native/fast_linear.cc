@@ -80,7 +80,9 @@ void withThreads(int threads, F&& f) {
 
 // The kernels one Linear shape can run on: BLAS (ATen's own path), or oneDNN on `threads` OpenMP
 // threads (0: LibTorch's setting as it is).
-enum Kernel { kBlas = 0, kOnednn = 1, kOnednnAll = 2 };
+enum Kernel { kBlas = 0,
+              kOnednn = 1,
+              kOnednnAll = 2 };
 constexpr const char* kKernelNames[] = {"blas", "onednn", "onednn-all-cores"};
 struct Choice {
   Kernel kernel = kOnednn;
