@@ -14,6 +14,7 @@ const path = require('node:path');
 const { optimCases } = require('./misuse-optim');
 const { nnCases } = require('./misuse-nn');
 const { rnnCases } = require('./misuse-rnn');
+const { layerCases } = require('./misuse-layers');
 
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
@@ -80,6 +81,7 @@ function buildCases() {
   // bench/misuse-nn.js: losses, activation modules, nn.init, Module methods (a build before them has none)
   if (fs.existsSync(path.join(UNDER_TEST, 'dist', 'nn', 'loss.js'))) nnCases(add);
   rnnCases(add); // bench/misuse-rnn.js: RNN/GRU/LSTM and cells, RAdam, parameter groups
+  layerCases(add); // bench/misuse-layers.js: the nn layers of issue 18
 
   // 2. PyTorch's positional temperature gives the same sample as { tau }.
   for (const tau of [0.1, 0.5, 2, 10]) {

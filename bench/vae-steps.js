@@ -68,4 +68,6 @@ console.log(JSON.stringify({
   relaxed,
   unrelaxed: unrelaxedSum.item() / (steps * 100),
   singlePass: opt.singlePass,
+  // GT_PRINT_FAST_KERNELS: which kernel the fast Linear chose per shape (bench/fast-mode.js)
+  ...(process.env.GT_PRINT_FAST_KERNELS ? { kernels: torch.fastLinearKernels().map((k) => k.kernel).join(' ') } : {}),
 }));

@@ -10,7 +10,8 @@ export { manualSeed, initialSeed, getRngState, setRngState, setNumThreads, getNu
 export type { MemoryInfo, CudaMemory, CudaDeviceMemory, Diagnostics } from './runtime';
 export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
 export type { CpuAllocator } from './allocator';
-export { fastLinear, fastLinearAvailable, setFastLinear } from './fast-linear';
+export { fastLinear, fastLinearAvailable, fastLinearKernels, resetFastLinearKernels, setFastLinear } from './fast-linear';
+export type { FastLinearKernel } from './fast-linear';
 export { fastCpu, setFastCpu, fastBinaryCrossEntropy, setFastBinaryCrossEntropy } from './fast-cpu';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';

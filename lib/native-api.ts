@@ -10,6 +10,14 @@ import { OPS } from './op-table';
 import type { TableNativeName, TableNatives } from './op-types';
 
 /** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
+/** One Linear shape [m, k, n] that the fast Linear switch measured, and the kernel it chose (fast_linear.cc). */
+export interface FastLinearKernel {
+  shape: [number, number, number];
+  kernel: 'blas' | 'onednn' | 'onednn-all-cores';
+  /** Best time of forward + both backward products per kernel measured, in ms. */
+  ms: Partial<Record<'blas' | 'onednn' | 'onednn-all-cores', number>>;
+}
+
 export interface FusedPlan {
   rows: number;
   k: number;
@@ -185,6 +193,8 @@ export interface NativeFunctions extends TableNatives {
   fastLinearAvailable(): boolean;
   setFastLinear(on: boolean): void;
   fastLinear(): boolean;
+  fastLinearKernels(): FastLinearKernel[];
+  resetFastLinearKernels(): void;
   // ---- fast_bce.cc
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
@@ -273,7 +283,7 @@ export const NATIVE_EXPORTS = {
   libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
   rnn: 'rnn.cc', rnnCell: 'rnn.cc',
   clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
-  fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
+  fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc', fastLinearKernels: 'fast_linear.cc', resetFastLinearKernels: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
   relaxedTopK: 'structures/register.cc', gumbelTopK: 'structures/register.cc', subsetLogProb: 'structures/register.cc',

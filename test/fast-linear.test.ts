@@ -62,6 +62,25 @@ maybe('fast Linear', () => {
     for (const v of Object.values(e)) expect(v).toBeLessThan(1e-6);
   });
 
+  test('each new shape is measured once on every kernel and the fastest is kept', () => {
+    torch.resetFastLinearKernels();
+    torch.setFastLinear(true);
+    try {
+      torch.scope(() => {
+        const w = torch.randn([6, 9]).requiresGrad_();
+        const b = torch.randn([6]).requiresGrad_();
+        for (let i = 0; i < 3; i++) torch.linear(torch.randn([13, 9]), w, b).sum().backward();
+      });
+    } finally {
+      torch.setFastLinear(false);
+    }
+    const k = torch.fastLinearKernels();
+    expect(k.map((e) => e.shape)).toEqual([[13, 9, 6]]);
+    const ms = k[0].ms as Record<string, number>;
+    expect(Object.keys(ms)).toEqual(expect.arrayContaining(['blas', 'onednn']));
+    expect(ms[k[0].kernel]).toBe(Math.min(...Object.values(ms)));
+  });
+
   test('falls back to ATen where oneDNN does not apply (float64, 3-D input, no bias)', () => {
     torch.scope(() => {
       torch.setFastLinear(true);

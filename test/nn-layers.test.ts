@@ -11,7 +11,7 @@ const close = (a: torch.Tensor, b: number[], tol: number): void => {
   expect(x.length).toBe(b.length);
   let m = 0;
   for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - b[i]));
-  expect(m).toBeLessThan(tol);
+  expect(m).toBeLessThanOrEqual(tol);
 };
 
 function runBatchNorm(shape: number[], momentum: number | null, steps: number): { bn: torch.nn.BatchNorm1d | torch.nn.BatchNorm2d; out: Record<string, torch.Tensor> } {
@@ -83,6 +83,100 @@ else
       close(m.weight.grad as torch.Tensor, c.dweight as number[], 1e-4);
       if (c.dbias) close(m.bias?.grad as torch.Tensor, c.dbias as number[], 1e-4);
       expect(Object.keys(m.stateDict())).toEqual(c.keys);
+    });
+
+    // Padding modes pad with F.pad before the convolution; 'same' with an even kernel pads the extra
+    // zero on the right (ATen's _convolution_same) or, in other modes, by PyTorch's module's own list.
+    const modes = ['zeros', 'reflect', 'replicate', 'circular'] as const;
+    test.each([
+      ...modes.map((m) => [`conv2d_${m}`, () => new torch.nn.Conv2d(3, 4, 3, { padding: [1, 2], paddingMode: m, stride: [2, 1] }), [2, 3, 7, 6]] as const),
+      ...modes.map((m) => [`conv2d_same_${m}`, () => new torch.nn.Conv2d(3, 4, [4, 3], { padding: 'same', paddingMode: m, dilation: [1, 2] }), [2, 3, 7, 6]] as const),
+      ...modes.map((m) => [`conv1d_same_${m}`, () => new torch.nn.Conv1d(2, 3, 4, { padding: 'same', paddingMode: m }), [2, 2, 9]] as const),
+      ['conv2d_valid', () => new torch.nn.Conv2d(3, 4, 3, { padding: 'valid' }), [2, 3, 7, 6]] as const,
+      ['conv2d_same_unbatched', () => new torch.nn.Conv2d(3, 4, 2, { padding: 'same', paddingMode: 'reflect' }), [3, 5, 6]] as const,
+    ])('%s: output and gradients equal PyTorch', (name, make, shape) => {
+      const c = ref[name];
+      torch.manualSeed(3);
+      const m = make();
+      close(m.weight, c.weight as number[], 1e-7);
+      const x = torch.randn([...shape]).requiresGrad_();
+      const y = m.forward(x);
+      y.mul(torch.randn(y.shape)).sum().backward();
+      close(y, c.y as number[], 1e-5);
+      close(x.grad as torch.Tensor, c.dx as number[], 1e-5);
+      close(m.weight.grad as torch.Tensor, c.dweight as number[], 1e-4);
+      close(m.bias?.grad as torch.Tensor, c.dbias as number[], 1e-4);
+    });
+
+    test.each([
+      ['layernorm', () => new torch.nn.LayerNorm([3, 4]), [2, 5, 3, 4]],
+      ['layernorm_plain', () => new torch.nn.LayerNorm(6, { eps: 1e-3, elementwiseAffine: false }), [4, 6]],
+      ['groupnorm', () => new torch.nn.GroupNorm(3, 6), [2, 6, 4, 3]],
+      ['groupnorm_plain', () => new torch.nn.GroupNorm(2, 4, { eps: 1e-3, affine: false }), [3, 4, 5]],
+    ] as const)('%s: output, gradients and state-dict keys equal PyTorch', (name, make, shape) => {
+      const c = ref[name];
+      torch.manualSeed(5);
+      const m = make();
+      if (m.weight)
+        torch.noGrad(() => {
+          m.weight?.copy_(torch.randn(m.weight.shape));
+          m.bias?.copy_(torch.randn((m.bias as torch.Tensor).shape));
+        });
+      const x = torch.randn([...shape]).mul(2).add(0.5).detach().requiresGrad_();
+      const y = m.forward(x);
+      y.mul(torch.randn(y.shape)).sum().backward();
+      close(y, c.y as number[], 1e-5);
+      close(x.grad as torch.Tensor, c.dx as number[], 1e-5);
+      if (c.dweight) {
+        close(m.weight?.grad as torch.Tensor, c.dweight as number[], 1e-4);
+        close(m.bias?.grad as torch.Tensor, c.dbias as number[], 1e-4);
+      } else expect(m.parameters()).toHaveLength(0);
+      expect(Object.keys(m.stateDict())).toEqual(c.keys);
+    });
+
+    test.each([
+      ['dropout', () => new torch.nn.Dropout(0.3), [4, 50]],
+      ['dropout2d', () => new torch.nn.Dropout2d({ p: 0.4 }), [3, 8, 4, 4]],
+    ] as const)('%s: the same mask as PyTorch for the seed in training, the identity in eval', (name, make, shape) => {
+      const c = ref[name];
+      const m = make();
+      torch.manualSeed(6);
+      const x = torch.randn([...shape]).requiresGrad_();
+      const y = m.forward(x);
+      y.sum().backward();
+      close(y, c.y as number[], 1e-6);
+      close(x.grad as torch.Tensor, c.dx as number[], 1e-6);
+      m.eval();
+      close(m.forward(x), c.eval as number[], 0);
+      expect(m.forward(x).sub(x).abs().max().item()).toBe(0);
+    });
+
+    test.each([
+      ['embedding', {}, [[1, 2, 2], [9, 0, 3]]],
+      ['embedding_pad', { paddingIdx: -2 }, [[8, 2, 8], [9, 0, 8]]],
+      ['embedding_maxnorm', { paddingIdx: 1, maxNorm: 1.5, normType: 3 }, [[1, 2, 2], [9, 0, 5]]],
+      ['embedding_freq', { scaleGradByFreq: true }, [[1, 2, 2], [2, 0, 2]]],
+    ] as const)('%s: initial weights for the seed, lookup, gradient (none for the padding row), renormalised rows', (name, opts, idx) => {
+      const c = ref[name];
+      torch.manualSeed(7);
+      const m = new torch.nn.Embedding(10, 4, opts);
+      close(m.weight, c.weight0 as number[], 0);
+      const y = m.forward(torch.tensor(idx.map((r) => [...r]), { dtype: 'int64' }));
+      y.mul(torch.randn(y.shape)).sum().backward();
+      close(y, c.y as number[], 1e-6);
+      close(m.weight.grad as torch.Tensor, c.dweight as number[], 1e-6);
+      close(m.weight, c.weight1 as number[], 1e-6);
+      expect(Object.keys(m.stateDict())).toEqual(['weight']);
+    });
+
+    test('Embedding.fromPretrained: the given rows (padding row kept), freeze false trains them', () => {
+      torch.manualSeed(8);
+      const e = torch.nn.Embedding.fromPretrained(torch.randn([5, 3]), { freeze: false, paddingIdx: 2 });
+      const y = e.forward(torch.tensor([2, 4, 2], { dtype: 'int64' }));
+      y.mul(torch.randn(y.shape)).sum().backward();
+      close(y, ref.from_pretrained.y as number[], 0);
+      close(e.weight.grad as torch.Tensor, ref.from_pretrained.dweight as number[], 1e-6);
+      expect(torch.nn.Embedding.fromPretrained(torch.randn([5, 3])).weight.requiresGrad).toBe(false);
     });
 
     test('MaxPool2d: values and gradient (float64)', () => {

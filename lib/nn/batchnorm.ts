@@ -6,7 +6,8 @@ import { checkBool, checkInt, checkNumber, checkOptions } from '../check';
 import { ones, scalarTensor, zeros } from '../creation';
 import { batchNorm } from '../functions';
 import { noGrad } from '../runtime';
-import type { Tensor, TensorOptions } from '../tensor';
+import { checkTensor, type Tensor, type TensorOptions } from '../tensor';
+import { checkInputDtype } from './input-dtype';
 import { Module } from './module';
 
 export interface BatchNormOptions extends Pick<TensorOptions, 'dtype' | 'device'> {
@@ -69,9 +70,11 @@ abstract class BatchNormBase extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor(x, 'input');
     const name = `${this.constructor.name}(${this.numFeatures})`;
     if (!this.ranks.includes(x.ndim)) throw new RangeError(`${name}: expected a ${this.ranks.join('-D or ')}-D input ${this.layout}, got shape [${x.shape}]`);
     if (x.size(1) !== this.numFeatures) throw new RangeError(`${name}: input has ${x.size(1)} channels (shape [${x.shape}])`);
+    checkInputDtype(x, name, this.weight ?? this.runningMean);
     if (this.training && x.numel() / this.numFeatures <= 1) throw new RangeError(`${name}: expected more than 1 value per channel when training, got input of shape [${x.shape}]`);
     // As PyTorch: batch statistics in training or without running statistics; the momentum of a
     // cumulative average is 1 / batches seen. The counter moves only once the batch went through.

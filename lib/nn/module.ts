@@ -53,6 +53,10 @@ export abstract class Module {
     this.#children.set(name, m);
     return m;
   }
+  /** Removes a registered submodule (ModuleDict's delete); false when there was none. */
+  protected unregisterModule(name: string): boolean {
+    return this.#children.delete(name);
+  }
 
   /**
    * This module's own parameters: registered ones, then fields holding an nn.Parameter, in the order
@@ -203,9 +207,8 @@ export abstract class Module {
    * must always match, and every entry is checked before anything is copied.
    */
   loadStateDict(sd: StateDict, opts?: { strict?: boolean }): { missingKeys: string[]; unexpectedKeys: string[] } {
-    // Errors name the module's class and the key, as PyTorch's 'Error(s) in loading state_dict for GRU'.
     const who = `${this.constructor.name}.loadStateDict`;
-    if (sd === null || typeof sd !== 'object') throw new TypeError(`${who}: expected an object of tensors`);
+    if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor) throw new TypeError(`${who}: expected an object of tensors`);
     const strict = checkBool(checkOptions(opts, 'loadStateDict options', ['strict']).strict ?? true, 'strict');
     const mine = new Map(this.#stateEntries());
     const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(sd, k);
@@ -213,11 +216,16 @@ export abstract class Module {
     const extra = Object.keys(sd).filter((k) => !mine.has(k));
     if (strict && (missing.length || extra.length)) throw new RangeError(`${who}: missing keys [${missing.join(', ')}], unexpected keys [${extra.join(', ')}]`);
     const pairs = [...mine].filter(([k]) => has(k));
+    // Errors name the submodule that owns the key, as PyTorch's 'size mismatch for conv.weight'.
+    const modules = new Map([...this.namedModules()].map(([k, m]) => [k, m.constructor.name]));
+    const owner = (k: string): string => modules.get(k.includes('.') ? k.slice(0, k.lastIndexOf('.')) : '') ?? this.constructor.name;
     for (const [k, p] of pairs) {
       const src = sd[k];
-      if (!(src instanceof Tensor)) throw new TypeError(`${who}: '${k}' is not a tensor`);
+      if (!(src instanceof Tensor)) throw new TypeError(`${who}: '${k}' (${owner(k)}) is not a tensor`);
+      if (src.isDisposed) throw new TypeError(`${who}: '${k}' (${owner(k)}) is a disposed tensor`);
       const [a, b] = [p.shape, src.shape];
-      if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new RangeError(`${who}: '${k}' has shape [${b}], the module expects [${a}]`);
+      if (a.length !== b.length || a.some((s, i) => s !== b[i])) throw new RangeError(`${who}: '${k}' (${owner(k)}) has shape [${b}], the module expects [${a}]`);
+      if (p.isFloatingPoint !== src.isFloatingPoint && src.dtype !== 'bool') throw new TypeError(`${who}: '${k}' (${owner(k)}) is ${src.dtype}, the module holds ${p.dtype}`);
     }
     for (const [k, p] of pairs) noGrad(() => p.copy_(sd[k]));
     return { missingKeys: missing, unexpectedKeys: extra };
