@@ -215,9 +215,9 @@ describe('bad input: clean TypeError/RangeError naming the module and the argume
     expect(() => gru.loadStateDict(sd)).toThrow(/GRU.loadStateDict: missing keys \[bias_hh_l0\], unexpected keys \[\]/);
     expect(() => gru.loadStateDict(sd)).toThrow(RangeError);
     expect(() => gru.loadStateDict({ ...gru.stateDict(), weight_ih_l1: torch.zeros([21, 7]) })).toThrow(/unexpected keys \[weight_ih_l1\]/);
-    expect(() => gru.loadStateDict({ ...gru.stateDict(), weight_hh_l0: torch.zeros([21, 6]) })).toThrow(/GRU.loadStateDict: 'weight_hh_l0' has shape \[21,6\], the module expects \[21,7\]/);
-    expect(() => gru.loadStateDict(new torch.nn.LSTM(5, 7).stateDict())).toThrow(/'weight_ih_l0' has shape \[28,5\], the module expects \[21,5\]/);
-    expect(() => new torch.nn.GRUCell(5, 7).loadStateDict({ ...new torch.nn.GRUCell(5, 7).stateDict(), weight_ih: 3 as never })).toThrow(/GRUCell.loadStateDict: 'weight_ih' is not a tensor/);
+    expect(() => gru.loadStateDict({ ...gru.stateDict(), weight_hh_l0: torch.zeros([21, 6]) })).toThrow(/GRU.loadStateDict: 'weight_hh_l0' \(GRU\) has shape \[21,6\], the module expects \[21,7\]/);
+    expect(() => gru.loadStateDict(new torch.nn.LSTM(5, 7).stateDict())).toThrow(/'weight_ih_l0' \(GRU\) has shape \[28,5\], the module expects \[21,5\]/);
+    expect(() => new torch.nn.GRUCell(5, 7).loadStateDict({ ...new torch.nn.GRUCell(5, 7).stateDict(), weight_ih: 3 as never })).toThrow(/GRUCell.loadStateDict: 'weight_ih' \(GRUCell\) is not a tensor/);
     gru.dispose();
   });
 
