@@ -3,12 +3,39 @@
 // visible here. The C++ reads arguments by position (Args in native/tensor.h); optional trailing
 // arguments may be left out or passed as undefined. test/native-api.test.ts checks that the addon's
 // exports are exactly NATIVE_EXPORTS, which the compiler checks against NativeBinding.
-import type { Backend, ReduceOpName } from './distributed/process-group';
-import type { MemoryInfo } from './runtime';
 import type { DataArray, Device, DType } from './tensor';
 import { OPS } from './op-table';
 import type { TableNativeName, TableNatives } from './op-types';
 
+// ---- Wire types: what the addon takes and gives besides handles. They live here, with the binding,
+// and the modules that expose them (lib/distributed/process-group.ts, lib/runtime.ts) re-export them.
+
+/** A c10d backend (distInit, distBackend). */
+export type Backend = 'gloo' | 'nccl';
+/** A c10d reduce op (distAllReduce). */
+export type ReduceOpName = 'sum' | 'avg' | 'product' | 'min' | 'max';
+
+export interface CudaDeviceMemory {
+  allocatedBytes: number;
+  reservedBytes: number;
+  peakAllocatedBytes: number;
+}
+/** Totals over all CUDA devices (the peak: the sum of each device's peak), and each device's figures. */
+export interface CudaMemory extends CudaDeviceMemory {
+  /** Indexed by device: devices[1] is cuda:1. */
+  devices: CudaDeviceMemory[];
+}
+export interface MemoryInfo {
+  /** Tensors whose handles are alive in JS (not yet disposed or collected). */
+  liveTensors: number;
+  /** Bytes those tensors address (views count their own extent). */
+  liveBytes: number;
+  peakBytes: number;
+  /** Freed CPU blocks the allocator keeps for reuse (see setCpuAllocator, emptyCpuCache). */
+  cpuCachedBytes: number;
+  /** CUDA caching-allocator figures of every device and their totals, when built with CUDA and a GPU is present. */
+  cuda?: CudaMemory;
+}
 /** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
 export interface FusedPlan {
   rows: number;
