@@ -17,6 +17,7 @@ export const {
   multinomial, poisson, normal, randintLike,
   linspace, logspace, fullLike, emptyLike, trilIndices,
   bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, pad,
+  linalgNorm, bitwiseLeftShift, bitwiseRightShift,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

@@ -18,6 +18,7 @@ export type ArgType =
   | 'Operand' // a tensor or a number (a number becomes PyTorch's wrapped-number tensor)
   | 'Scalar' // a number, boolean or bigint
   | 'Scalar?'
+  | 'ScalarOrStr?' // a number or a string, or nothing (linalg.norm's ord: 2, Infinity, 'fro', 'nuc')
   | 'float' // a JS number as a double
   | 'float?'
   | 'int' // an integral number
@@ -443,6 +444,16 @@ export const OPS = {
     cpp: 'at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims))',
   },
   cdist: { group: 'linalg', args: [['x1', T], ['x2', T], ['p', 'float', 2]], forms: ['function'], out: 'same', cpp: 'at::cdist(x1, x2, p)' },
+  // torch.linalg.norm (also torch.linalg.norm in lib/linalg.ts): a vector norm, or a matrix norm over two
+  // dims; ord a number (Infinity, -Infinity, 0 included) or 'fro' / 'nuc'; ATen picks as PyTorch does.
+  linalgNorm: {
+    group: 'linalg',
+    args: [self, ['ord', 'ScalarOrStr?'], ['dim', 'dims?'], ['keepdim', 'bool', false], dtypeArg],
+    kwOnly: ['dtype'],
+    forms: ['function'],
+    out: 'float',
+    cpp: 'ord.str ? at::linalg_norm(self, *ord.str, optDims(dim), keepdim, dtype) : at::linalg_norm(self, ord.num, optDims(dim), keepdim, dtype)',
+  },
 
   // ---- random (the CPU draws equal PyTorch's for the same seed)
   multinomial: { group: 'random', args: [self, ['numSamples', 'int'], ['replacement', 'bool', false]], forms: mf, out: 'int64' },
@@ -486,6 +497,8 @@ export const OPS = {
   bitwiseOr: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
   bitwiseXor: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
   bitwiseNot: { group: 'bitwise', args: [self], forms: mif, out: 'same' },
+  bitwiseLeftShift: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
+  bitwiseRightShift: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
 
   // ---- clamp with tensor bounds (Tensor.clamp takes numbers or tensors; this is its tensor native)
   clampTensor: {

@@ -486,6 +486,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("tensordot", "self", "other", "dims"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); int64_t dims = a.i64(2, 2); return at::tensordot(self, other, lastDims(self, dims), firstDims(other, dims)); });
   // cdist(Tensor x1, Tensor x2, float p=2)
   GT_OP(x, ("cdist", "x1", "x2", "p"), { at::Tensor x1 = a.tensor(0); at::Tensor x2 = a.tensor(1); double p = a.f64(2, 2); return at::cdist(x1, x2, p); });
+  // linalgNorm(Tensor self, ScalarOrStr? ord, dims? dim, bool keepdim=false, DType? dtype)
+  GT_OP(x, ("linalgNorm", "self", "ord", "dim", "keepdim", "dtype"), { at::Tensor self = a.tensor(0); ScalarOrStr ord = a.scalarOrStr(1); c10::optional<std::vector<int64_t>> dim = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; bool keepdim = a.flag(3, false); c10::optional<at::ScalarType> dtype = a.optDtype(4); return ord.str ? at::linalg_norm(self, *ord.str, optDims(dim), keepdim, dtype) : at::linalg_norm(self, ord.num, optDims(dim), keepdim, dtype); });
   // multinomial(Tensor self, int numSamples, bool replacement=false)
   GT_OP(x, ("multinomial", "self", "numSamples", "replacement"), { at::Tensor self = a.tensor(0); int64_t numSamples = a.i64(1); bool replacement = a.flag(2, false); return at::multinomial(self, numSamples, replacement); });
   // poisson(Tensor self)
@@ -522,6 +524,14 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("bitwiseNot", "self"), { at::Tensor self = a.tensor(0); return at::bitwise_not(self); });
   // bitwiseNot_(Tensor self)
   GT_OP(x, ("bitwiseNot_", "self"), { at::Tensor self = a.tensor(0); return self.bitwise_not_(); });
+  // bitwiseLeftShift(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseLeftShift", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_left_shift(self, other); });
+  // bitwiseLeftShift_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseLeftShift_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_left_shift_(other); });
+  // bitwiseRightShift(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseRightShift", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_right_shift(self, other); });
+  // bitwiseRightShift_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseRightShift_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_right_shift_(other); });
   // clampTensor(Tensor self, Tensor? min, Tensor? max)
   GT_OP(x, ("clampTensor", "self", "min", "max"), { at::Tensor self = a.tensor(0); at::Tensor min = a.optTensor(1).value_or(at::Tensor()); at::Tensor max = a.optTensor(2).value_or(at::Tensor()); return at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt); });
   // pad(Tensor self, int[] pad, str mode="constant", float? value)

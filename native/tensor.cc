@@ -240,6 +240,13 @@ at::Scalar Args::scalar(size_t i) const {
   return at::Scalar(d);
 }
 
+ScalarOrStr Args::scalarOrStr(size_t i) const {
+  if (!has(i)) return {};
+  if (info_[i].IsString()) return {c10::nullopt, str(i)};
+  if (!info_[i].IsNumber() && !info_[i].IsBoolean() && !info_[i].IsBigInt()) wrongType(i, "a number or a string");
+  return {scalar(i), c10::nullopt};
+}
+
 at::Tensor Args::operand(size_t i, at::Device device) const {
   if (TensorWrap* w = find(i)) return w->tensor();
   need(i, "a tensor or a number");

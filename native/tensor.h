@@ -68,6 +68,12 @@ struct OpSig {
 // A JS value described for an error message: "string 'x'", "number 1.5", "undefined", "an array", ...
 std::string describeJs(Napi::Env env, const Napi::Value& v);
 
+// A number-or-string argument (linalg.norm's ord): at most one is set.
+struct ScalarOrStr {
+  c10::optional<at::Scalar> num;
+  c10::optional<std::string> str;
+};
+
 // Reads the arguments of a native call; every op unpacks its arguments through this, so argument
 // conversion lives in one place. With a schema, errors name the argument ("argument 'dim' must be
 // an integer, got string 'a'"); without one, its position.
@@ -86,6 +92,8 @@ class Args {
   std::vector<at::Tensor> tensors(size_t i) const;
   at::Scalar scalar(size_t i) const;
   at::Scalar scalar(size_t i, at::Scalar dflt) const { return has(i) ? scalar(i) : dflt; }
+  // A number or a string; neither when absent.
+  ScalarOrStr scalarOrStr(size_t i) const;
   // A tensor-or-number operand. A number becomes a wrapped-number tensor, as PyTorch's Python binding
   // makes of a Python number (wrapped_scalar_tensor), so type promotion follows PyTorch's rules for
   // number operands: int64 + 1.5 is float32, uint8 + 300 stays uint8, where(c, int64, 0) is int64.

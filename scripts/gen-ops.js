@@ -35,6 +35,7 @@ function reader(name, type, i, dflt) {
     case 'Operand': return `at::Tensor ${name} = a.operand(${i});`;
     case 'Scalar': return `at::Scalar ${name} = a.scalar(${i}${d});`;
     case 'Scalar?': return `c10::optional<at::Scalar> ${name} = a.optScalar(${i});`;
+    case 'ScalarOrStr?': return `ScalarOrStr ${name} = a.scalarOrStr(${i});`;
     case 'float': return `double ${name} = a.f64(${i}${d});`;
     case 'float?': return `c10::optional<double> ${name} = a.optF64(${i});`;
     case 'int': return `int64_t ${name} = a.i64(${i}${d});`;

@@ -29,7 +29,8 @@ function decode(e: Enc): Tensor {
 }
 /** The call's arguments (after self unless free): tensors from the inputs, then the options. */
 function callArgs(c: Case, xs: Tensor[]): unknown[] {
-  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : typeof v === 'object' ? xs[v.t] : v);
+  const inf: Record<string, number> = { Infinity, '-Infinity': -Infinity }; // JSON has no infinities
+  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : v === null ? undefined : typeof v === 'object' ? xs[v.t] : typeof v === 'string' && v in inf ? inf[v] : v);
   const a: unknown[] = c.args.map(res);
   if (Object.keys(c.kwargs).length) a.push(c.kwargs);
   return a;
