@@ -215,16 +215,9 @@ export interface NativeFunctions extends TableNatives {
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
 
-  // ---- structures/register.cc (subsets and permutations)
-  relaxedTopK(scores: H, noise: H | undefined, k: number, tau: number, hard: boolean, dim: number): H;
-  /** [indices in draw order, k-hot mask]. */
-  gumbelTopK(scores: H, noise: H | undefined, k: number, dim: number): [H, H];
-  subsetLogProb(scores: H, indices: H, dim: number): H;
-  sinkhorn(logAlpha: H, iters: number): H;
-  gumbelSinkhorn(logAlpha: H, noise: H | undefined, tau: number, iters: number): H;
-  matching(logAlpha: H): H;
-  permutationMatrix(indices: H, dtype?: DType): H;
-  kendallTau(a: H, b: H): H;
+  // ---- optim.cc
+  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
+  libmCos(x: number): number;
 
   // ---- addon.cc
   /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
@@ -243,13 +236,6 @@ export interface NativeBinding extends NativeFunctions {
   fusedAdamAvailable: boolean;
   /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop') or Adagrad ('adagrad'); hyper in lib/optim's order. */
   NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad', params: readonly NativeTensor[], hyper: number[]) => NativeOptimizer;
-  /** torch.nn.utils, op for op as torch 1.13's Python. */
-  clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
-  clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;
-  parametersToVector(params: readonly NativeTensor[]): NativeTensor;
-  vectorToParameters(vec: NativeTensor, params: readonly NativeTensor[]): void;
-  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
-  libmCos(x: number): number;
 }
 
 export type NativeFunctionName = keyof NativeFunctions;
@@ -290,11 +276,7 @@ export const NATIVE_EXPORTS = {
   setParentDeathSignal: 'distributed.cc',
   NativeReducer: 'distributed_reducer.cc',
   libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
-  clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
-  relaxedTopK: 'structures/register.cc', gumbelTopK: 'structures/register.cc', subsetLogProb: 'structures/register.cc',
-  sinkhorn: 'structures/register.cc', gumbelSinkhorn: 'structures/register.cc', matching: 'structures/register.cc',
-  permutationMatrix: 'structures/register.cc', kendallTau: 'structures/register.cc',
 } as const satisfies Record<keyof NativeBinding, string>;

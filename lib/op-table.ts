@@ -514,6 +514,32 @@ export const OPS = {
     out: 'same',
     cpp: 'at::pad(self, pad, mode, value)',
   },
+  // ---- natives of lib/structures and lib/nn/utils, registered and checked as every table op (no derived
+  // forms: their public functions in lib/ check the arguments first and call them through op()).
+  relaxedTopK: {
+    group: 'structures',
+    args: [['scores', T], ['noise', 'Tensor?'], ['k', 'int'], ['tau', 'float'], ['hard', 'bool'], ['dim', 'int']],
+    cpp: 'structures::relaxedTopK(scores, noise, k, tau, hard, dim)',
+  },
+  gumbelTopK: { group: 'structures', args: [['scores', T], ['noise', 'Tensor?'], ['k', 'int'], ['dim', 'int']], ret: ['indices', 'mask'], cpp: 'structures::gumbelTopK(scores, noise, k, dim)' },
+  subsetLogProb: { group: 'structures', args: [['scores', T], ['indices', T], ['dim', 'int']], cpp: 'structures::subsetLogProb(scores, indices, dim)' },
+  sinkhorn: { group: 'structures', args: [['logAlpha', T], ['iters', 'int']], cpp: 'structures::sinkhorn(logAlpha, iters)' },
+  gumbelSinkhorn: {
+    group: 'structures',
+    args: [['logAlpha', T], ['noise', 'Tensor?'], ['tau', 'float'], ['iters', 'int']],
+    cpp: 'structures::gumbelSinkhorn(logAlpha, noise, tau, iters)',
+  },
+  matching: { group: 'structures', args: [['logAlpha', T]], cpp: 'structures::matching(logAlpha)' },
+  permutationMatrix: { group: 'structures', args: [['indices', T], dtypeArg], cpp: 'structures::permutationMatrix(indices, dtype.value_or(at::kFloat))' },
+  kendallTau: { group: 'structures', args: [['x', T], ['y', T]], cpp: 'structures::kendallTau(x, y)' },
+  clipGradNorm_: {
+    group: 'nn',
+    args: [['parameters', 'Tensor[]'], ['maxNorm', 'float'], ['normType', 'float'], ['errorIfNonfinite', 'bool']],
+    cpp: 'clipGradNorm(parameters, maxNorm, normType, errorIfNonfinite)',
+  },
+  clipGradValue_: { group: 'nn', args: [['parameters', 'Tensor[]'], ['clipValue', 'float']], ret: 'void', cpp: '{ clipGradValue(parameters, clipValue); }' },
+  parametersToVector: { group: 'nn', args: [['parameters', 'Tensor[]']], cpp: 'parametersToVector(parameters)' },
+  vectorToParameters: { group: 'nn', args: [['vec', T], ['parameters', 'Tensor[]']], ret: 'void', cpp: '{ vectorToParameters(vec, parameters); }' },
   // One dim of x[a:b:c] (Tensor.slice parses the whole Python-like index into these and select/unsqueeze).
   sliceDim: {
     group: 'indexing',

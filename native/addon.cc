@@ -2,7 +2,6 @@
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
 #include "distributed.h"
-#include "structures/structures.h"
 #include "tensor.h"
 
 namespace gt {
@@ -22,7 +21,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initDistributedReducer(env, exports);
   initFastLinear(env, exports);
   initFastBce(env, exports);
-  initStructures(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
   GT_DEF(exports, "_throwForTest", {
     auto kind = a.str(0);

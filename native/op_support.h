@@ -2,6 +2,8 @@
 // with its schema, and the helpers that the table's C++ expressions call.
 #pragma once
 #include <ATen/core/Reduction.h>
+#include "nn_utils.h"
+#include "structures/structures.h"
 #include "tensor.h"
 
 namespace gt {
