@@ -297,9 +297,9 @@ function buildCases() {
   // (A build before the op table has none of these: they are left out there.)
   const tableFile = path.join(UNDER_TEST, 'dist', 'op-table.js');
   const { OPS } = fs.existsSync(tableFile) ? require(tableFile) : { OPS: {} };
-  const sample = (t, type) => ({ Tensor: t.rand([3, 4]), 'Tensor?': t.rand([3, 4]), 'Tensor[]': [t.rand([3, 4])], Operand: t.rand([3, 4]), Scalar: 1, 'Scalar?': 1,
+  const sample = (t, type) => ({ Tensor: t.rand([3, 4]), 'Tensor?': t.rand([3, 4]), 'Tensor[]': [t.rand([3, 4])], Operand: t.rand([3, 4]), Scalar: 1, 'Scalar?': 1, 'ScalarOrStr?': 1,
     float: 0.5, 'float?': 0.5, int: 1, 'int?': 1, bool: false, 'int[]': [3, 4], 'int[]?': [3, 4], dims: 0, 'dims?': 0, str: 'sum', 'DType?': 'float32', 'Device?': 'cpu', Reduction: 'mean' })[type];
-  const wrongOf = (type) => (type === 'str' || type.startsWith('DType') || type.startsWith('Device') ? 7 : type.startsWith('int') || type.startsWith('dims') ? 'x' : type === 'bool' ? 1 : 'x');
+  const wrongOf = (type) => (type === 'ScalarOrStr?' ? [1] : type === 'str' || type.startsWith('DType') || type.startsWith('Device') ? 7 : type.startsWith('int') || type.startsWith('dims') ? 'x' : type === 'bool' ? 1 : 'x');
   for (const [name, spec] of Object.entries(OPS)) {
     const forms = spec.forms || [];
     if (!forms.length) continue;

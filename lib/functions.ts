@@ -21,6 +21,7 @@ export const {
   adaptiveMaxPool2d, batchNorm, layerNorm, groupNorm, dropout, dropout2d, embedding,
   elu, selu, celu, leakyRelu, gelu, silu, mish, softplus, logsigmoid, hardtanh, hardsigmoid, hardswish, relu6,
   mseLoss, l1Loss, smoothL1Loss, huberLoss, crossEntropy, nllLoss, binaryCrossEntropyWithLogits, klDiv, gaussianNllLoss,
+  linalgNorm, bitwiseLeftShift, bitwiseRightShift,
 } = derivedFunctions;
 // `var` is a reserved word: exported under its PyTorch name through an alias.
 export { variance as var };

@@ -20,6 +20,7 @@ export * as estimators from './estimators';
 export { subsets, permutations } from './structures';
 export * as tasks from './tasks';
 export * as distributions from './distributions';
+export * as linalg from './linalg';
 export * as nn from './nn';
 export * as optim from './optim';
 export * as data from './data';

@@ -3,12 +3,39 @@
 // visible here. The C++ reads arguments by position (Args in native/tensor.h); optional trailing
 // arguments may be left out or passed as undefined. test/native-api.test.ts checks that the addon's
 // exports are exactly NATIVE_EXPORTS, which the compiler checks against NativeBinding.
-import type { Backend, ReduceOpName } from './distributed/process-group';
-import type { MemoryInfo } from './runtime';
 import type { DataArray, Device, DType } from './tensor';
 import { OPS } from './op-table';
 import type { TableNativeName, TableNatives } from './op-types';
 
+// ---- Wire types: what the addon takes and gives besides handles. They live here, with the binding,
+// and the modules that expose them (lib/distributed/process-group.ts, lib/runtime.ts) re-export them.
+
+/** A c10d backend (distInit, distBackend). */
+export type Backend = 'gloo' | 'nccl';
+/** A c10d reduce op (distAllReduce). */
+export type ReduceOpName = 'sum' | 'avg' | 'product' | 'min' | 'max';
+
+export interface CudaDeviceMemory {
+  allocatedBytes: number;
+  reservedBytes: number;
+  peakAllocatedBytes: number;
+}
+/** Totals over all CUDA devices (the peak: the sum of each device's peak), and each device's figures. */
+export interface CudaMemory extends CudaDeviceMemory {
+  /** Indexed by device: devices[1] is cuda:1. */
+  devices: CudaDeviceMemory[];
+}
+export interface MemoryInfo {
+  /** Tensors whose handles are alive in JS (not yet disposed or collected). */
+  liveTensors: number;
+  /** Bytes those tensors address (views count their own extent). */
+  liveBytes: number;
+  peakBytes: number;
+  /** Freed CPU blocks the allocator keeps for reuse (see setCpuAllocator, emptyCpuCache). */
+  cpuCachedBytes: number;
+  /** CUDA caching-allocator figures of every device and their totals, when built with CUDA and a GPU is present. */
+  cuda?: CudaMemory;
+}
 /** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
 /** One Linear shape [m, k, n] that the fast Linear switch measured, and the kernel it chose (fast_linear.cc). */
 export interface FastLinearKernel {
@@ -199,16 +226,9 @@ export interface NativeFunctions extends TableNatives {
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
 
-  // ---- structures/register.cc (subsets and permutations)
-  relaxedTopK(scores: H, noise: H | undefined, k: number, tau: number, hard: boolean, dim: number): H;
-  /** [indices in draw order, k-hot mask]. */
-  gumbelTopK(scores: H, noise: H | undefined, k: number, dim: number): [H, H];
-  subsetLogProb(scores: H, indices: H, dim: number): H;
-  sinkhorn(logAlpha: H, iters: number): H;
-  gumbelSinkhorn(logAlpha: H, noise: H | undefined, tau: number, iters: number): H;
-  matching(logAlpha: H): H;
-  permutationMatrix(indices: H, dtype?: DType): H;
-  kendallTau(a: H, b: H): H;
+  // ---- optim.cc
+  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
+  libmCos(x: number): number;
 
   // ---- addon.cc
   /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
@@ -227,13 +247,6 @@ export interface NativeBinding extends NativeFunctions {
   fusedAdamAvailable: boolean;
   /** LibTorch's AdamW ('adamw'), RMSprop ('rmsprop'), Adagrad ('adagrad') or our RAdam ('radam'); per group, hyper in lib/optim's order. */
   NativeOptimizer: new (kind: 'adamw' | 'rmsprop' | 'adagrad' | 'radam', params: readonly NativeTensor[], groups: number[][], sizes: number[], defaults: number[]) => NativeOptimizer;
-  /** torch.nn.utils, op for op as torch 1.13's Python. */
-  clipGradNorm_(params: readonly NativeTensor[], maxNorm: number, normType: number, errorIfNonfinite: boolean): NativeTensor;
-  clipGradValue_(params: readonly NativeTensor[], clipValue: number): void;
-  parametersToVector(params: readonly NativeTensor[]): NativeTensor;
-  vectorToParameters(vec: NativeTensor, params: readonly NativeTensor[]): void;
-  /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
-  libmCos(x: number): number;
   /** at::gru / at::lstm / at::rnn_tanh / at::rnn_relu over the flat weight list: [output, hN] or [output, hN, cN]. */
   rnn(mode: RnnMode, input: NativeTensor, hx: readonly NativeTensor[], flatWeights: readonly NativeTensor[], hasBiases: boolean, numLayers: number, dropout: number, train: boolean, bidirectional: boolean, batchFirst: boolean): NativeTensor[];
   /** at::gru_cell / at::lstm_cell / at::rnn_*_cell: [h'] or [h', c']. */
@@ -282,11 +295,7 @@ export const NATIVE_EXPORTS = {
   NativeReducer: 'distributed_reducer.cc',
   libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
   rnn: 'rnn.cc', rnnCell: 'rnn.cc',
-  clipGradNorm_: 'nn_utils.cc', clipGradValue_: 'nn_utils.cc', parametersToVector: 'nn_utils.cc', vectorToParameters: 'nn_utils.cc',
   fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc', fastLinearKernels: 'fast_linear.cc', resetFastLinearKernels: 'fast_linear.cc',
   setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
   _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
-  relaxedTopK: 'structures/register.cc', gumbelTopK: 'structures/register.cc', subsetLogProb: 'structures/register.cc',
-  sinkhorn: 'structures/register.cc', gumbelSinkhorn: 'structures/register.cc', matching: 'structures/register.cc',
-  permutationMatrix: 'structures/register.cc', kendallTau: 'structures/register.cc',
 } as const satisfies Record<keyof NativeBinding, string>;

@@ -70,7 +70,19 @@ export const native: NativeBinding = load();
  * arguments are checked against NativeFunctions (lib/native-api.ts) at compile time.
  */
 export function callNative<K extends NativeFunctionName>(name: K, args: Parameters<NativeFunctions[K]>): ReturnType<NativeFunctions[K]> {
-  return (nativeFunction(name) as (...a: unknown[]) => ReturnType<NativeFunctions[K]>)(...args);
+  return (cachedFunction(name) as (...a: unknown[]) => ReturnType<NativeFunctions[K]>)(...args);
+}
+
+// callNative's lookup per call: a Map hit, where `native[name]` over ~500 names is a megamorphic
+// dictionary lookup (measurable on a tiny op; bench/op-overhead.js).
+const functionCache = new Map<string, unknown>();
+function cachedFunction(name: NativeFunctionName): unknown {
+  let fn = functionCache.get(name);
+  if (fn === undefined) {
+    fn = nativeFunction(name);
+    functionCache.set(name, fn);
+  }
+  return fn;
 }
 
 /**

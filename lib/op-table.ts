@@ -18,6 +18,7 @@ export type ArgType =
   | 'Operand' // a tensor or a number (a number becomes PyTorch's wrapped-number tensor)
   | 'Scalar' // a number, boolean or bigint
   | 'Scalar?'
+  | 'ScalarOrStr?' // a number or a string, or nothing (linalg.norm's ord: 2, Infinity, 'fro', 'nuc')
   | 'float' // a JS number as a double
   | 'float?'
   | 'int' // an integral number
@@ -493,6 +494,16 @@ export const OPS = {
   // torch.linalg.qr (for nn.init.orthogonal_; no public form yet)
   linalgQr: { group: 'linalg', args: [self, ['mode', 'str', 'reduced']], ret: ['Q', 'R'], cpp: 'at::linalg_qr(self, mode)' },
   cdist: { group: 'linalg', args: [['x1', T], ['x2', T], ['p', 'float', 2]], forms: ['function'], out: 'same', cpp: 'at::cdist(x1, x2, p)' },
+  // torch.linalg.norm (also torch.linalg.norm in lib/linalg.ts): a vector norm, or a matrix norm over two
+  // dims; ord a number (Infinity, -Infinity, 0 included) or 'fro' / 'nuc'; ATen picks as PyTorch does.
+  linalgNorm: {
+    group: 'linalg',
+    args: [self, ['ord', 'ScalarOrStr?'], ['dim', 'dims?'], ['keepdim', 'bool', false], dtypeArg],
+    kwOnly: ['dtype'],
+    forms: ['function'],
+    out: 'float',
+    cpp: 'ord.str ? at::linalg_norm(self, *ord.str, optDims(dim), keepdim, dtype) : at::linalg_norm(self, ord.num, optDims(dim), keepdim, dtype)',
+  },
 
   // ---- random (the CPU draws equal PyTorch's for the same seed)
   multinomial: { group: 'random', args: [self, ['numSamples', 'int'], ['replacement', 'bool', false]], forms: mf, out: 'int64' },
@@ -536,6 +547,8 @@ export const OPS = {
   bitwiseOr: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
   bitwiseXor: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
   bitwiseNot: { group: 'bitwise', args: [self], forms: mif, out: 'same' },
+  bitwiseLeftShift: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
+  bitwiseRightShift: { group: 'bitwise', args: [self, other], forms: mif, out: 'same' },
 
   // ---- clamp with tensor bounds (Tensor.clamp takes numbers or tensors; this is its tensor native)
   clampTensor: {
@@ -651,6 +664,32 @@ export const OPS = {
   hardsigmoid: { group: 'activation', args: [self], forms: ['function'], out: 'same' },
   hardswish: { group: 'activation', args: [self], forms: ['function'], out: 'same' },
   relu6: { group: 'activation', args: [self], forms: ['function'], out: 'same', cpp: 'at::hardtanh(self, 0, 6)' },
+  // ---- natives of lib/structures and lib/nn/utils, registered and checked as every table op (no derived
+  // forms: their public functions in lib/ check the arguments first and call them through op()).
+  relaxedTopK: {
+    group: 'structures',
+    args: [['scores', T], ['noise', 'Tensor?'], ['k', 'int'], ['tau', 'float'], ['hard', 'bool'], ['dim', 'int']],
+    cpp: 'structures::relaxedTopK(scores, noise, k, tau, hard, dim)',
+  },
+  gumbelTopK: { group: 'structures', args: [['scores', T], ['noise', 'Tensor?'], ['k', 'int'], ['dim', 'int']], ret: ['indices', 'mask'], cpp: 'structures::gumbelTopK(scores, noise, k, dim)' },
+  subsetLogProb: { group: 'structures', args: [['scores', T], ['indices', T], ['dim', 'int']], cpp: 'structures::subsetLogProb(scores, indices, dim)' },
+  sinkhorn: { group: 'structures', args: [['logAlpha', T], ['iters', 'int']], cpp: 'structures::sinkhorn(logAlpha, iters)' },
+  gumbelSinkhorn: {
+    group: 'structures',
+    args: [['logAlpha', T], ['noise', 'Tensor?'], ['tau', 'float'], ['iters', 'int']],
+    cpp: 'structures::gumbelSinkhorn(logAlpha, noise, tau, iters)',
+  },
+  matching: { group: 'structures', args: [['logAlpha', T]], cpp: 'structures::matching(logAlpha)' },
+  permutationMatrix: { group: 'structures', args: [['indices', T], dtypeArg], cpp: 'structures::permutationMatrix(indices, dtype.value_or(at::kFloat))' },
+  kendallTau: { group: 'structures', args: [['x', T], ['y', T]], cpp: 'structures::kendallTau(x, y)' },
+  clipGradNorm_: {
+    group: 'nn',
+    args: [['parameters', 'Tensor[]'], ['maxNorm', 'float'], ['normType', 'float'], ['errorIfNonfinite', 'bool']],
+    cpp: 'clipGradNorm(parameters, maxNorm, normType, errorIfNonfinite)',
+  },
+  clipGradValue_: { group: 'nn', args: [['parameters', 'Tensor[]'], ['clipValue', 'float']], ret: 'void', cpp: '{ clipGradValue(parameters, clipValue); }' },
+  parametersToVector: { group: 'nn', args: [['parameters', 'Tensor[]']], cpp: 'parametersToVector(parameters)' },
+  vectorToParameters: { group: 'nn', args: [['vec', T], ['parameters', 'Tensor[]']], ret: 'void', cpp: '{ vectorToParameters(vec, parameters); }' },
   // One dim of x[a:b:c] (Tensor.slice parses the whole Python-like index into these and select/unsqueeze).
   sliceDim: {
     group: 'indexing',

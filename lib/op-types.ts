@@ -17,6 +17,7 @@ interface NativeArgTypes {
   Operand: H | NativeScalar;
   Scalar: NativeScalar;
   'Scalar?': NativeScalar;
+  'ScalarOrStr?': NativeScalar | string;
   float: number;
   'float?': number;
   int: number;

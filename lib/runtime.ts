@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { checkInt } from './check';
 import { callNative, torchInfoFile } from './native';
+import type { CudaDeviceMemory, CudaMemory, MemoryInfo } from './native-api';
 import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
 
 
@@ -70,27 +71,8 @@ export const cuda = {
   },
 };
 
-export interface CudaDeviceMemory {
-  allocatedBytes: number;
-  reservedBytes: number;
-  peakAllocatedBytes: number;
-}
-/** Totals over all CUDA devices (the peak: the sum of each device's peak), and each device's figures. */
-export interface CudaMemory extends CudaDeviceMemory {
-  /** Indexed by device: devices[1] is cuda:1. */
-  devices: CudaDeviceMemory[];
-}
-export interface MemoryInfo {
-  /** Tensors whose handles are alive in JS (not yet disposed or collected). */
-  liveTensors: number;
-  /** Bytes those tensors address (views count their own extent). */
-  liveBytes: number;
-  peakBytes: number;
-  /** Freed CPU blocks the allocator keeps for reuse (see setCpuAllocator, emptyCpuCache). */
-  cpuCachedBytes: number;
-  /** CUDA caching-allocator figures of every device and their totals, when built with CUDA and a GPU is present. */
-  cuda?: CudaMemory;
-}
+// The figures' types are the binding's wire types (lib/native-api.ts).
+export type { CudaDeviceMemory, CudaMemory, MemoryInfo };
 export function memory(): MemoryInfo {
   return callNative('memory', []);
 }

@@ -98,7 +98,10 @@ function unwrapArgs<K extends NativeFunctionName>(args: ArgsOf<K>): Parameters<N
 
 /** Calls a native op (typed by lib/native-api.ts); Tensor arguments become handles, the result a Tensor. */
 export function op<K extends TensorOpName, T extends DType = DType>(name: K, ...args: ArgsOf<K>): Tensor<T> {
-  return Tensor.fromHandle<T>(callNative(name, unwrapArgs<K>(args)) as NativeTensor); // K's result is a handle (TensorOpName)
+  // The rest array is this call's own: unwrapped in place rather than copied (a tiny op's cost).
+  const a = args as unknown[];
+  for (let i = 0; i < a.length; i++) a[i] = unwrapArg(a[i]);
+  return Tensor.fromHandle<T>(callNative(name, a as Parameters<NativeFunctions[K]>) as NativeTensor); // K's result is a handle (TensorOpName)
 }
 /** Calls a native function whose result is not one tensor (metadata, flags, tuples of handles). */
 export function opRaw<K extends NativeFunctionName>(name: K, ...args: ArgsOf<K>): ReturnType<NativeFunctions[K]> {

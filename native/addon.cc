@@ -3,7 +3,6 @@
 #include <ATen/Version.h>
 #include "distributed.h"
 #include "rnn.h"
-#include "structures/structures.h"
 #include "tensor.h"
 
 namespace gt {
@@ -23,7 +22,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initDistributedReducer(env, exports);
   initFastLinear(env, exports);
   initFastBce(env, exports);
-  initStructures(env, exports);
   initRnn(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
   GT_DEF(exports, "_throwForTest", {

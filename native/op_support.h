@@ -3,6 +3,8 @@
 #pragma once
 #include <ATen/core/Reduction.h>
 #include "losses.h"
+#include "nn_utils.h"
+#include "structures/structures.h"
 #include "tensor.h"
 
 namespace gt {

@@ -506,6 +506,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("linalgQr", "self", "mode"), { at::Tensor self = a.tensor(0); std::string mode = a.str(1, "reduced"); return at::linalg_qr(self, mode); });
   // cdist(Tensor x1, Tensor x2, float p=2)
   GT_OP(x, ("cdist", "x1", "x2", "p"), { at::Tensor x1 = a.tensor(0); at::Tensor x2 = a.tensor(1); double p = a.f64(2, 2); return at::cdist(x1, x2, p); });
+  // linalgNorm(Tensor self, ScalarOrStr? ord, dims? dim, bool keepdim=false, DType? dtype)
+  GT_OP(x, ("linalgNorm", "self", "ord", "dim", "keepdim", "dtype"), { at::Tensor self = a.tensor(0); ScalarOrStr ord = a.scalarOrStr(1); c10::optional<std::vector<int64_t>> dim = a.has(2) ? c10::optional<std::vector<int64_t>>(a.dims(2)) : c10::nullopt; bool keepdim = a.flag(3, false); c10::optional<at::ScalarType> dtype = a.optDtype(4); return ord.str ? at::linalg_norm(self, *ord.str, optDims(dim), keepdim, dtype) : at::linalg_norm(self, ord.num, optDims(dim), keepdim, dtype); });
   // multinomial(Tensor self, int numSamples, bool replacement=false)
   GT_OP(x, ("multinomial", "self", "numSamples", "replacement"), { at::Tensor self = a.tensor(0); int64_t numSamples = a.i64(1); bool replacement = a.flag(2, false); return at::multinomial(self, numSamples, replacement); });
   // poisson(Tensor self)
@@ -542,6 +544,14 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("bitwiseNot", "self"), { at::Tensor self = a.tensor(0); return at::bitwise_not(self); });
   // bitwiseNot_(Tensor self)
   GT_OP(x, ("bitwiseNot_", "self"), { at::Tensor self = a.tensor(0); return self.bitwise_not_(); });
+  // bitwiseLeftShift(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseLeftShift", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_left_shift(self, other); });
+  // bitwiseLeftShift_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseLeftShift_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_left_shift_(other); });
+  // bitwiseRightShift(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseRightShift", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::bitwise_right_shift(self, other); });
+  // bitwiseRightShift_(Tensor self, Operand other)
+  GT_OP(x, ("bitwiseRightShift_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.bitwise_right_shift_(other); });
   // clampTensor(Tensor self, Tensor? min, Tensor? max)
   GT_OP(x, ("clampTensor", "self", "min", "max"), { at::Tensor self = a.tensor(0); at::Tensor min = a.optTensor(1).value_or(at::Tensor()); at::Tensor max = a.optTensor(2).value_or(at::Tensor()); return at::clamp(self, min.defined() ? c10::optional<at::Tensor>(min) : c10::nullopt, max.defined() ? c10::optional<at::Tensor>(max) : c10::nullopt); });
   // pad(Tensor self, int[] pad, str mode="constant", float? value)
@@ -606,6 +616,30 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("hardswish", "self"), { at::Tensor self = a.tensor(0); return at::hardswish(self); });
   // relu6(Tensor self)
   GT_OP(x, ("relu6", "self"), { at::Tensor self = a.tensor(0); return at::hardtanh(self, 0, 6); });
+  // relaxedTopK(Tensor scores, Tensor? noise, int k, float tau, bool hard, int dim)
+  GT_OP(x, ("relaxedTopK", "scores", "noise", "k", "tau", "hard", "dim"), { at::Tensor scores = a.tensor(0); at::Tensor noise = a.optTensor(1).value_or(at::Tensor()); int64_t k = a.i64(2); double tau = a.f64(3); bool hard = a.flag(4); int64_t dim = a.i64(5); return structures::relaxedTopK(scores, noise, k, tau, hard, dim); });
+  // gumbelTopK(Tensor scores, Tensor? noise, int k, int dim)
+  GT_OP(x, ("gumbelTopK", "scores", "noise", "k", "dim"), { at::Tensor scores = a.tensor(0); at::Tensor noise = a.optTensor(1).value_or(at::Tensor()); int64_t k = a.i64(2); int64_t dim = a.i64(3); return structures::gumbelTopK(scores, noise, k, dim); });
+  // subsetLogProb(Tensor scores, Tensor indices, int dim)
+  GT_OP(x, ("subsetLogProb", "scores", "indices", "dim"), { at::Tensor scores = a.tensor(0); at::Tensor indices = a.tensor(1); int64_t dim = a.i64(2); return structures::subsetLogProb(scores, indices, dim); });
+  // sinkhorn(Tensor logAlpha, int iters)
+  GT_OP(x, ("sinkhorn", "logAlpha", "iters"), { at::Tensor logAlpha = a.tensor(0); int64_t iters = a.i64(1); return structures::sinkhorn(logAlpha, iters); });
+  // gumbelSinkhorn(Tensor logAlpha, Tensor? noise, float tau, int iters)
+  GT_OP(x, ("gumbelSinkhorn", "logAlpha", "noise", "tau", "iters"), { at::Tensor logAlpha = a.tensor(0); at::Tensor noise = a.optTensor(1).value_or(at::Tensor()); double tau = a.f64(2); int64_t iters = a.i64(3); return structures::gumbelSinkhorn(logAlpha, noise, tau, iters); });
+  // matching(Tensor logAlpha)
+  GT_OP(x, ("matching", "logAlpha"), { at::Tensor logAlpha = a.tensor(0); return structures::matching(logAlpha); });
+  // permutationMatrix(Tensor indices, DType? dtype)
+  GT_OP(x, ("permutationMatrix", "indices", "dtype"), { at::Tensor indices = a.tensor(0); c10::optional<at::ScalarType> dtype = a.optDtype(1); return structures::permutationMatrix(indices, dtype.value_or(at::kFloat)); });
+  // kendallTau(Tensor x, Tensor y)
+  GT_OP(x, ("kendallTau", "x", "y"), { at::Tensor x = a.tensor(0); at::Tensor y = a.tensor(1); return structures::kendallTau(x, y); });
+  // clipGradNorm_(Tensor[] parameters, float maxNorm, float normType, bool errorIfNonfinite)
+  GT_OP(x, ("clipGradNorm_", "parameters", "maxNorm", "normType", "errorIfNonfinite"), { std::vector<at::Tensor> parameters = a.tensors(0); double maxNorm = a.f64(1); double normType = a.f64(2); bool errorIfNonfinite = a.flag(3); return clipGradNorm(parameters, maxNorm, normType, errorIfNonfinite); });
+  // clipGradValue_(Tensor[] parameters, float clipValue)
+  GT_OP(x, ("clipGradValue_", "parameters", "clipValue"), { std::vector<at::Tensor> parameters = a.tensors(0); double clipValue = a.f64(1); clipGradValue(parameters, clipValue); });
+  // parametersToVector(Tensor[] parameters)
+  GT_OP(x, ("parametersToVector", "parameters"), { std::vector<at::Tensor> parameters = a.tensors(0); return parametersToVector(parameters); });
+  // vectorToParameters(Tensor vec, Tensor[] parameters)
+  GT_OP(x, ("vectorToParameters", "vec", "parameters"), { at::Tensor vec = a.tensor(0); std::vector<at::Tensor> parameters = a.tensors(1); vectorToParameters(vec, parameters); });
   // sliceDim(Tensor self, int dim, int? start, int? end, int step=1)
   GT_OP(x, ("sliceDim", "self", "dim", "start", "end", "step"), { at::Tensor self = a.tensor(0); int64_t dim = a.i64(1); c10::optional<int64_t> start = a.optI64(2); c10::optional<int64_t> end = a.optI64(3); int64_t step = a.i64(4, 1); return self.slice(dim, start, end, step); });
   (void)env;

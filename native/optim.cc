@@ -4,7 +4,6 @@
 #include <cmath>
 #include "adam_single_pass.h"
 #include "adam_state_key.h"
-#include "nn_utils.h"
 #include "optimizers.h"
 #include "tensor.h"
 #include "tensor_groups.h"
@@ -191,20 +190,12 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
 
 // The C library's cos, which Python's math.cos calls: learning-rate schedules (CosineAnnealingLR,
 // OneCycleLR) equal PyTorch's to the bit only with it (V8's Math.cos rounds differently now and then).
-static Napi::Value LibmCos(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() != 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "libmCos(x): x must be a number").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  return Napi::Number::New(env, std::cos(info[0].As<Napi::Number>().DoubleValue()));
-}
-
 void initOptim(Napi::Env env, Napi::Object x) {
   x.Set("NativeAdam", OptimizerWrap::Define(env));
-  x.Set("libmCos", Napi::Function::New(env, LibmCos, "libmCos"));
+  // The C library's cos, which Python's math.cos calls: learning-rate schedules (CosineAnnealingLR,
+  // OneCycleLR) equal PyTorch's to the bit only with it (V8's Math.cos rounds differently now and then).
+  GT_DEF(x, "libmCos", { return std::cos(a.f64(0)); });
   initLibtorchOptimizers(env, x);
-  initNnUtils(env, x);
 #ifdef GT_HAS_FUSED_ADAM
   x.Set("fusedAdamAvailable", Napi::Boolean::New(env, true));
 #else

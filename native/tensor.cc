@@ -3,7 +3,9 @@
 #include <ATen/ScalarOps.h>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace gt {
 namespace {
@@ -11,10 +13,20 @@ namespace {
 struct AddonData {
   Napi::FunctionReference tensorCtor;
 };
-// Passed to the constructor so that only native code can make a TensorWrap.
-struct ConstructToken {
-  at::Tensor t;
-};
+// Set while Make runs the NativeTensor constructor, so that only native code can make a handle.
+thread_local bool constructing = false;
+
+// The live wrappers: Find accepts a wrapped pointer only if it is one of these, so an object another
+// class or addon wrapped (even with NativeTensor's prototype set on it) is never read as a tensor.
+// Allocated once and never destroyed: finalizers may run during teardown, after static destructors.
+std::mutex& liveMutex() {
+  static auto* m = new std::mutex();
+  return *m;
+}
+std::unordered_set<const void*>& liveWraps() {
+  static auto* s = new std::unordered_set<const void*>();
+  return *s;
+}
 
 AddonData& data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
@@ -56,32 +68,56 @@ at::Device parseDevice(const std::string& name) {
 // TensorWrap
 
 void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(env, "NativeTensor", {});
-  // Plain functions rather than InstanceMethods: those throw on a handle whose wrap dispose() removed.
+  napi_value cls;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_define_class(env, "NativeTensor", NAPI_AUTO_LENGTH, Construct, nullptr, 0, nullptr, &cls));
+  Napi::Function ctor(env, cls);
+  // Plain functions on the prototype: they must not throw on a handle whose wrap dispose() removed.
   auto proto = ctor.Get("prototype").As<Napi::Object>();
-  proto.Set("dispose", Napi::Function::New<&TensorWrap::Dispose>(env, "dispose"));
-  proto.Set("isDisposed", Napi::Function::New<&TensorWrap::IsDisposed>(env, "isDisposed"));
+  napi_value fn;
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, "dispose", NAPI_AUTO_LENGTH, Dispose, nullptr, &fn));
+  proto.Set("dispose", Napi::Value(env, fn));
+  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, "isDisposed", NAPI_AUTO_LENGTH, IsDisposed, nullptr, &fn));
+  proto.Set("isDisposed", Napi::Value(env, fn));
   auto* d = new AddonData();
   d->tensorCtor = Napi::Persistent(ctor);
   env.SetInstanceData<AddonData>(d);
   exports.Set("NativeTensor", ctor);
 }
 
+napi_value TensorWrap::Construct(napi_env env, napi_callback_info info) {
+  napi_value self = nullptr;
+  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
+  if (!constructing) {
+    napi_throw_type_error(env, nullptr, "NativeTensor cannot be constructed from JavaScript; use the tensor factories");
+    return nullptr;
+  }
+  return self;
+}
+
 Napi::Object TensorWrap::Make(Napi::Env env, at::Tensor t) {
-  ConstructToken token{std::move(t)};
-  return data(env).tensorCtor.New({Napi::External<ConstructToken>::New(env, &token)});
+  napi_value obj = nullptr;
+  constructing = true;
+  napi_status s = napi_new_instance(env, data(env).tensorCtor.Value(), 0, nullptr, &obj);
+  constructing = false;
+  if (s != napi_ok) throw Napi::Error::New(env);
+  auto* w = new TensorWrap(env, std::move(t));
+  if (napi_wrap(env, obj, w, Finalize, nullptr, nullptr) != napi_ok) {
+    delete w;
+    throw Napi::Error::New(env);
+  }
+  return Napi::Object(env, obj);
 }
 
 bool TensorWrap::IsTensor(Napi::Env env, const Napi::Value& v) {
   return v.IsObject() && v.As<Napi::Object>().InstanceOf(data(env).tensorCtor.Value());
 }
 
-TensorWrap* TensorWrap::Find(Napi::Env env, const Napi::Value& v) {
-  if (!IsTensor(env, v)) return nullptr;
+TensorWrap* TensorWrap::Find(Napi::Env env, napi_value v) {
   void* p = nullptr;
-  // Fails (without a JS exception) once dispose() has removed the wrap.
-  if (napi_unwrap(env, v, &p) != napi_ok) return nullptr;
-  return static_cast<TensorWrap*>(p);
+  // Fails (without a JS exception) for a non-object, an object nobody wrapped, a disposed handle.
+  if (v == nullptr || napi_unwrap(env, v, &p) != napi_ok) return nullptr;
+  std::lock_guard<std::mutex> lock(liveMutex());
+  return liveWraps().count(p) ? static_cast<TensorWrap*>(p) : nullptr;
 }
 
 TensorWrap* TensorWrap::Unwrap(const Napi::Object& o) {
@@ -90,32 +126,41 @@ TensorWrap* TensorWrap::Unwrap(const Napi::Object& o) {
   return w;
 }
 
-TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<TensorWrap>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal())
-    throw Napi::TypeError::New(info.Env(), "NativeTensor cannot be constructed from JavaScript; use the tensor factories");
-  tensor_ = std::move(info[0].As<Napi::External<ConstructToken>>().Data()->t);
-  bytes_ = tensorBytes(tensor_);
-  trackAlloc(info.Env(), bytes_);
+TensorWrap::TensorWrap(napi_env env, at::Tensor t) : env_(env), tensor_(std::move(t)), bytes_(tensorBytes(tensor_)) {
+  {
+    std::lock_guard<std::mutex> lock(liveMutex());
+    liveWraps().insert(this);
+  }
+  trackAlloc(Napi::Env(env), bytes_);
 }
 
 // Runs from dispose() or from the GC finalizer (possibly while the environment shuts down): no throws.
 TensorWrap::~TensorWrap() {
-  if (!tensor_.defined()) return;
-  tensor_ = at::Tensor();
-  trackFree(Env(), bytes_);
-}
-
-Napi::Value TensorWrap::Dispose(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (TensorWrap* w = Find(env, info.This())) {
-    // Detach first: the GC will then never call the finalizer, and ~ObjectWrap deletes the reference.
-    if (napi_remove_wrap(env, info.This(), nullptr) == napi_ok) delete w;
+  {
+    std::lock_guard<std::mutex> lock(liveMutex());
+    liveWraps().erase(this);
   }
-  return env.Undefined();
+  tensor_ = at::Tensor();
+  trackFree(env_, bytes_);
 }
 
-Napi::Value TensorWrap::IsDisposed(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), Find(info.Env(), info.This()) == nullptr);
+void TensorWrap::Finalize(napi_env, void* data, void*) { delete static_cast<TensorWrap*>(data); }
+
+napi_value TensorWrap::Dispose(napi_env env, napi_callback_info info) {
+  napi_value self = nullptr;
+  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
+  if (TensorWrap* w = Find(Napi::Env(env), self)) {
+    // Detach first: the GC will then never call the finalizer.
+    if (napi_remove_wrap(env, self, nullptr) == napi_ok) delete w;
+  }
+  return nullptr;  // undefined
+}
+
+napi_value TensorWrap::IsDisposed(napi_env env, napi_callback_info info) {
+  napi_value self = nullptr, result = nullptr;
+  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
+  napi_get_boolean(env, Find(Napi::Env(env), self) == nullptr, &result);
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,8 +199,7 @@ void Args::need(size_t i, const char* what) const {
 }
 
 at::Tensor Args::tensor(size_t i) const {
-  need(i, "a tensor");
-  if (TensorWrap* w = TensorWrap::Find(env(), info_[i])) return w->tensor();
+  if (TensorWrap* w = find(i)) return w->tensor();
   wrongType(i, "a tensor");
 }
 
@@ -196,8 +240,15 @@ at::Scalar Args::scalar(size_t i) const {
   return at::Scalar(d);
 }
 
+ScalarOrStr Args::scalarOrStr(size_t i) const {
+  if (!has(i)) return {};
+  if (info_[i].IsString()) return {c10::nullopt, str(i)};
+  if (!info_[i].IsNumber() && !info_[i].IsBoolean() && !info_[i].IsBigInt()) wrongType(i, "a number or a string");
+  return {scalar(i), c10::nullopt};
+}
+
 at::Tensor Args::operand(size_t i, at::Device device) const {
-  if (isTensor(i)) return tensor(i);
+  if (TensorWrap* w = find(i)) return w->tensor();
   need(i, "a tensor or a number");
   Napi::Value v = info_[i];
   if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) wrongType(i, "a tensor or a number");

@@ -18,24 +18,33 @@ namespace gt {
 // finalizers only when the event loop turns; a synchronous loop that left one per tensor would pile
 // them up (and the malloc chunks they pin) until it yields. The GC finalizer remains for handles
 // nobody disposed.
-class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
+// Cost: a handle is made and read on every op, so this is a plain napi_wrap rather than an ObjectWrap
+// (no Napi::Reference per handle, no External to pass the tensor to the constructor), and a handle is
+// recognised by its wrap (one private-field read) and a set of live wrappers, never by instanceof,
+// which runs JS (Function.prototype[Symbol.hasInstance]) and was the largest cost of a tiny op.
+class TensorWrap {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
   static Napi::Object Make(Napi::Env env, at::Tensor t);
+  // Whether v is a tensor handle, live or disposed (for error messages: not on the fast path).
   static bool IsTensor(Napi::Env env, const Napi::Value& v);
-  // The live wrapper of a handle, or nullptr once it has been disposed. Never throws.
-  static TensorWrap* Find(Napi::Env env, const Napi::Value& v);
-  // Hides ObjectWrap::Unwrap, which would throw a bare "Invalid argument" for a disposed handle.
+  // The live wrapper of a handle, or nullptr for anything else (a disposed handle, another addon's
+  // wrapped object, a value that is no object). Never throws.
+  static TensorWrap* Find(Napi::Env env, napi_value v);
+  static TensorWrap* Find(Napi::Env env, const Napi::Value& v) { return Find(env, static_cast<napi_value>(v)); }
+  // The live wrapper, or an ArgError "tensor has been disposed".
   static TensorWrap* Unwrap(const Napi::Object& o);
-
-  explicit TensorWrap(const Napi::CallbackInfo& info);
-  ~TensorWrap() override;
 
   const at::Tensor& tensor() const { return tensor_; }
 
  private:
-  static Napi::Value Dispose(const Napi::CallbackInfo& info);
-  static Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  TensorWrap(napi_env env, at::Tensor t);
+  ~TensorWrap();
+  static void Finalize(napi_env env, void* data, void* hint);
+  static napi_value Construct(napi_env env, napi_callback_info info);
+  static napi_value Dispose(napi_env env, napi_callback_info info);
+  static napi_value IsDisposed(napi_env env, napi_callback_info info);
+  napi_env env_;
   at::Tensor tensor_;
   int64_t bytes_ = 0;
 };
@@ -59,6 +68,12 @@ struct OpSig {
 // A JS value described for an error message: "string 'x'", "number 1.5", "undefined", "an array", ...
 std::string describeJs(Napi::Env env, const Napi::Value& v);
 
+// A number-or-string argument (linalg.norm's ord): at most one is set.
+struct ScalarOrStr {
+  c10::optional<at::Scalar> num;
+  c10::optional<std::string> str;
+};
+
 // Reads the arguments of a native call; every op unpacks its arguments through this, so argument
 // conversion lives in one place. With a schema, errors name the argument ("argument 'dim' must be
 // an integer, got string 'a'"); without one, its position.
@@ -69,13 +84,16 @@ class Args {
   size_t size() const { return info_.Length(); }
   Napi::Value raw(size_t i) const { return info_[i]; }
   bool has(size_t i) const { return i < info_.Length() && !info_[i].IsUndefined() && !info_[i].IsNull(); }
-  bool isTensor(size_t i) const { return has(i) && TensorWrap::IsTensor(env(), info_[i]); }
+  // A live tensor handle at i, or nullptr (the fast check: one wrap read, no instanceof).
+  TensorWrap* find(size_t i) const { return i < info_.Length() ? TensorWrap::Find(env(), info_[i]) : nullptr; }
 
   at::Tensor tensor(size_t i) const;
   std::optional<at::Tensor> optTensor(size_t i) const;
   std::vector<at::Tensor> tensors(size_t i) const;
   at::Scalar scalar(size_t i) const;
   at::Scalar scalar(size_t i, at::Scalar dflt) const { return has(i) ? scalar(i) : dflt; }
+  // A number or a string; neither when absent.
+  ScalarOrStr scalarOrStr(size_t i) const;
   // A tensor-or-number operand. A number becomes a wrapped-number tensor, as PyTorch's Python binding
   // makes of a Python number (wrapped_scalar_tensor), so type promotion follows PyTorch's rules for
   // number operands: int64 + 1.5 is float32, uint8 + 300 stays uint8, where(c, int64, 0) is int64.

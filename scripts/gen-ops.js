@@ -35,6 +35,7 @@ function reader(name, type, i, dflt) {
     case 'Operand': return `at::Tensor ${name} = a.operand(${i});`;
     case 'Scalar': return `at::Scalar ${name} = a.scalar(${i}${d});`;
     case 'Scalar?': return `c10::optional<at::Scalar> ${name} = a.optScalar(${i});`;
+    case 'ScalarOrStr?': return `ScalarOrStr ${name} = a.scalarOrStr(${i});`;
     case 'float': return `double ${name} = a.f64(${i}${d});`;
     case 'float?': return `c10::optional<double> ${name} = a.optF64(${i});`;
     case 'int': return `int64_t ${name} = a.i64(${i}${d});`;
@@ -54,6 +55,8 @@ function reader(name, type, i, dflt) {
 
 /** One registration line: the schema, the argument readers, then the op's C++. */
 function opLine(name, args, cpp) {
+  // `a` is the registration lambda's Args: an argument of that name would shadow it.
+  for (const [n] of args) if (n === 'a') throw new Error(`gen-ops: ${name}: an argument may not be named 'a' (the generated code's Args)`);
   const sig = [name, ...args.map((a) => a[0])].map((s) => JSON.stringify(s)).join(', ');
   const reads = args.map(([n, t, d], i) => reader(n, t, i, d)).join(' ');
   let body = /\breturn\b|^\{/.test(cpp.trim()) ? cpp.trim().replace(/^\{\s*|\s*\}$/g, '') : `return ${cpp};`;

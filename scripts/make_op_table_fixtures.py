@@ -27,6 +27,10 @@ def snake(name):
 
 
 cases = []
+# Table ops whose PyTorch function is not torch.<snake_name>.
+PY_NAMES = {'linalgNorm': torch.linalg.norm}
+# JSON has no infinities: an infinite argument travels as the string 'Infinity' / '-Infinity'.
+jsnum = lambda a: repr(a).replace('inf', 'Infinity') if isinstance(a, float) and math.isinf(a) else a
 
 
 def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, seed=None, grad=True, gradcheck=True, shape_only=False, nnf=False, nograd=()):
@@ -46,14 +50,14 @@ def case(op, inputs, args=(), kwargs=None, tag='', free=False, method=False, see
     elif method:
         out = getattr(ins[0], snake(op))(*pos, **kw)
     else:
-        fn = getattr(torch.nn.functional, snake(op)) if nnf else getattr(torch, snake(op), None) or getattr(torch.nn.functional, snake(op))
+        fn = getattr(torch.nn.functional, snake(op)) if nnf else getattr(torch, snake(op), None) or PY_NAMES.get(op) or getattr(torch.nn.functional, snake(op))
         out = fn(ins[0], *pos, **kw)
     outs = list(out) if isinstance(out, (tuple, list)) else [out]
     if shape_only:  # uninitialised memory (empty_like): only the shape and dtype are PyTorch's
         outs = [torch.zeros_like(o) for o in outs]
     camel = lambda k: re.sub(r'_([a-z0-9])', lambda m: m.group(1).upper(), k)
     jskw = {camel(k): (DT[v] if isinstance(v, torch.dtype) else v) for k, v in kwargs.items()}
-    entry = {'op': op, 'tag': tag, 'inputs': [enc(x) for x in inputs], 'args': list(args), 'kwargs': jskw,
+    entry = {'op': op, 'tag': tag, 'inputs': [enc(x) for x in inputs], 'args': [jsnum(a) for a in args], 'kwargs': jskw,
              'outputs': [enc(o) for o in outs], 'free': free, 'seed': seed, 'gradcheck': gradcheck, 'shapeOnly': shape_only}
     o = outs[0]
     if o.is_floating_point() and o.requires_grad and o.numel() > 0:
@@ -398,6 +402,35 @@ for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
 case('mseLoss', [torch.zeros(0, 3), torch.zeros(0, 3)], [{'t': 1}], {'reduction': 'sum'}, tag='empty sum', nnf=True)
 case('crossEntropy', [torch.zeros(0, 3), torch.zeros(0, dtype=torch.int64)], [{'t': 1}], {'reduction': 'sum'}, tag='empty batch sum', nnf=True)
 torch.set_rng_state(rng_before_losses)
+# ---- torch.linalg.norm: vector norms (any ord, over all or some dims) and matrix norms over two dims
+torch.manual_seed(21)
+v = torch.randn(3, 4, 5, dtype=torch.float64)
+for dt, tag in [(torch.float32, 'float32'), (torch.float64, 'float64')]:
+    x = v.to(dt)
+    case('linalgNorm', [x], tag=tag + ' default (2-norm of all)')
+    for o in [2, 1, 3.5, math.inf, -math.inf, 0]:
+        case('linalgNorm', [x[0, 0]], [o], tag=f'{tag} vector ord {o}', grad=o != 0)
+    case('linalgNorm', [x], [1, -1, True], tag=tag + ' ord 1 dim -1 keepdim')
+    case('linalgNorm', [x], [None, [0, 2]], tag=tag + ' matrix fro over dims 0 2')
+    for o in ['fro', 'nuc', 1, -1, 2, -2, math.inf, -math.inf]:
+        case('linalgNorm', [x[0]], [o], tag=f'{tag} matrix ord {o}')
+    case('linalgNorm', [x], ['fro', [-2, -1], True], tag=tag + ' batched fro keepdim')
+case('linalgNorm', [v.float()], [], {'dtype': torch.float64}, tag='float32 in, dtype float64')
+case('linalgNorm', [torch.zeros(0, 3)], [None, 1], tag='empty rows over dim 1')
+
+# ---- bit shifts (integer dtypes; a number operand as a Python int)
+for dt, tag in [(torch.int64, 'int64'), (torch.int32, 'int32'), (torch.uint8, 'uint8')]:
+    a = torch.tensor([[1, 7, 100, 0], [255, 3, 12, 64]]).to(dt)
+    s = torch.tensor([[0, 1, 2, 3]]).to(dt)
+    for op in ['bitwiseLeftShift', 'bitwiseRightShift']:
+        case(op, [a, s], [{'t': 1}], tag=tag + ' broadcast')
+        case(op, [a], [2], tag=tag + ' number')
+for op in ['bitwiseLeftShift', 'bitwiseRightShift']:
+    case(op, [torch.tensor([-8, -1, 5, 1 << 40])], [3], tag='int64 negative and wide')
+
+# ---- arange with a float step: the length and values as PyTorch's
+for start, end, step in [(0, 1, 0.1), (0, 0.3, 0.1), (-1, 1, 0.3), (1, 2.5, 0.5), (1, 0, -0.25), (0.5, 3, 0.7), (0, 1e-3, 1e-4)]:
+    case('arange', [], [start, end, step], free=True, tag=f'float step {start}..{end} by {step}')
 
 # ---- Tensor.slice: Python's indexing syntax, against x[...] itself
 def pyslice(x, index, tag):

@@ -1,5 +1,7 @@
 // The typed contract of the addon (lib/native-api.ts) against the addon itself: a native added in C++
 // without a type, or a typed name the addon lacks, fails here; the compiler checks the call sites.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { NATIVE_EXPORTS } from '../lib/native-api';
 import { native } from '../lib/native';
 import * as torch from '../lib';
@@ -10,6 +12,12 @@ const CONSTANTS = ['fusedAdamAvailable'];
 describe('native contract', () => {
   test("the addon's exports are exactly the typed names", () => {
     expect(Object.keys(native).sort()).toEqual(Object.keys(NATIVE_EXPORTS).sort());
+  });
+
+  test('the contract owns its wire types: it imports nothing from the modules built on it', () => {
+    const src = fs.readFileSync(path.join(__dirname, '..', 'lib', 'native-api.ts'), 'utf8');
+    const from = [...src.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    expect(from.filter((f) => /distributed|runtime|optim|train|cli/.test(f))).toEqual([]);
   });
 
   test('every typed function is a function, every constant a boolean', () => {

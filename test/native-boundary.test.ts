@@ -84,3 +84,35 @@ describe('LibTorch warnings reach process.emitWarning', () => {
     expect(r.stderr.match(/UserWarning/g) ?? []).toHaveLength(1);
   });
 });
+
+// A handle is recognised by its wrap and the addon's set of live tensor wrappers, not by its prototype:
+// another native object dressed as a tensor is refused, never read as one (nor unwrapped by dispose).
+describe('tensor handles cannot be forged', () => {
+  test('an optimizer object with NativeTensor.prototype is not a tensor, and dispose() leaves it alone', () => {
+    // A child process: a build that trusted the prototype would read the optimizer's memory as a tensor.
+    const script = `
+      const native = require(${JSON.stringify(path.resolve(__dirname, '..', 'build', 'Release', 'gumbel_torch.node'))});
+      const p = { handle: native.ones([3]) };
+      const opt = new native.NativeAdam([p.handle], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false);
+      Object.setPrototypeOf(opt, native.NativeTensor.prototype);
+      const out = {};
+      try { native.sin(opt); out.sin = 'no error'; } catch (e) { out.sin = e.constructor.name + ': ' + e.message; }
+      out.isDisposed = opt.isDisposed();
+      opt.dispose();
+      Object.setPrototypeOf(opt, Object.getPrototypeOf(new native.NativeAdam([p.handle], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false)));
+      try { opt.getState(); out.after = 'ok'; } catch (e) { out.after = e.message; }
+      let ctor;
+      try { new native.NativeTensor(); ctor = 'constructed'; } catch (e) { ctor = e.constructor.name + ': ' + e.message; }
+      out.ctor = ctor;
+      console.log(JSON.stringify(out));`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+    // It has NativeTensor's prototype but no live tensor: a TypeError naming the argument.
+    expect(out.sin).toMatch(/^TypeError: sin: argument 'self'(: tensor has been disposed| must be a tensor)/);
+    expect(out.isDisposed).toBe(true);
+    expect(out.after).toBe('ok');
+    expect(out.ctor).toMatch(/^TypeError: NativeTensor cannot be constructed from JavaScript/);
+  });
+});

@@ -29,7 +29,8 @@ function decode(e: Enc): Tensor {
 }
 /** The call's arguments (after self unless free): tensors from the inputs, then the options. */
 function callArgs(c: Case, xs: Tensor[]): unknown[] {
-  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : v !== null && typeof v === 'object' ? xs[v.t] : v);
+  const inf: Record<string, number> = { Infinity, '-Infinity': -Infinity }; // JSON has no infinities
+  const res = (v: Arg): unknown => (Array.isArray(v) ? v.map(res) : v === null ? undefined : typeof v === 'object' ? xs[v.t] : typeof v === 'string' && v in inf ? inf[v] : v);
   const a: unknown[] = c.args.map(res);
   // {t: i} stands for inputs[i] in options too (a loss's posWeight)
   if (Object.keys(c.kwargs).length) a.push(Object.fromEntries(Object.entries(c.kwargs).map(([k, v]) => [k, res(v as Arg)])));

@@ -33,6 +33,7 @@ function valid(type: ArgType, t: () => unknown): unknown {
       return [t(), t()];
     case 'Scalar':
     case 'Scalar?':
+    case 'ScalarOrStr?':
       return 1;
     case 'float':
     case 'float?':
@@ -61,6 +62,7 @@ function valid(type: ArgType, t: () => unknown): unknown {
 function wrong(type: ArgType): unknown {
   if (type === 'int' || type === 'int?') return 1.5;
   if (type === 'bool') return 1;
+  if (type === 'ScalarOrStr?') return [1];
   if (type === 'DType?' || type === 'Device?' || type === 'Reduction' || type === 'str') return 7;
   return 'x';
 }

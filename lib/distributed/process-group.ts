@@ -3,10 +3,11 @@
 // CUDA) over a TCPStore rendezvous hosted by rank 0.
 import { checkInt, checkOptions, describe } from '../check';
 import { callNative } from '../native';
+import type { Backend, ReduceOpName } from '../native-api';
 import { checkTensor, type Tensor } from '../tensor';
 
-export type Backend = 'gloo' | 'nccl';
-export type ReduceOpName = 'sum' | 'avg' | 'product' | 'min' | 'max';
+// The binding's wire types (lib/native-api.ts), exposed here under torch.distributed.
+export type { Backend, ReduceOpName };
 
 /** PyTorch's dist.ReduceOp names. `AVG` is a sum divided by the world size (Gloo has no AVG). */
 export const ReduceOp = { SUM: 'sum', AVG: 'avg', PRODUCT: 'product', MIN: 'min', MAX: 'max' } as const;

@@ -1,8 +1,7 @@
 // nn.utils: clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters (torch.nn.utils),
 // op for op as torch 1.13's Python, in native/nn_utils.cc.
 import { checkBool, checkNumber, checkOptions, describe } from '../check';
-import { native } from '../native';
-import { Tensor } from '../tensor';
+import { op, opRaw, Tensor } from '../tensor';
 
 function params(v: unknown, who: string): Tensor[] {
   const ps = v instanceof Tensor ? [v] : v;
@@ -26,24 +25,24 @@ export function clipGradNorm_(parameters: Tensor | Tensor[], maxNorm: number, op
   const o = checkOptions(opts, 'clipGradNorm_ options', ['normType', 'errorIfNonfinite']);
   const m = checkNumber(maxNorm, 'maxNorm');
   const p = checkNumber(o.normType ?? 2, 'normType');
-  return Tensor.fromHandle(native.clipGradNorm_(ps.map((t) => t.handle), m, p, checkBool(o.errorIfNonfinite ?? false, 'errorIfNonfinite')));
+  return op('clipGradNorm_', ps, m, p, checkBool(o.errorIfNonfinite ?? false, 'errorIfNonfinite'));
 }
 
 /** Clamps every gradient of `parameters` into [-clipValue, clipValue] in place. */
 export function clipGradValue_(parameters: Tensor | Tensor[], clipValue: number): void {
   const ps = params(parameters, 'clipGradValue_');
-  native.clipGradValue_(ps.map((t) => t.handle), checkNumber(clipValue, 'clipValue'));
+  opRaw('clipGradValue_', ps, checkNumber(clipValue, 'clipValue'));
 }
 
 /** The parameters flattened and concatenated into one new 1-D tensor. */
 export function parametersToVector(parameters: Tensor[]): Tensor {
   const ps = params(parameters, 'parametersToVector');
-  return Tensor.fromHandle(native.parametersToVector(ps.map((t) => t.handle)));
+  return op('parametersToVector', ps);
 }
 
 /** Each parameter's data becomes its slice of `vec` (shared, as PyTorch's `param.data = ...`). */
 export function vectorToParameters(vec: Tensor, parameters: Tensor[]): void {
   if (!(vec instanceof Tensor) || vec.isDisposed) throw new TypeError(`vectorToParameters: vec must be a live tensor, got ${describe(vec)}`);
   const ps = params(parameters, 'vectorToParameters');
-  native.vectorToParameters(vec.handle, ps.map((t) => t.handle));
+  opRaw('vectorToParameters', vec, ps);
 }

@@ -9,11 +9,6 @@
 #include <tuple>
 #include <vector>
 
-namespace gt {
-// Registers the JS entry points (register.cc; called from addon.cc).
-void initStructures(Napi::Env env, Napi::Object exports);
-}  // namespace gt
-
 namespace gt::structures {
 
 // Relaxed k-hot along dim: k rounds of softmax((s + log max(1 - a, tiny_f32)) / tau) over s = scores +
