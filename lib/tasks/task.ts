@@ -131,11 +131,11 @@ export interface TaskSession {
   beginEpoch(epoch: number): void;
   /** One optimizer step (0-based `step`) in training mode; its metrics. Must not dispose what it returns. */
   trainStep(epoch: number, step: number): TaskMetrics;
-  /** The epoch's held-out figures (e.g. 'valid.accuracy', 'test.accuracy'); evaluation mode, no gradients; leaves the generators as they were if it draws. */
+  /** The epoch's held-out figures (e.g. 'valid.accuracy', 'test.accuracy'); evaluation mode, no gradients. */
   evaluate(epoch: number): TaskMetrics;
   /** After the last epoch: a costly final test, if the task has one (e.g. exact k-NN over the training set). */
   finalTest?(): TaskMetrics;
-  /** The pictures of the model as it is now; must leave torch's generators as they were (save/restore them). */
+  /** The pictures of the model as it is now (the runner saves and restores torch's generators around it, so drawing them does not change training). */
   picture(): TaskImage[];
   /**
    * Everything needed to continue besides torch's generators (which the runner saves): model,
