@@ -184,7 +184,7 @@ export const nriTask: Task = {
     { name: 'frames', type: 'int', min: 2, help: 'use the first N of the 49 frames of each simulation (default: all)' },
     { name: 'dataSeed', type: 'int', min: 0, default: 42, help: 'seed of the simulations (generate_dataset.py uses 42)' },
     { name: 'shuffle', type: 'boolean', default: false, help: 'shuffle the training simulations each epoch (the tutorial does not)' },
-    { name: 'cache', type: 'string', help: 'folder of generated data sets (default $XDG_CACHE_HOME/gumbel-torch or ~/.cache/gumbel-torch)', check: (v) => (v === '' ? 'must be a non-empty folder path' : undefined) },
+    { name: 'cache', type: 'string', help: 'folder of generated data sets (default $XDG_CACHE_HOME/gumbel-torch or ~/.cache/gumbel-torch)', check: (v) => (v === '' ? 'must be a non-empty folder path' : undefined), resumable: true },
   ],
   plots: [
     { title: 'NRI on springs: edge accuracy per epoch', yLabel: 'edge accuracy', series: [{ key: 'train.accuracy', label: 'train' }, { key: 'valid.accuracy', label: 'validation' }, { key: 'test.accuracy', label: 'test' }] },
