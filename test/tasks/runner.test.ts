@@ -9,6 +9,7 @@ import * as torch from '../../lib';
 import { nriTask } from '../../lib/tasks/nri/task';
 import { TaskRunner } from '../../lib/tasks/runner';
 import { readTaskCheckpoint } from '../../lib/tasks/checkpoint';
+import type { Task } from '../../lib/tasks/task';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -77,4 +78,54 @@ test('a truncated checkpoint is a clean error and stays as it was; a changed mod
   await expect(new TaskRunner(nriTask, { ...tiny(out), epochs: 2 }).run({}, { resume: true, explicit: new Set(['epochs']) })).rejects.toThrow(/cannot read the checkpoint .*checkpoint\.pt: /);
   expect(fs.readFileSync(file).equals(cut)).toBe(true);
   await expect(new TaskRunner(nriTask, tiny(tmp())).run({}, { resume: true })).rejects.toThrow(/nothing to resume: no checkpoint at/);
+});
+
+/** A task of one scalar parameter fitted by SGD: the runner's contract without a model's cost. */
+function lineTask(nanAt?: number): Task {
+  return {
+    name: 'line',
+    description: 'fits w to 3',
+    defaults: { epochs: 3, batchSize: 1, lr: 0.4 },
+    options: [{ name: 'target', type: 'number', default: 3, help: 'the value w fits' }],
+    banner: () => 'line',
+    create(c) {
+      let w = 0;
+      let steps = 0;
+      return {
+        stepsPerEpoch: 4,
+        beginEpoch: () => undefined,
+        trainStep: () => {
+          steps++;
+          w -= c.lr * 2 * (w - (c.target as number));
+          return { loss: steps === nanAt ? NaN : (w - (c.target as number)) ** 2, w: torch.tensor([w]).sum() };
+        },
+        evaluate: () => ({ 'valid.w': w }),
+        finalTest: () => ({ 'final.error': Math.abs(w - (c.target as number)) }),
+        picture: () => [],
+        stateDict: () => ({ w, steps }),
+        loadStateDict: (s) => {
+          w = s.w as number;
+          steps = s.steps as number;
+        },
+        dispose: () => undefined,
+      };
+    },
+  };
+}
+
+test('any task: numbers and device tensors as step metrics, the final test in the last record, a non-finite metric stops keeping the last checkpoint', async () => {
+  const out = tmp();
+  const done = await new TaskRunner(lineTask(), { out, device: 'cpu' }).run();
+  expect(done.stopped).toBe('done');
+  expect(done.metrics).toHaveLength(3);
+  expect(done.metrics[2]['valid.w']).toBeCloseTo(3, 2);
+  expect(done.metrics[2]['final.error']).toBeLessThan(0.01);
+  expect(done.metrics[0]['train.w']).toBeGreaterThan(0);
+  const bad = tmp();
+  const r = await new TaskRunner(lineTask(6), { out: bad, device: 'cpu', logEvery: 1 }).run();
+  expect(r.stopped).toBe('non-finite');
+  expect(r.message).toMatch(/train\.loss became non-finite \(NaN\) at epoch 2, step 2; training stopped; the last good checkpoint .*checkpoint\.pt was kept/);
+  expect(torch.scope(() => readTaskCheckpoint(path.join(bad, 'checkpoint.pt')).epoch)).toBe(2);
+  await expect(new TaskRunner(lineTask(), { out: bad }).run({}, { resume: true, explicit: new Set() }).then(() => 0)).resolves.toBe(0);
+  await expect(new TaskRunner(nriTask, { out: bad }).run({}, { resume: true })).rejects.toThrow(/it is a checkpoint of task 'line', not 'nri' \(use --task line\)/);
 });
