@@ -17,6 +17,7 @@ import { TrainProgress } from './progress';
 import { StepLog } from './steplog';
 import { TrainBoard } from './train-board';
 import { addViewCommand } from './view';
+import { onStopSignals } from './stop-signals';
 import { packageVersion } from './version';
 import { selectedTask, TASK_NAMES, taskTrainCommand } from './task-train';
 import { TASKS } from '../tasks/registry';
@@ -85,21 +86,7 @@ async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<str
   const stepLog = opts.logJson && primary ? new StepLog(opts.logJson as string, { append: Boolean(opts.resume) }) : undefined;
   let board: TrainBoard | undefined;
   let finished = false;
-  let interrupts = 0;
-  // SIGTERM (kill, systemd, Docker, CI) acts as Ctrl-C: finish the step, write the checkpoint.
-  const onSigint = (sig: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      process.stderr.write('\nInterrupted twice: exiting without a checkpoint.\n');
-      process.exit(sig === 'SIGTERM' ? 143 : 130);
-    }
-    progress.stop();
-    const what = sig === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
-    process.stderr.write(`\n${what}: finishing the current step and writing a checkpoint (${what === 'SIGTERM' ? 'a second signal' : 'Ctrl-C again'} quits at once)...\n`);
-    trainer.requestStop();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const offSignals = onStopSignals(() => trainer.requestStop(), () => progress.stop());
   const log = (s: string): void => void (primary && process.stdout.write(s + '\n'));
   try {
     const result = await trainer.run(
@@ -158,8 +145,7 @@ async function train(allOpts: Record<string, unknown>, explicit: ReadonlySet<str
   } finally {
     stepLog?.close();
     await board?.close(finished);
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    offSignals();
   }
 }
 

@@ -15,6 +15,7 @@ import { SummaryWriter } from '../utils/tensorboard';
 import { lossChartSvg } from './plot';
 import { TaskProgressBar } from './task-progress';
 import { writeTaskImage } from './task-image';
+import { onStopSignals } from './stop-signals';
 
 /** The task a `train` command line asks for ('vae' when none): the value of --task or --task=. */
 export function selectedTask(args: readonly string[]): string {
@@ -144,21 +145,7 @@ export async function trainTask(task: Task, flags: Record<string, unknown>, expl
   };
   let finished = false;
   let metrics: EpochRecord[] = [];
-  let interrupts = 0;
-  // SIGTERM (kill, systemd, Docker, CI) acts as Ctrl-C: finish the step, write the checkpoint.
-  const onSignal = (sig: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts > 1) {
-      process.stderr.write('\nInterrupted twice: exiting without a checkpoint.\n');
-      process.exit(sig === 'SIGTERM' ? 143 : 130);
-    }
-    bar.stop();
-    const what = sig === 'SIGTERM' ? 'SIGTERM' : 'Ctrl-C';
-    process.stderr.write(`\n${what}: finishing the current step and writing a checkpoint (${what === 'SIGTERM' ? 'a second signal' : 'Ctrl-C again'} quits at once)...\n`);
-    runner.requestStop();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const offSignals = onStopSignals(() => runner.requestStop(), () => bar.stop());
   const written: string[] = [];
   const writePictures = (imgs: TaskImage[]): void => {
     for (const img of imgs) {
@@ -238,7 +225,6 @@ export async function trainTask(task: Task, flags: Record<string, unknown>, expl
       if (finished && last) await board.addHparams(hparams(runner.config), Object.fromEntries(Object.entries(last).filter(([k, v]) => k !== 'epoch' && Number.isFinite(v)).map(([k, v]) => [`hparam/${k}`, v])), undefined, 'hparams');
       await board.close();
     }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    offSignals();
   }
 }

@@ -4,6 +4,7 @@
 // truncated or foreign file is a clean error that names the file.
 import { load, save, type Loaded, type Saveable } from '../serialize';
 import { Tensor } from '../tensor';
+import { type CheckpointFields, checkpointFields, isDict } from '../train/checkpoint-fields';
 import type { TaskConfig } from './task';
 
 /** An epoch's record in metrics.json: 'epoch', 'train.*', the task's evaluate() keys, timings. */
@@ -26,28 +27,13 @@ export interface TaskCheckpoint {
   state: { [k: string]: Loaded } | { [k: string]: Saveable };
 }
 
-type Dict = { [k: string]: Loaded };
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
-
+const fields: CheckpointFields = checkpointFields('task');
+// A declared function, so that TypeScript narrows after a call that never returns.
 function fail(file: string, what: string): never {
-  throw new Error(`${file}: not a valid gumbel-torch task checkpoint: ${what}`);
+  return fields.fail(file, what);
 }
-
-function json(file: string, ck: Dict, key: string): unknown {
-  const s = ck[key];
-  if (typeof s !== 'string') fail(file, `'${key}' must be a JSON string`);
-  try {
-    return JSON.parse(s);
-  } catch (e) {
-    return fail(file, `'${key}' is not valid JSON (${(e as Error).message})`);
-  }
-}
-
-function count(file: string, ck: Dict, key: string): number {
-  const v = ck[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(file, `'${key}' must be a non-negative integer`);
-  return v;
-}
+const json = fields.json;
+const count = fields.count;
 
 /** Reads and checks `file`. Its tensors are new: call it in a scope and copy what is kept. */
 export function readTaskCheckpoint(file: string, opts: { headerOnly?: boolean } = {}): TaskCheckpoint {
