@@ -17,14 +17,15 @@ import { TaskProgressBar } from './task-progress';
 import { writeTaskImage } from './task-image';
 import { onStopSignals } from './stop-signals';
 
-/** The task a `train` command line asks for ('vae' when none): the value of --task or --task=. */
+/** The task a `train` command line asks for ('vae' when none): the last --task or --task=, as commander takes it. */
 export function selectedTask(args: readonly string[]): string {
+  let task = 'vae';
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--') break;
-    if (args[i] === '--task' && i + 1 < args.length) return args[i + 1];
-    if (args[i].startsWith('--task=')) return args[i].slice('--task='.length);
+    if (args[i] === '--task' && i + 1 < args.length) task = args[++i];
+    else if (args[i].startsWith('--task=')) task = args[i].slice('--task='.length);
   }
-  return 'vae';
+  return task;
 }
 
 /** Every task name `--task` accepts. */

@@ -10,6 +10,7 @@ import { nriTask } from '../../lib/tasks/nri/task';
 import { TaskRunner } from '../../lib/tasks/runner';
 import { readTaskCheckpoint } from '../../lib/tasks/checkpoint';
 import type { Task } from '../../lib/tasks/task';
+import { selectedTask } from '../../lib/cli/task-train';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -128,4 +129,12 @@ test('any task: numbers and device tensors as step metrics, the final test in th
   expect(torch.scope(() => readTaskCheckpoint(path.join(bad, 'checkpoint.pt')).epoch)).toBe(2);
   await expect(new TaskRunner(lineTask(), { out: bad }).run({}, { resume: true, explicit: new Set() }).then(() => 0)).resolves.toBe(0);
   await expect(new TaskRunner(nriTask, { out: bad }).run({}, { resume: true })).rejects.toThrow(/it is a checkpoint of task 'line', not 'nri' \(use --task line\)/);
+});
+
+test('the task a train command line asks for is the last --task, as commander reads it', () => {
+  expect(selectedTask(['--epochs', '2'])).toBe('vae');
+  expect(selectedTask(['--task', 'nri'])).toBe('nri');
+  expect(selectedTask(['--task=nri', '--task', 'vae'])).toBe('vae');
+  expect(selectedTask(['--task', 'vae', '--task=nri'])).toBe('nri');
+  expect(selectedTask(['--', '--task', 'nri'])).toBe('vae');
 });
