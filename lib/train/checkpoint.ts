@@ -4,6 +4,7 @@
 import type { AdamParamGroup, AdamParamState, AdamStateDict } from '../optim/adam';
 import { load, save, type Loaded, type Saveable } from '../serialize';
 import { Tensor } from '../tensor';
+import { type CheckpointFields, checkpointFields, type Dict, isDict } from './checkpoint-fields';
 import type { EpochMetrics, TrainConfig } from './config';
 
 export const CHECKPOINT = 'checkpoint.pt';
@@ -29,33 +30,18 @@ export interface TrainingCheckpoint {
   unrelaxedSum?: number;
 }
 
-type Dict = { [k: string]: Loaded };
-const isDict = (v: unknown): v is Dict => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Tensor);
-
+const fields: CheckpointFields = checkpointFields('training');
+// A declared function, so that TypeScript narrows after a call that never returns.
 function fail(file: string, what: string): never {
-  throw new Error(`${file}: not a valid gumbel-torch training checkpoint: ${what}`);
+  return fields.fail(file, what);
 }
+const parseJson = fields.json;
+const count = fields.count;
 
 function loadDict(file: string): Dict {
   const ck = load(file);
   if (!isDict(ck) || typeof ck.config !== 'string') fail(file, "no 'config' entry");
   return ck;
-}
-
-function parseJson(file: string, ck: Dict, key: string): unknown {
-  const s = ck[key];
-  if (typeof s !== 'string') fail(file, `'${key}' must be a JSON string`);
-  try {
-    return JSON.parse(s);
-  } catch (e) {
-    return fail(file, `'${key}' is not valid JSON (${(e as Error).message})`);
-  }
-}
-
-function count(file: string, ck: Dict, key: string): number {
-  const v = ck[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(file, `'${key}' must be a non-negative integer`);
-  return v;
 }
 
 function optional<T>(file: string, ck: Dict, key: string, is: (v: unknown) => v is T, what: string): T | undefined {
