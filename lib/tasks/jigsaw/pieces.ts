@@ -3,6 +3,7 @@
 import { checkInt } from '../../check';
 import { rand } from '../../creation';
 import { bmm } from '../../functions';
+import { scope } from '../../scope';
 import { checkTensor, type Device, type Tensor } from '../../tensor';
 
 /** Side of one square piece: as the tutorial, floor(side / pieces); the last side % pieces rows and columns are dropped. */
@@ -41,7 +42,7 @@ export function assemble(pieces: Tensor, perSide: number): Tensor {
 
 /** A uniformly random permutation of 0..n-1 per row, int64 [batch, n] (the argsort of uniforms; torch's generator). */
 export function randomPermutations(batch: number, n: number, device: Device = 'cpu'): Tensor<'int64'> {
-  return rand([batch, n], { device }).argsort(-1) as Tensor<'int64'>;
+  return scope(() => rand([batch, n], { device }).argsort(-1) as Tensor<'int64'>);
 }
 
 /** The scrambled pieces: out[b, i] = pieces[b, perm[b, i]], as the tutorial's pieces[permute_index]. */
