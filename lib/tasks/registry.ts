@@ -1,0 +1,5 @@
+// The tasks `gumbel-torch train --task <name>` runs through the generic runner (lib/tasks/runner.ts).
+// The Categorical VAE ('vae', the default) keeps its own trainer (lib/train/trainer.ts).
+import type { Task } from './task';
+
+export const TASKS: Readonly<Record<string, Task>> = {};
