@@ -50,9 +50,11 @@ export class JigsawSession implements TaskSession {
   #order: Tensor | null = null;
 
   /** Loads the data and builds the model and optimizer; draws the test scrambling from torch's generator. */
-  constructor(settings: JigsawSettings, names: { limit?: string; testLimit?: string } = {}) {
+  constructor(settings: JigsawSettings, names: { limit?: string; testLimit?: string; batchSize?: string } = {}) {
     this.settings = Object.freeze({ ...settings });
     const s = this.settings;
+    // Training-mode batch normalisation needs two pieces per slot.
+    if (!Number.isSafeInteger(s.batchSize) || s.batchSize < 2) throw new RangeError(`${names.batchSize ?? 'batchSize'} must be an integer >= 2 (batch normalisation of each piece slot needs two images), got ${s.batchSize}`);
     this.#data = loadJigsawData({ dir: s.dir, device: s.device, limit: s.limit, testLimit: s.testLimit }, names);
     try {
       const n = this.#data.train.size(0);

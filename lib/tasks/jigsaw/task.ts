@@ -47,7 +47,7 @@ export const jigsawTask: Task = {
         limit: config.limit,
         testLimit: config.testLimit as number | undefined,
       },
-      { limit: '--limit', testLimit: '--test-limit' },
+      { limit: '--limit', testLimit: '--test-limit', batchSize: '--batch-size' },
     );
   },
 };
