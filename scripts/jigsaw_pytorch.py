@@ -12,7 +12,8 @@ given (parity), and images come from MNIST's IDX files (no torchvision, no downl
       log_alpha0 (step 1's scores), grad0 (step 1's g_2.weight gradient), state (after K steps),
       eval_log_alpha [M, n, n], eval_positions [M, n] (scipy), kendall (mean over the M test images).
   jigsaw_pytorch.py bench MNIST_DIR PIECES BATCH STEPS THREADS
-      milliseconds per training step (JSON), after 2 warm-up steps: 'step' is the tutorial's whole
+      milliseconds per training step (JSON; wall, and this process's CPU time as stepCpu and modelCpu),
+      after 2 warm-up steps: 'step' is the tutorial's whole
       step (batch_chunk_image, forward, backward, Adam, loss.item()); 'model' the same from pieces
       already scrambled (forward, backward, Adam, loss.item()).
 """
@@ -197,20 +198,23 @@ def bench(mnist_dir, pieces, batch, steps, threads):
         optimizer.step()
         return loss.item()
 
-    whole, only = [], []
+    whole, only, whole_cpu, only_cpu = [], [], [], []
     for s in range(steps + 2):
         inputs = images[s * batch:(s + 1) * batch]
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         step(inputs)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         pre = batch_chunk_image(inputs, pieces)[:2]
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), time.process_time()
         step(inputs, pre)
-        t3 = time.perf_counter()
+        t3, c3 = time.perf_counter(), time.process_time()
         if s >= 2:
             whole.append((t1 - t0) * 1000)
             only.append((t3 - t2) * 1000)
-    json.dump({'step': whole, 'model': only, 'torch': torch.__version__, 'threads': torch.get_num_threads()}, sys.stdout)
+            whole_cpu.append((c1 - c0) * 1000)
+            only_cpu.append((c3 - c2) * 1000)
+    json.dump({'step': whole, 'model': only, 'stepCpu': whole_cpu, 'modelCpu': only_cpu, 'torch': torch.__version__,
+               'threads': torch.get_num_threads()}, sys.stdout)
 
 
 if __name__ == '__main__':
