@@ -148,7 +148,8 @@ describe('bad input', () => {
     expect(() => train({ tau: NaN })).toThrow(/tau must be a number/);
     expect(() => train({ iters: 0 })).toThrow(RangeError);
     expect(() => train({ epochs: 0 })).toThrow(RangeError);
-    expect(() => train({ batchSize: 1 })).toThrow(RangeError);
+    expect(() => train({ batchSize: 0 })).toThrow(RangeError);
+    expect(() => train({ batchSize: 1, pieces: 14 })).toThrow(/batchSize 1 leaves batch normalisation one value per channel/);
     expect(() => train({ device: 'tpu' as never })).toThrow();
     expect(() => train({ onEpoch: 3 as never })).toThrow(TypeError);
   });

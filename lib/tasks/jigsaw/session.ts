@@ -53,8 +53,10 @@ export class JigsawSession implements TaskSession {
   constructor(settings: JigsawSettings, names: { limit?: string; testLimit?: string; batchSize?: string } = {}) {
     this.settings = Object.freeze({ ...settings });
     const s = this.settings;
-    // Training-mode batch normalisation needs two pieces per slot.
-    if (!Number.isSafeInteger(s.batchSize) || s.batchSize < 2) throw new RangeError(`${names.batchSize ?? 'batchSize'} must be an integer >= 2 (batch normalisation of each piece slot needs two images), got ${s.batchSize}`);
+    // Training-mode batch normalisation of a piece slot needs two values per channel: batch x pooled piece area.
+    const pooled = Math.floor(Math.floor(28 / s.pieces) / 2);
+    if (!Number.isSafeInteger(s.batchSize) || s.batchSize * pooled * pooled < 2)
+      throw new RangeError(`${names.batchSize ?? 'batchSize'} ${s.batchSize} leaves batch normalisation one value per channel (pieces of ${pooled} x ${pooled} after pooling); use a batch of 2 or more`);
     this.#data = loadJigsawData({ dir: s.dir, device: s.device, limit: s.limit, testLimit: s.testLimit }, names);
     try {
       const n = this.#data.train.size(0);

@@ -3,13 +3,14 @@
 import { checkInt, checkNumber, checkOptions } from '../../check';
 import { manualSeed } from '../../runtime';
 import { scope } from '../../scope';
+import { orDefault } from '../../structures/args';
 import { checkDevice, type Device, Tensor } from '../../tensor';
 import { JigsawSession } from './session';
 
 export interface JigsawTrainOptions {
   /** Default 5. */
   epochs?: number;
-  /** Default 64 (the last partial batch is dropped). */
+  /** Default 64 (the last partial batch is dropped); 1 works up to 7 x 7 pieces (batch normalisation needs two values). */
   batchSize?: number;
   /** Adam's learning rate, default 1e-4. */
   lr?: number;
@@ -56,13 +57,13 @@ export interface JigsawRun {
 /** Trains the tutorial's jigsaw model and evaluates it on the test set after every epoch. */
 export function train(opts: JigsawTrainOptions = {}): JigsawRun {
   const o = checkOptions(opts, 'jigsaw.train options', ['epochs', 'batchSize', 'lr', 'seed', 'pieces', 'tau', 'iters', 'limit', 'testLimit', 'device', 'dir', 'onStep', 'onEpoch']);
-  const epochs = checkInt(o.epochs ?? 5, 'epochs', 1);
-  const batchSize = checkInt(o.batchSize ?? 64, 'batchSize', 2);
-  const lr = checkNumber(o.lr ?? 1e-4, 'lr', { finite: true, positive: true });
-  const seed = checkInt(o.seed ?? 0, 'seed', 0, Number.MAX_SAFE_INTEGER);
-  const pieces = checkInt(o.pieces ?? 2, 'pieces', 2, 14);
-  const tau = checkNumber(o.tau ?? 0.1, 'tau', { finite: true, positive: true });
-  const iters = checkInt(o.iters ?? 20, 'iters', 1);
+  const epochs = checkInt(orDefault(o.epochs, 5), 'epochs', 1);
+  const batchSize = checkInt(orDefault(o.batchSize, 64), 'batchSize', 1);
+  const lr = checkNumber(orDefault(o.lr, 1e-4), 'lr', { finite: true, positive: true });
+  const seed = checkInt(orDefault(o.seed, 0), 'seed', 0, Number.MAX_SAFE_INTEGER);
+  const pieces = checkInt(orDefault(o.pieces, 2), 'pieces', 2, 14);
+  const tau = checkNumber(orDefault(o.tau, 0.1), 'tau', { finite: true, positive: true });
+  const iters = checkInt(orDefault(o.iters, 20), 'iters', 1);
   const device = o.device === undefined ? 'cpu' : checkDevice(o.device);
   for (const k of ['onStep', 'onEpoch'] as const) if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`${k} must be a function`);
   manualSeed(seed);
