@@ -48,7 +48,7 @@ test.each([
     const r = run([...args, '--out', out]);
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(message);
-    expect(r.out).not.toMatch(/    at /); // no stack trace
+    expect(r.out).not.toMatch(/\n\s+at \S+ \(/); // no stack trace
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
