@@ -69,7 +69,11 @@ class Sums {
     for (const [k, v] of Object.entries(m)) {
       if (v instanceof Tensor) {
         let s = this.#tensors.get(k);
-        if (!s) this.#tensors.set(k, (s = keep(zeros([], { device: this.#device, dtype: 'float64' }))));
+        if (!s) {
+          // A sum restored from a checkpoint continues on the device.
+          this.#tensors.set(k, (s = keep(zeros([], { device: this.#device, dtype: 'float64' }).add_(this.#numbers.get(k) ?? 0))));
+          this.#numbers.delete(k);
+        }
         s.add_(v.detach().to('float64').reshape([]));
       } else this.#numbers.set(k, (this.#numbers.get(k) ?? 0) + v);
     }

@@ -108,6 +108,10 @@ abstract class NriRelational extends Module {
   }
   override dispose(): void {
     super.dispose();
+    this.releaseRelations();
+  }
+  /** Frees the relation matrices (Module.dispose frees parameters only, without calling children's dispose). */
+  releaseRelations(): void {
     for (const r of this.#rel.values()) {
       r.rec.dispose();
       r.send.dispose();
@@ -260,6 +264,11 @@ export class Nri extends Module {
   }
   get decoder(): NriDecoder {
     return this.child('decoder') as NriDecoder;
+  }
+  override dispose(): void {
+    super.dispose();
+    this.encoder.releaseRelations();
+    this.decoder.releaseRelations();
   }
 
   /** data [B, n, frames, dims] -> the tutorial's training quantities (loss = nll + kl). */
