@@ -11,6 +11,9 @@ given (parity), and images come from MNIST's IDX files (no torchvision, no downl
       test_images [M, 28, 28], test_perms [M, n]. Runs K training steps, then evaluates; OUT: losses [K],
       log_alpha0 (step 1's scores), grad0 (step 1's g_2.weight gradient), state (after K steps),
       eval_log_alpha [M, n, n], eval_positions [M, n] (scipy), kendall (mean over the M test images).
+  jigsaw_pytorch.py evaluate CHECKPOINT MNIST_DIR [SEED]
+      the tutorial's evaluation cell (shuffled test loader, batch_chunk_image, linear_sum_assignment,
+      scipy's kendalltau) on the model of a `gumbel-torch train --task jigsaw` checkpoint (JSON)
   jigsaw_pytorch.py bench MNIST_DIR PIECES BATCH STEPS THREADS
       milliseconds per training step (JSON; wall, and this process's CPU time as stepCpu and modelCpu),
       after 2 warm-up steps: 'step' is the tutorial's whole
@@ -170,8 +173,8 @@ def parity(inp, outp):
     torch.save(out, outp)
 
 
-def read_images(mnist_dir, count):
-    with open(os.path.join(mnist_dir, 'train-images-idx3-ubyte'), 'rb') as f:
+def read_images(mnist_dir, count, split='train'):
+    with open(os.path.join(mnist_dir, split + '-images-idx3-ubyte'), 'rb') as f:
         f.read(16)
         data = np.frombuffer(f.read(count * 784), dtype=np.uint8).reshape(count, 1, 28, 28)
     # ToTensor() then Normalize((0.1307,), (0.3081,))
@@ -217,10 +220,34 @@ def bench(mnist_dir, pieces, batch, steps, threads):
                'threads': torch.get_num_threads()}, sys.stdout)
 
 
+def evaluate(checkpoint, mnist_dir, seed):
+    """The tutorial's evaluation cell on a model trained by gumbel-torch (checkpoint.pt of train --task jigsaw)."""
+    ck = torch.load(checkpoint)
+    config = ck['config'] if isinstance(ck['config'], dict) else json.loads(ck['config'])
+    pieces = int(config['pieces'])
+    model = build(pieces, 0.1, 20)
+    model.load_state_dict(ck['state']['model'])
+    model.eval()
+    torch.manual_seed(seed)
+    testset = read_images(mnist_dir, 10000, 't10k')
+    test_loader = torch.utils.data.DataLoader(testset, 64, drop_last=False, shuffle=True)
+    with torch.no_grad():
+        kendall_taus = []
+        for inputs in test_loader:
+            pieces_, random_pieces, perm_list = batch_chunk_image(inputs, pieces)
+            ordered_pieces, predicted_permutation_matrices = model(random_pieces)
+            predicted_perm_list = predicted_permutation_matrices.transpose(1, 2).max(1)[1]
+            for p1, p2 in zip(perm_list, predicted_perm_list):
+                kendall_taus.append(kendalltau(p1.cpu(), p2.cpu())[0])
+    json.dump({'pieces': pieces, 'kendall': float(np.mean(kendall_taus)), 'images': len(kendall_taus)}, sys.stdout)
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
     if cmd == 'parity':
         parity(sys.argv[2], sys.argv[3])
+    elif cmd == 'evaluate':
+        evaluate(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     elif cmd == 'bench':
         bench(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
     else:
