@@ -15,6 +15,7 @@ const { optimCases } = require('./misuse-optim');
 const { nnCases } = require('./misuse-nn');
 const { rnnCases } = require('./misuse-rnn');
 const { layerCases } = require('./misuse-layers');
+const { jigsawCases } = require('./misuse-jigsaw');
 
 const ROOT = path.join(__dirname, '..');
 // GT_UNDER_TEST=<checkout> runs the same cases against another build (e.g. an older main, for a before/after).
@@ -31,6 +32,7 @@ function buildCases() {
   const same = (a, b) => a.shape.join() === b.shape.join() && a.sub(b).abs().max().item() === 0;
   const nanRows = (y, rows) => rows.every(([r, want]) => y.select(0, r).isnan().all().item() === want);
   issue22Cases(add, UNDER_TEST); // bench/misuse-issue22.js: an adversary's findings
+  jigsawCases(add); // bench/misuse-jigsaw.js: the MNIST jigsaw task
 
   // 1. Options objects: wrong keys (snake_case, PyTorch's names, typos) and non-objects everywhere.
   const calls = {
