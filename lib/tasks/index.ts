@@ -1,2 +1,3 @@
 // The tutorial's experiments as libraries: data, model and training loop of each task.
 export * as nri from './nri';
+export * as knn from './knn';
