@@ -11,7 +11,7 @@ export { KnnSession } from './session';
 export { knnStep } from './step';
 export type { KnnBatch } from './step';
 export type { KnnSettings } from './session';
-export { KNN_OPTIONS, knnSettings, knnTask } from './task';
+export { KNN_OPTIONS, checkKnnLimit, knnSettings, knnTask } from './task';
 export type { KnnTask } from './task';
 export { train } from './train';
 export type { KnnEpochMetrics, KnnTrainOptions, KnnTrainResult } from './train';

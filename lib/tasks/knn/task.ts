@@ -41,6 +41,14 @@ export function knnSettings(c: TaskConfig, device: Device): KnnSettings {
   return s;
 }
 
+/** A limit on the training images: at most the 55,000, at least a batch of queries and one of neighbours. */
+export function checkKnnLimit(limit: unknown, s: Pick<KnnSettings, 'queries' | 'neighbors'>, name: string): number {
+  checkInt(limit, name, 1, KNN_TRAIN_SIZE);
+  const need = Math.max(s.queries, s.neighbors);
+  if ((limit as number) < need) throw new RangeError(`${name} must be at least ${need} (one batch of queries and one of neighbours), got ${limit}`);
+  return limit as number;
+}
+
 /** The task, whose create() gives the concrete session (the library entry point drives it directly). */
 export type KnnTask = Omit<Task, 'create'> & { create(c: TaskConfig, ctx: TaskContext): KnnSession };
 
@@ -59,11 +67,7 @@ export const knnTask: KnnTask = {
   create(c: TaskConfig, ctx: TaskContext): KnnSession {
     const settings = knnSettings(c, ctx.device);
     if (c.data !== undefined && typeof c.data !== 'string') throw new TypeError(`data must be a folder path, got ${describe(c.data)}`);
-    if (c.limit !== undefined) {
-      checkInt(c.limit, '--limit', 1, KNN_TRAIN_SIZE);
-      const need = Math.max(settings.queries, settings.neighbors);
-      if (c.limit < need) throw new RangeError(`--limit must be at least ${need} (one batch of queries and one of neighbours), got ${c.limit}`);
-    }
+    if (c.limit !== undefined) checkKnnLimit(c.limit, settings, '--limit');
     const testLimit = c.testLimit === undefined ? undefined : checkInt(c.testLimit, 'testLimit', 1, 10000);
     const data = loadKnnData({ dir: c.data as string | undefined, device: ctx.device, limit: c.limit, limitName: '--limit', testLimit });
     return new KnnSession(data, settings);

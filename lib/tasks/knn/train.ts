@@ -8,7 +8,7 @@ import { scope } from '../../scope';
 import { checkDevice, Tensor, type Device } from '../../tensor';
 import type { TaskConfig } from '../task';
 import { writeTaskImage } from './picture';
-import { knnTask } from './task';
+import { checkKnnLimit, knnSettings, knnTask } from './task';
 
 export interface KnnTrainOptions {
   epochs?: number;
@@ -34,8 +34,8 @@ export interface KnnTrainOptions {
   data?: string;
   /** Write the neighbours picture (PNG) here after training. */
   picture?: string;
-  /** After every step: epoch (1-based), step (1-based), steps per epoch, that step's numbers. */
-  onStep?: (epoch: number, step: number, steps: number, m: { loss: number; correctness: number }) => void;
+  /** After every step: epoch (1-based), step (1-based), steps per epoch, that step's numbers; return false to stop training there (the final test still runs). */
+  onStep?: (epoch: number, step: number, steps: number, m: { loss: number; correctness: number }) => boolean | void;
   /** After every epoch; return false to stop. */
   onEpoch?: (m: KnnEpochMetrics) => boolean | void;
 }
@@ -49,6 +49,8 @@ export interface KnnEpochMetrics {
   /** With `valid`: exact k-NN accuracy on the held-out 5,000. */
   validAccuracy?: number;
   seconds: number;
+  /** Steps taken this epoch (fewer than the epoch's when onStep stopped it). */
+  steps: number;
 }
 
 export interface KnnTrainResult {
@@ -84,7 +86,7 @@ export function train(opts: KnnTrainOptions = {}): KnnTrainResult {
     ...Object.fromEntries(['limit', 'k', 'tau', 'neighbors', 'hard', 'momentum', 'weightDecay', 'valid', 'testLimit', 'data'].filter((k) => o[k as keyof KnnTrainOptions] !== undefined).map((k) => [k, o[k as keyof KnnTrainOptions]])),
   } as TaskConfig;
   // From code the limit's name is the option's, not the flag's.
-  if (config.limit !== undefined) checkInt(config.limit, 'limit', 1);
+  if (config.limit !== undefined) checkKnnLimit(config.limit, knnSettings(config, device), 'limit');
   const session = knnTask.create(config, { device, out: '', log: () => undefined, progress: () => undefined });
   try {
     const history: KnnEpochMetrics[] = [];
@@ -94,20 +96,23 @@ export function train(opts: KnnTrainOptions = {}): KnnTrainResult {
       let loss = 0;
       let correctness = 0;
       const steps = session.stepsPerEpoch;
-      for (let s = 0; s < steps; s++) {
+      let taken = 0;
+      let stop = false;
+      for (let s = 0; s < steps && !stop; s++) {
         const m = scope(() => {
           const r = session.trainStep(epoch, s);
           return { loss: num(r, 'loss'), correctness: num(r, 'correctness') };
         });
         loss += m.loss;
         correctness += m.correctness;
-        o.onStep?.(epoch, s + 1, steps, m);
+        taken++;
+        stop = o.onStep?.(epoch, s + 1, steps, m) === false;
       }
       const valid = scope(() => session.evaluate(epoch));
-      const record: KnnEpochMetrics = { epoch, loss: loss / steps, correctness: correctness / steps, seconds: (Date.now() - t0) / 1000 };
+      const record: KnnEpochMetrics = { epoch, loss: loss / taken, correctness: correctness / taken, seconds: (Date.now() - t0) / 1000, steps: taken };
       if (valid['valid.accuracy'] !== undefined) record.validAccuracy = num(valid, 'valid.accuracy');
       history.push(record);
-      if (o.onEpoch?.(record) === false) break;
+      if (o.onEpoch?.(record) === false || stop) break;
     }
     const t1 = Date.now();
     const test = scope(() => num(session.finalTest(), 'test.accuracy'));
