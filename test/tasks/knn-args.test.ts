@@ -70,7 +70,7 @@ test('torch.tasks.knn.train: unknown options named with a suggestion, bad hooks 
   expect(() => torch.tasks.knn.train({ epoch: 2 } as never)).toThrow(/epoch.*epochs/);
   expect(() => torch.tasks.knn.train({ temperature: 2 } as never)).toThrow(/tau/);
   expect(() => torch.tasks.knn.train({ limit: 55001 })).toThrow(RangeError);
-  expect(() => torch.tasks.knn.train({ limit: 55001 })).toThrow(/^limit must be in \[1, 55000\]/);
+  expect(() => torch.tasks.knn.train({ limit: 55001 })).toThrow(/^limit must be in \[1, 55000\], got 55001$/);
   expect(() => torch.tasks.knn.train({ epochs: 0 })).toThrow(/epochs must be in \[1/);
   expect(() => torch.tasks.knn.train({ onStep: 3 } as never)).toThrow(/onStep must be a function/);
   expect(() => torch.tasks.knn.train({ device: 'tpu' as never })).toThrow(/device/);

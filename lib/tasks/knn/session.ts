@@ -68,7 +68,7 @@ export class KnnSession implements TaskSession {
     this.#neighborOrder = keep(scope(() => randperm(n).to(this.settings.device)));
   }
 
-  trainStep(_epoch: number, step: number): TaskMetrics {
+  trainStep(_epoch: number, step: number): { loss: Tensor; correctness: Tensor } {
     if (!this.#queryOrder || !this.#neighborOrder) throw new Error('KnnSession.trainStep: beginEpoch() first');
     if (!Number.isInteger(step) || step < 0 || step >= this.stepsPerEpoch) throw new RangeError(`step must be in [0, ${this.stepsPerEpoch - 1}], got ${step}`);
     const { queries, neighbors } = this.settings;
@@ -93,9 +93,11 @@ export class KnnSession implements TaskSession {
       const was = this.model.training;
       this.model.eval();
       try {
-        const parts: Tensor[] = [];
-        for (let s = 0; s < images.shape[0]; s += EMBED_CHUNK) parts.push(this.model.forward(images.narrow(0, s, Math.min(EMBED_CHUNK, images.shape[0] - s))));
-        return scope(() => (parts.length === 1 ? parts[0] : cat(parts, 0)));
+        return scope(() => {
+          const parts: Tensor[] = [];
+          for (let s = 0; s < images.shape[0]; s += EMBED_CHUNK) parts.push(this.model.forward(images.narrow(0, s, Math.min(EMBED_CHUNK, images.shape[0] - s))));
+          return parts.length === 1 ? parts[0] : cat(parts, 0);
+        });
       } finally {
         this.model.train(was);
       }
@@ -150,9 +152,13 @@ export class KnnSession implements TaskSession {
       model: this.model.stateDict(),
       optimizer: this.optimizer.stateDict() as unknown as Saveable,
       split: this.data.permutation.clone(),
-      queryOrder: this.#queryOrder ? this.#queryOrder.to('cpu').clone() : null,
-      neighborOrder: this.#neighborOrder ? this.#neighborOrder.to('cpu').clone() : null,
+      queryOrder: this.#cpuCopy(this.#queryOrder),
+      neighborOrder: this.#cpuCopy(this.#neighborOrder),
     };
+  }
+
+  #cpuCopy(t: Tensor | null): Tensor | null {
+    return t ? scope(() => t.to('cpu').clone()) : null;
   }
 
   loadStateDict(state: Record<string, Loaded>): void {
