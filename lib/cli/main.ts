@@ -18,6 +18,8 @@ import { StepLog } from './steplog';
 import { TrainBoard } from './train-board';
 import { addViewCommand } from './view';
 import { packageVersion } from './version';
+import { selectedTask, TASK_NAMES, taskTrainCommand } from './task-train';
+import { TASKS } from '../tasks/registry';
 import { ESTIMATORS, type EstimatorName } from '../estimators';
 import { analyze, type AnalyzeOptions } from './analyze';
 import { addDistributedOptions, type LaunchOptions, runTrain } from './launch';
@@ -221,7 +223,11 @@ export async function main(argv: string[]): Promise<number> {
     // A stray word (`train 5 --epochs 1`) is an error, not silently ignored; subcommands inherit this.
     .allowExcessArguments(false);
   let code = 0;
-  addDistributedOptions(program.command('train'))
+  // `train --task nri` (any task but the VAE) is the generic runner's command, with that task's flags.
+  const args = argv.slice(2);
+  const taskName = args[0] === 'train' ? selectedTask(args.slice(1)) : 'vae';
+  if (taskName !== 'vae' && Object.prototype.hasOwnProperty.call(TASKS, taskName)) taskTrainCommand(program.command('train'), TASKS[taskName], (c) => (code = c));
+  else addDistributedOptions(program.command('train'))
     .description('train the Categorical VAE on MNIST (the defaults are the Gumbel-Softmax article\'s: 10 epochs, batch 100, 30 latents x 10 categories, tau 1, Adam 1e-3)')
     .option('--epochs <n>', 'passes over the training images', int('epochs', 1), SEED_DEFAULTS.epochs)
     .option('--batch-size <n>', 'images per optimizer step', int('batch-size', 1), SEED_DEFAULTS.batchSize)
@@ -247,6 +253,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tensorboard [dir]', 'write TensorBoard event files (losses, tau, lr, gradient norm per progress update; metrics, pictures, latent usage per epoch) to <dir> (default <out>/tb); see them with gumbel-torch view or tensorboard --logdir')
     .option('--fast-linear', 'float32 CPU Linear layers on oneDNN: faster, not bit-for-bit PyTorch')
     .option('--fast', 'every fast float32 CPU kernel (oneDNN Linear, SIMD BCE): faster, not bit-for-bit PyTorch')
+    .addOption(new Option('--task <name>', `what to train: vae (this command's flags) or a task of its own flags (train --task <name> --help)`).choices(TASK_NAMES).default('vae'))
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       // The flags given on the command line; on --resume the others come from the checkpoint.
       const explicit = new Set(Object.keys(o).filter((k) => cmd.getOptionValueSource(k) === 'cli'));

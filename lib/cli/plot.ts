@@ -29,7 +29,7 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 const fmt = (v: number): string => String(Number(v.toPrecision(6)));
 
 /** The SVG text of a line chart of loss per epoch. */
-export function lossChartSvg(title: string, series: Series[]): string {
+export function lossChartSvg(title: string, series: Series[], yLabel = 'loss (nats)'): string {
   const pts = series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
@@ -60,7 +60,7 @@ export function lossChartSvg(title: string, series: Series[]): string {
   out.push(
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#888"/>`,
     `<text x="${M.left + pw / 2}" y="${M.top + ph + 36}" text-anchor="middle">epoch</text>`,
-    `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">loss (nats)</text>`,
+    `<text transform="translate(16 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`,
   );
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];

@@ -7,3 +7,4 @@ export { edgeAccuracy, klCategoricalUniform, nllGaussian, Nri, NriDecoder, NriEn
 export type { NriForwardOptions, NriOutput, NriShape } from './model';
 export { evaluateNri, trainNri } from './train';
 export type { NriEpochMetrics, NriEvalMetrics, NriStepMetrics, NriTrainOptions } from './train';
+export { nriTask } from './task';

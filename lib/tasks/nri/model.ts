@@ -6,14 +6,15 @@ import { checkInt, checkNumber, checkOptions } from '../../check';
 import { zeros } from '../../creation';
 import { cat, stack } from '../../functional';
 import { gumbelSoftmax } from '../../gumbel';
+import { checkEstimator, ESTIMATORS, type EstimatorName, isPathwise, sampleWith } from '../../estimators/registry';
 import { elu } from '../../nn/activation';
 import { BatchNorm1d } from '../../nn/batchnorm';
 import { constant_, xavierNormal_ } from '../../nn/init';
 import { Linear } from '../../nn/linear';
 import { Module } from '../../nn/module';
 import { noGrad } from '../../runtime';
-import { scope } from '../../scope';
-import type { Tensor } from '../../tensor';
+import { keep, scope } from '../../scope';
+import type { Device, Tensor } from '../../tensor';
 
 export interface NriShape {
   /** Particles (graph nodes). */
@@ -82,12 +83,46 @@ function initLinears(ls: Linear[]): void {
   }
 }
 
-export class NriEncoder extends Module {
+/**
+ * What the encoder and the decoder share: the shape, and the receiver/sender matrices of the directed
+ * pairs (not parameters: made once, kept on each device they are used on, freed with the module).
+ */
+abstract class NriRelational extends Module {
   readonly shape: NriShape;
-  readonly #rel: { rec: Tensor; send: Tensor };
+  readonly #rel = new Map<string, { rec: Tensor; send: Tensor }>();
   constructor(shape: NriShape) {
     super();
     this.shape = shape;
+    const r = relationMatrices(shape.particles);
+    this.#rel.set('cpu', { rec: keep(r.rec), send: keep(r.send) });
+  }
+  /** The relation matrices on `device` (copied there once). */
+  protected relations(device: Device): { rec: Tensor; send: Tensor } {
+    let r = this.#rel.get(device);
+    if (!r) {
+      const cpu = this.#rel.get('cpu') as { rec: Tensor; send: Tensor };
+      r = { rec: keep(cpu.rec.to(device)), send: keep(cpu.send.to(device)) };
+      this.#rel.set(device, r);
+    }
+    return r;
+  }
+  override dispose(): void {
+    super.dispose();
+    this.releaseRelations();
+  }
+  /** Frees the relation matrices (Module.dispose frees parameters only, without calling children's dispose). */
+  releaseRelations(): void {
+    for (const r of this.#rel.values()) {
+      r.rec.dispose();
+      r.send.dispose();
+    }
+    this.#rel.clear();
+  }
+}
+
+export class NriEncoder extends NriRelational {
+  constructor(shape: NriShape) {
+    super(shape);
     const h = shape.hidden;
     this.registerModule('mlp1', new NriMlp(shape.frames * shape.dims, h, h));
     this.registerModule('mlp2', new NriMlp(h * 2, h, h));
@@ -96,7 +131,6 @@ export class NriEncoder extends Module {
     this.registerModule('fc_out', new Linear(h, shape.edgeTypes));
     // The tutorial initialises every Linear below it again, in module order.
     initLinears([...this.namedModules()].map(([, m]) => m).filter((m): m is Linear => m instanceof Linear));
-    this.#rel = relationMatrices(shape.particles);
   }
   mlp(i: 1 | 2 | 3 | 4): NriMlp {
     return this.child(`mlp${i}`) as NriMlp;
@@ -105,31 +139,23 @@ export class NriEncoder extends Module {
   forward(inputs: Tensor): Tensor {
     return scope(() => {
       const [b, n] = inputs.shape;
-      const { rec, send } = this.#rel;
-      const nodeToEdge = (x: Tensor): Tensor => cat([send.to(x.device).matmul(x), rec.to(x.device).matmul(x)], 2);
+      const { rec, send } = this.relations(inputs.device);
+      const nodeToEdge = (x: Tensor): Tensor => cat([send.matmul(x), rec.matmul(x)], 2);
       let x = this.mlp(1).forward(inputs.reshape([b, n, -1]));
       x = this.mlp(2).forward(nodeToEdge(x));
       const skip = x;
       // edge -> node: incoming messages summed, divided by the number of particles (as the tutorial).
-      x = rec.to(x.device).t().matmul(x).div(n);
+      x = rec.t().matmul(x).div(n);
       x = this.mlp(3).forward(x);
       x = this.mlp(4).forward(cat([nodeToEdge(x), skip], 2));
       return (this.child('fc_out') as Linear).forward(x);
     });
   }
-  override dispose(): void {
-    super.dispose();
-    this.#rel.rec.dispose();
-    this.#rel.send.dispose();
-  }
 }
 
-export class NriDecoder extends Module {
-  readonly shape: NriShape;
-  readonly #rel: { rec: Tensor; send: Tensor };
+export class NriDecoder extends NriRelational {
   constructor(shape: NriShape) {
-    super();
-    this.shape = shape;
+    super(shape);
     const h = shape.hidden;
     const d = shape.dims;
     this.registerModule('msg_fc1', new Linear(2 * d, h));
@@ -137,7 +163,6 @@ export class NriDecoder extends Module {
     this.registerModule('out_fc1', new Linear(d + h, h));
     this.registerModule('out_fc2', new Linear(h, h));
     this.registerModule('out_fc3', new Linear(h, d));
-    this.#rel = relationMatrices(shape.particles);
   }
   #fc(name: string): Linear {
     return this.child(name) as Linear;
@@ -145,8 +170,7 @@ export class NriDecoder extends Module {
   /** One step: state [B, n, dims] and edges [B, E, types] -> next state; messages only along type-1 edges. */
   step(x: Tensor, edges: Tensor): Tensor {
     return scope(() => {
-      const rec = this.#rel.rec.to(x.device);
-      const send = this.#rel.send.to(x.device);
+      const { rec, send } = this.relations(x.device);
       const preMsg = cat([send.matmul(x), rec.matmul(x)], -1);
       let msg = this.#fc('msg_fc1').forward(preMsg).relu();
       msg = this.#fc('msg_fc2').forward(msg).relu();
@@ -172,11 +196,6 @@ export class NriDecoder extends Module {
       }
       return stack(preds, 2);
     });
-  }
-  override dispose(): void {
-    super.dispose();
-    this.#rel.rec.dispose();
-    this.#rel.send.dispose();
   }
 }
 
@@ -218,6 +237,11 @@ export interface NriForwardOptions {
   noise?: Tensor;
   /** Likelihood variance; default 5e-5. */
   variance?: number;
+  /**
+   * A gradient estimator from the suite for the edges (one that draws a sample: not rloo or exact);
+   * default: Gumbel-Softmax, straight-through with `hard`. Its tau is `tau`.
+   */
+  estimator?: EstimatorName;
 }
 
 /** Encoder, Gumbel-Softmax edges and decoder, with the tutorial's names (encoder.*, decoder.*). */
@@ -241,17 +265,25 @@ export class Nri extends Module {
   get decoder(): NriDecoder {
     return this.child('decoder') as NriDecoder;
   }
+  override dispose(): void {
+    super.dispose();
+    this.encoder.releaseRelations();
+    this.decoder.releaseRelations();
+  }
 
   /** data [B, n, frames, dims] -> the tutorial's training quantities (loss = nll + kl). */
   forward(data: Tensor, opts?: NriForwardOptions): NriOutput {
-    const o = checkOptions(opts, 'Nri.forward options', ['tau', 'hard', 'noise', 'variance']);
+    const o = checkOptions(opts, 'Nri.forward options', ['tau', 'hard', 'noise', 'variance', 'estimator']);
+    if (o.estimator !== undefined && (o.hard || o.noise)) throw new TypeError('Nri.forward: estimator draws its own sample: hard and noise apply to the default Gumbel-Softmax only');
+    if (o.estimator !== undefined && !isPathwise(checkEstimator(o.estimator).name)) throw new TypeError(`Nri.forward: estimator '${o.estimator}' needs the loss evaluated for many samples; NRI takes an estimator that draws one sample (${ESTIMATORS.filter(isPathwise).join(', ')})`);
     const { particles, frames, dims } = this.shape;
     if (data.ndim !== 4 || data.size(1) !== particles || data.size(2) !== frames || data.size(3) !== dims)
       throw new RangeError(`Nri: expected data of shape [B, ${particles}, ${frames}, ${dims}], got [${data.shape}]`);
     const variance = checkNumber(o.variance ?? 5e-5, 'variance', { finite: true, positive: true });
     return scope(() => {
       const logits = this.encoder.forward(data);
-      const edges = gumbelSoftmax(logits, { tau: o.tau ?? 0.5, hard: o.hard ?? false, noise: o.noise });
+      const tau = o.tau ?? 0.5;
+      const edges = o.estimator === undefined ? gumbelSoftmax(logits, { tau, hard: o.hard ?? false, noise: o.noise }) : sampleWith(logits, { name: o.estimator, tau });
       const output = this.decoder.forward(data, edges);
       const nll = nllGaussian(output, data.narrow(2, 1, frames - 1), variance);
       const kl = klCategoricalUniform(logits.softmax(-1), particles);

@@ -54,8 +54,10 @@ export interface NriEpochMetrics {
 const mean = (xs: number[]): number => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 
 function batchOf(split: SpringsSplit, idx: Tensor, device: Device | undefined): { data: Tensor; relations: Tensor } {
-  const data = split.features.indexSelect(0, idx);
-  const relations = split.edges.indexSelect(0, idx);
+  // The index goes where the split is (a split kept on CUDA, an index made on the CPU).
+  const at = idx.to(split.features.device);
+  const data = split.features.indexSelect(0, at);
+  const relations = split.edges.indexSelect(0, at);
   return device ? { data: data.to(device), relations: relations.to(device) } : { data, relations };
 }
 
