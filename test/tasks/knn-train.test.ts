@@ -69,4 +69,4 @@ test('k-NN at CI size: train correctness climbs from chance, exact k-NN test wel
     s.dispose();
   }
   expect(torch.memory().liveTensors).toBe(before);
-}, 120_000);
+}, 300_000);
