@@ -36,7 +36,7 @@ test('k-NN at CI size: train correctness climbs from chance, exact k-NN test wel
     expect(s.evaluate(1)).toEqual({});
 
     const [img] = s.picture();
-    expect(img.name).toBe('neighbors');
+    expect(img.name).toBe('neighbors.png');
     expect(img.channels).toBe(3);
     expect(img.data.length).toBe(img.width * img.height * 3);
     // Frames: green where a neighbour's label matches the query's, red otherwise; mostly green.

@@ -6,7 +6,7 @@ export type { DknnLossOptions } from './loss';
 export { EMBEDDING_SIZE, KnnConvNet } from './model';
 export { knnPredict, nearestNeighbors } from './predict';
 export type { KnnPredictOptions } from './predict';
-export { neighborGrid, writeTaskImage } from './picture';
+export { neighborGrid } from './picture';
 export { KnnSession } from './session';
 export { knnStep } from './step';
 export type { KnnBatch } from './step';

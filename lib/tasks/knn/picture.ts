@@ -1,7 +1,5 @@
 // The k-NN picture: each row a test digit, a gap, then its k nearest training digits by embedding
 // distance, nearest first, framed green where the label matches the query's and red where not.
-import * as fs from 'node:fs';
-import { PNG } from 'pngjs';
 import type { TaskImage } from '../task';
 
 const SIDE = 28;
@@ -37,17 +35,4 @@ export function neighborGrid(name: string, queries: Float32Array, neighbors: Flo
     for (let j = 0; j < k; j++) digit(neighbors, r * k + j, PAD + cell + GAP + j * cell, oy, match[r * k + j] ? GOOD : BAD);
   }
   return { name, width, height, channels: 3, data };
-}
-
-/** Writes a TaskImage as PNG (for the library entry point; the task runner writes its own). */
-export function writeTaskImage(file: string, img: TaskImage): void {
-  const png = new PNG({ width: img.width, height: img.height });
-  for (let i = 0; i < img.width * img.height; i++) {
-    const c = img.channels;
-    png.data[i * 4] = img.data[i * c];
-    png.data[i * 4 + 1] = img.data[i * c + (c === 3 ? 1 : 0)];
-    png.data[i * 4 + 2] = img.data[i * c + (c === 3 ? 2 : 0)];
-    png.data[i * 4 + 3] = 255;
-  }
-  fs.writeFileSync(file, PNG.sync.write(png));
 }

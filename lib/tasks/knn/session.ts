@@ -142,7 +142,7 @@ export class KnnSession implements TaskSession {
         const nLabels = this.data.train.labels.indexSelect(0, idx).to('cpu').data() as BigInt64Array;
         const qLabels = this.data.test.labels.narrow(0, 0, rows).to('cpu').data() as BigInt64Array;
         const match = Array.from(nLabels, (l, i) => l === qLabels[Math.floor(i / k)]);
-        return neighborGrid('neighbors', q.to('cpu').contiguous().data() as Float32Array, nImages.contiguous().data() as Float32Array, match, rows, k);
+        return neighborGrid('neighbors.png', q.to('cpu').contiguous().data() as Float32Array, nImages.contiguous().data() as Float32Array, match, rows, k);
       }),
     ];
   }

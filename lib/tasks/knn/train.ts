@@ -7,7 +7,7 @@ import { cuda, manualSeed } from '../../runtime';
 import { scope } from '../../scope';
 import { checkDevice, Tensor, type Device } from '../../tensor';
 import type { TaskConfig } from '../task';
-import { writeTaskImage } from './picture';
+import { writeTaskImage } from '../../cli/task-image';
 import { checkKnnLimit, knnSettings, knnTask } from './task';
 
 export interface KnnTrainOptions {
