@@ -109,3 +109,16 @@ export function skipVisibly(name: string, reason: string): void {
   process.stderr.write(`SKIPPED: ${name}: ${reason}\n`);
   test.skip(`${name} [skipped: ${reason}]`, () => undefined);
 }
+
+/**
+ * Live tensors once earlier garbage is gone: jest runs every file in one process, so handles dropped by
+ * earlier files are freed by finalizers whenever a GC runs, which an async test's awaits allow. Collecting
+ * (tests run with --expose-gc) and letting the finalizers run first makes a before/after count exact.
+ */
+export async function settledLiveTensors(): Promise<number> {
+  for (let i = 0; i < 3; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return torch.memory().liveTensors;
+}

@@ -4,9 +4,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as torch from '../../lib';
 import { knnTask } from '../../lib/tasks/knn/task';
 import { TaskRunner } from '../../lib/tasks/runner';
+import { settledLiveTensors } from '../helpers';
 
 const dirs: string[] = [];
 const tmp = (): string => {
@@ -24,7 +24,7 @@ const withoutTimes = (ms: Record<string, number>[]): Record<string, number>[] =>
 const task = knnTask;
 
 test('knn: a run stopped mid-epoch and resumed equals the uninterrupted run exactly; no tensor leaks', async () => {
-  const before = torch.memory().liveTensors;
+  const before = await settledLiveTensors();
   const whole = await new TaskRunner(task, tiny(tmp())).run();
   expect(whole.stopped).toBe('done');
   expect(whole.metrics.map((m) => m.epoch)).toEqual([1, 2]);
@@ -39,5 +39,5 @@ test('knn: a run stopped mid-epoch and resumed equals the uninterrupted run exac
   expect(resumedFrom).toEqual({ epoch: 2, step: 1 });
   expect(resumed.stopped).toBe('done');
   expect(withoutTimes(resumed.metrics)).toEqual(withoutTimes(whole.metrics));
-  expect(torch.memory().liveTensors).toBe(before);
+  expect(await settledLiveTensors()).toBe(before);
 }, 300_000);

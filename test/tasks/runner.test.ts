@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as torch from '../../lib';
 import { nriTask } from '../../lib/tasks/nri/task';
 import { TaskRunner } from '../../lib/tasks/runner';
+import { settledLiveTensors } from '../helpers';
 import { readTaskCheckpoint } from '../../lib/tasks/checkpoint';
 import type { Task } from '../../lib/tasks/task';
 import { selectedTask } from '../../lib/cli/task-train';
@@ -28,7 +29,7 @@ const tiny = (out: string): Record<string, unknown> => ({ out, cache, trainSims:
 const withoutTimes = (ms: Record<string, number>[]): Record<string, number>[] => ms.map((m) => Object.fromEntries(Object.entries(m).filter(([k]) => !k.endsWith('Seconds'))));
 
 test('a run stopped mid-epoch and resumed equals the uninterrupted run exactly; no tensor leaks', async () => {
-  const before = torch.memory().liveTensors;
+  const before = await settledLiveTensors();
   const whole = await new TaskRunner(nriTask, tiny(tmp())).run();
   expect(whole.stopped).toBe('done');
   expect(whole.metrics.map((m) => m.epoch)).toEqual([1, 2]);
@@ -48,7 +49,7 @@ test('a run stopped mid-epoch and resumed equals the uninterrupted run exactly; 
   expect(resumedFrom).toEqual({ epoch: 2, step: 2 });
   expect(resumed.stopped).toBe('done');
   expect(withoutTimes(resumed.metrics)).toEqual(withoutTimes(whole.metrics));
-  expect(torch.memory().liveTensors).toBe(before);
+  expect(await settledLiveTensors()).toBe(before);
 });
 
 test('bad settings are errors naming the option; a misspelt one names the closest', () => {
