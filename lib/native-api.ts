@@ -57,10 +57,14 @@ export interface FusedPlan {
   index: NativeTensor;
 }
 
-/** The opaque native handle that owns one LibTorch tensor. */
+declare const nativeTensorBrand: unique symbol;
+/**
+ * The opaque native handle that owns one LibTorch tensor (a V8 External naming a slot of the addon's
+ * handle table). `releaseTensor` frees it; lib/tensor.ts's Tensor owns one and is the only holder
+ * with a GC backstop, so a raw handle that never becomes a Tensor must be released by hand.
+ */
 export interface NativeTensor {
-  dispose(): void;
-  isDisposed(): boolean;
+  readonly [nativeTensorBrand]: true;
 }
 
 type H = NativeTensor;
@@ -123,6 +127,10 @@ export interface NativeFunctions extends TableNatives {
   device(t: H): Device;
   numel(t: H): number;
   isContiguous(t: H): boolean;
+  /** Frees a live handle's tensor now (Tensor.dispose); false for a released handle or any other value. */
+  releaseTensor(t: H): boolean;
+  /** Whether t is a live handle of this addon (false once released). */
+  isLiveTensor(t: unknown): boolean;
   item(t: H): number | boolean;
 
   // ---- ops.gen.cc: every op of lib/op-table.ts (TableNatives, by types); ops.cc: global state
@@ -238,8 +246,6 @@ export interface NativeFunctions extends TableNatives {
 
 /** The addon's exports: the functions, the classes and one constant. */
 export interface NativeBinding extends NativeFunctions {
-  /** The class of tensor handles (made by the ops only; `new` from JS throws). */
-  NativeTensor: abstract new () => NativeTensor;
   NativeAdam: new (params: readonly NativeTensor[], lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, amsgrad: boolean, fused: boolean, singlePass: boolean) => NativeAdam;
   /** new NativeReducer(params, firstBucketBytes, bucketBytes); throws without c10d or a process group. */
   NativeReducer: new (params: readonly NativeTensor[], firstBucketBytes: number, bucketBytes: number) => NativeReducer;
@@ -269,7 +275,7 @@ const TABLE_EXPORTS = Object.fromEntries(
  */
 export const NATIVE_EXPORTS = {
   fromTypedArray: 'tensor.cc', data: 'tensor.cc', shape: 'tensor.cc', strides: 'tensor.cc', dtype: 'tensor.cc', device: 'tensor.cc',
-  numel: 'tensor.cc', isContiguous: 'tensor.cc', item: 'tensor.cc', NativeTensor: 'tensor.cc',
+  numel: 'tensor.cc', isContiguous: 'tensor.cc', item: 'tensor.cc', releaseTensor: 'tensor.cc', isLiveTensor: 'tensor.cc',
   ...TABLE_EXPORTS,
   manualSeed: 'ops.cc', initialSeed: 'ops.cc',
   getRngState: 'ops.cc', setRngState: 'ops.cc', setNumThreads: 'ops.cc', getNumThreads: 'ops.cc', cudaIsAvailable: 'ops.cc',

@@ -6,6 +6,7 @@ import { checkOptions, describe } from './check';
 import { nativeFunction } from './native';
 import type { NativeFunctionName, NativeTensor } from './native-api';
 import { type ArgSpec, type OpSpec, OPS } from './op-table';
+import { boxHandleRange } from './tensor-handles';
 
 interface TensorLikeClass {
   fromHandle(h: NativeTensor): unknown;
@@ -14,7 +15,6 @@ interface TensorLikeClass {
 interface TensorInstance {
   readonly isDisposed: boolean;
   readonly handle: NativeTensor;
-  dispose(): void;
 }
 
 type Call = (self: unknown, args: readonly unknown[]) => unknown;
@@ -29,8 +29,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return p === Object.prototype || p === null;
 }
 
-/** The function that runs one op's native with self and the user's arguments (after self). */
-function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: TensorLikeClass): Call {
+const releaseTensor = nativeFunction('releaseTensor');
+
+/**
+ * The function that runs one op's native with self and the user's arguments (after self). An in-place
+ * form returns self: the native's second handle on it is released, never wrapped.
+ */
+function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: TensorLikeClass, inPlace = false): Call {
   const fn = nativeFunction(nativeName as NativeFunctionName) as (...a: unknown[]) => unknown;
   const args = spec.args;
   const kw = new Set(spec.kwOnly ?? []);
@@ -44,15 +49,16 @@ function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: T
       if (v.isDisposed) throw new TypeError(`${nativeName}: argument '${args[i][0]}': tensor has been disposed`);
       return v.handle;
     }
-    if (Array.isArray(v) && v.some(isTensor)) return v.map((x: unknown) => unwrap(x, i));
+    if (typeof v === 'number') return boxHandleRange(v);
+    if (Array.isArray(v) && v.some((x: unknown) => isTensor(x) || (typeof x === 'number' && boxHandleRange(x) !== x))) return v.map((x: unknown) => unwrap(x, i));
     return v;
   };
-  const ret = spec.ret ?? 'Tensor';
+  const ret = inPlace ? 'self' : (spec.ret ?? 'Tensor');
   const wrap = (h: unknown, self: unknown): unknown => {
     if (ret === 'Tensor') return TensorClass.fromHandle(h as NativeTensor);
     if (ret === 'void') return undefined;
     if (ret === 'self') {
-      (h as NativeTensor).dispose(); // a second handle on self
+      releaseTensor(h as NativeTensor); // a second handle on self
       return self;
     }
     if (!Array.isArray(h)) return TensorClass.fromHandle(h as NativeTensor); // 'Tensor|...' forms
@@ -93,11 +99,10 @@ export function installOpSurface(TensorClass: TensorLikeClass): Record<string, (
       Object.defineProperty(proto, name, { value: function (this: unknown, ...a: unknown[]) { return call(this, a); }, writable: true, configurable: true });
     }
     if (forms.includes('inplace')) {
-      const callInPlace = makeCall(`${name}_`, `${name}_`, spec, TensorClass);
+      const callInPlace = makeCall(`${name}_`, `${name}_`, spec, TensorClass, true);
       Object.defineProperty(proto, `${name}_`, {
         value: function (this: TensorInstance, ...a: unknown[]) {
-          (callInPlace(this, a) as TensorInstance).dispose(); // a second handle on this same tensor
-          return this;
+          return callInPlace(this, a);
         },
         writable: true,
         configurable: true,

@@ -5,6 +5,7 @@ import type { NativeFunctionName, NativeFunctions } from './native-api';
 import { checkBool, checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
 import { formatTensor } from './format';
 import { registerTensorClass, track } from './scope';
+import { adoptHandle, boxHandleRange, releaseHandle } from './tensor-handles';
 
 import { type DType, DTYPES, FLOAT_DTYPES, type FloatDType } from './dtype-table';
 import type { DerivedFunctions, DerivedMethods } from './op-types';
@@ -89,6 +90,7 @@ export type TensorOpName = { [K in NativeFunctionName]: ReturnType<NativeFunctio
 
 function unwrapArg(v: unknown): unknown {
   if (v instanceof Tensor) return v.handle;
+  if (typeof v === 'number') return boxHandleRange(v);
   if (Array.isArray(v) && v.length > 0 && v[0] instanceof Tensor) return v.map((t: Tensor) => t.handle);
   return v;
 }
@@ -120,6 +122,7 @@ export class Tensor<D extends DType = DType> {
   private constructor(h: NativeTensor) {
     this.#h = h;
     track(this);
+    adoptHandle(this);
   }
 
   /** @internal */
@@ -139,9 +142,10 @@ export class Tensor<D extends DType = DType> {
 
   /** Frees the tensor's memory now. Safe to call twice. */
   dispose(): void {
-    if (this.#h === null) return;
-    this.#h.dispose();
+    const h = this.#h;
+    if (h === null) return;
     this.#h = null;
+    releaseHandle(this, h);
   }
 
   [Symbol.dispose](): void {
@@ -562,7 +566,7 @@ export class Tensor<D extends DType = DType> {
     if (h === undefined) return (this.#grad = undefined);
     const last = this.#grad;
     if (last && !last.isDisposed && callNative('sameTensor', [last.handle, h])) {
-      h.dispose();
+      callNative('releaseTensor', [h]);
       return last;
     }
     return (this.#grad = Tensor.fromHandle<D>(h));

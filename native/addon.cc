@@ -10,7 +10,7 @@ namespace gt {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initAllocator(env, exports);
   initWarnings(env);
-  TensorWrap::Init(env, exports);
+  handles::init(env, exports);
   initTensorConversions(env, exports);
   initOps(env, exports);
   initAutograd(env, exports);

@@ -28,7 +28,7 @@ void trackFree(napi_env env, int64_t bytes) noexcept {
   liveBytes -= bytes;
   int64_t ignored;
   // The raw call: node-addon-api's wrapper throws on failure, and this runs inside finalizers.
-  if (bytes) napi_adjust_external_memory(env, -bytes, &ignored);
+  if (bytes && env) napi_adjust_external_memory(env, -bytes, &ignored);
 }
 
 void initMemory(Napi::Env env, Napi::Object x) {

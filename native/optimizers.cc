@@ -235,8 +235,9 @@ class NativeOptimizer : public Napi::ObjectWrap<NativeOptimizer> {
       for (uint32_t k = 0; k < names.Length(); ++k) {
         std::string name = names.Get(k).As<Napi::String>().Utf8Value();
         Napi::Value v = obj.Get(name);
-        if (!TensorWrap::IsTensor(info.Env(), v)) throw ArgError("state values must be tensors");
-        t[name] = TensorWrap::Unwrap(v.As<Napi::Object>())->tensor();
+        const at::Tensor* st = handles::find(info.Env(), v);
+        if (!st) throw ArgError(handles::isHandle(info.Env(), v) ? "state values: tensor has been disposed" : "state values must be tensors");
+        t[name] = *st;
       }
       opt_->state()[adamStateKey(opt_->state(), params_[i])] = kind_->build(a.i64(1), t);
       return info.Env().Undefined();

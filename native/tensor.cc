@@ -3,32 +3,10 @@
 #include <ATen/ScalarOps.h>
 #include <cmath>
 #include <cstring>
-#include <mutex>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace gt {
 namespace {
-
-struct AddonData {
-  Napi::FunctionReference tensorCtor;
-};
-// Set while Make runs the NativeTensor constructor, so that only native code can make a handle.
-thread_local bool constructing = false;
-
-// The live wrappers: Find accepts a wrapped pointer only if it is one of these, so an object another
-// class or addon wrapped (even with NativeTensor's prototype set on it) is never read as a tensor.
-// Allocated once and never destroyed: finalizers may run during teardown, after static destructors.
-std::mutex& liveMutex() {
-  static auto* m = new std::mutex();
-  return *m;
-}
-std::unordered_set<const void*>& liveWraps() {
-  static auto* s = new std::unordered_set<const void*>();
-  return *s;
-}
-
-AddonData& data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }
 
 int64_t tensorBytes(const at::Tensor& t) {
   return t.defined() ? static_cast<int64_t>(t.numel()) * static_cast<int64_t>(t.element_size()) : 0;
@@ -65,103 +43,127 @@ at::Device parseDevice(const std::string& name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TensorWrap
+// Tensor handles
 
-void TensorWrap::Init(Napi::Env env, Napi::Object exports) {
-  napi_value cls;
-  NAPI_THROW_IF_FAILED_VOID(env, napi_define_class(env, "NativeTensor", NAPI_AUTO_LENGTH, Construct, nullptr, 0, nullptr, &cls));
-  Napi::Function ctor(env, cls);
-  // Plain functions on the prototype: they must not throw on a handle whose wrap dispose() removed.
-  auto proto = ctor.Get("prototype").As<Napi::Object>();
-  napi_value fn;
-  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, "dispose", NAPI_AUTO_LENGTH, Dispose, nullptr, &fn));
-  proto.Set("dispose", Napi::Value(env, fn));
-  NAPI_THROW_IF_FAILED_VOID(env, napi_create_function(env, "isDisposed", NAPI_AUTO_LENGTH, IsDisposed, nullptr, &fn));
-  proto.Set("isDisposed", Napi::Value(env, fn));
-  auto* d = new AddonData();
-  d->tensorCtor = Napi::Persistent(ctor);
-  env.SetInstanceData<AddonData>(d);
-  exports.Set("NativeTensor", ctor);
-}
+namespace {
 
-napi_value TensorWrap::Construct(napi_env env, napi_callback_info info) {
-  napi_value self = nullptr;
-  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
-  if (!constructing) {
-    napi_throw_type_error(env, nullptr, "NativeTensor cannot be constructed from JavaScript; use the tensor factories");
-    return nullptr;
+// A handle's number: 2^52 + generation * 2^26 + index, an exact integer below 2^53.
+constexpr double kHandleBase = 4503599627370496.0;  // 2^52
+constexpr double kHandleEnd = 9007199254740992.0;  // 2^53
+constexpr uint64_t kIndexLimit = 1ull << 26;
+constexpr uint32_t kGenerationLimit = 1u << 26;
+
+bool isHandleNumber(double d) noexcept { return d >= kHandleBase && d < kHandleEnd && d == std::trunc(d); }
+
+struct Slot {
+  at::Tensor tensor;
+  int64_t bytes = 0;
+  uint32_t generation = 1;
+  bool live = false;
+};
+
+// One per environment (the main thread, each worker): a handle is valid only where it was made.
+class HandleTable {
+ public:
+  explicit HandleTable(napi_env env) : env_(env) {}
+  // Environment teardown: every tensor still held is freed; V8's external-memory counter goes with
+  // the isolate, so only our own counters are updated.
+  ~HandleTable() {
+    for (auto& s : slots_)
+      if (s.live) {
+        s.tensor = at::Tensor();
+        trackFree(nullptr, s.bytes);
+      }
   }
-  return self;
-}
 
-Napi::Object TensorWrap::Make(Napi::Env env, at::Tensor t) {
-  napi_value obj = nullptr;
-  constructing = true;
-  napi_status s = napi_new_instance(env, data(env).tensorCtor.Value(), 0, nullptr, &obj);
-  constructing = false;
-  if (s != napi_ok) throw Napi::Error::New(env);
-  auto* w = new TensorWrap(env, std::move(t));
-  if (napi_wrap(env, obj, w, Finalize, nullptr, nullptr) != napi_ok) {
-    delete w;
-    throw Napi::Error::New(env);
+  napi_value make(at::Tensor t) {
+    uint32_t index;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      if (slots_.size() >= kIndexLimit) throw ArgError("too many live tensors (67108864): dispose some");
+      index = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    }
+    Slot& s = slots_[index];
+    s.bytes = tensorBytes(t);
+    s.tensor = std::move(t);
+    s.live = true;
+    napi_value h = nullptr;
+    if (napi_create_double(env_, code(index, s.generation), &h) != napi_ok) {
+      free(index);
+      throw Napi::Error::New(Napi::Env(env_));
+    }
+    trackAlloc(Napi::Env(env_), s.bytes);
+    return h;
   }
-  return Napi::Object(env, obj);
-}
 
-bool TensorWrap::IsTensor(Napi::Env env, const Napi::Value& v) {
-  return v.IsObject() && v.As<Napi::Object>().InstanceOf(data(env).tensorCtor.Value());
-}
-
-TensorWrap* TensorWrap::Find(Napi::Env env, napi_value v) {
-  void* p = nullptr;
-  // Fails (without a JS exception) for a non-object, an object nobody wrapped, a disposed handle.
-  if (v == nullptr || napi_unwrap(env, v, &p) != napi_ok) return nullptr;
-  std::lock_guard<std::mutex> lock(liveMutex());
-  return liveWraps().count(p) ? static_cast<TensorWrap*>(p) : nullptr;
-}
-
-TensorWrap* TensorWrap::Unwrap(const Napi::Object& o) {
-  TensorWrap* w = Find(o.Env(), o);
-  if (!w) throw ArgError("tensor has been disposed");
-  return w;
-}
-
-TensorWrap::TensorWrap(napi_env env, at::Tensor t) : env_(env), tensor_(std::move(t)), bytes_(tensorBytes(tensor_)) {
-  {
-    std::lock_guard<std::mutex> lock(liveMutex());
-    liveWraps().insert(this);
+  Slot* lookup(napi_value v, bool liveOnly) noexcept {
+    double d = 0;
+    // Fails (without a JS exception) for any value that is not a number.
+    if (v == nullptr || napi_get_value_double(env_, v, &d) != napi_ok) return nullptr;
+    if (!isHandleNumber(d)) return nullptr;
+    uint64_t c = static_cast<uint64_t>(d - kHandleBase);
+    uint64_t index = c % kIndexLimit;
+    if (index >= slots_.size()) return nullptr;
+    Slot& s = slots_[index];
+    if (liveOnly && (!s.live || s.generation != c / kIndexLimit)) return nullptr;
+    return &s;
   }
-  trackAlloc(Napi::Env(env), bytes_);
-}
 
-// Runs from dispose() or from the GC finalizer (possibly while the environment shuts down): no throws.
-TensorWrap::~TensorWrap() {
-  {
-    std::lock_guard<std::mutex> lock(liveMutex());
-    liveWraps().erase(this);
+  bool release(napi_value v) noexcept {
+    Slot* s = lookup(v, true);
+    if (!s) return false;
+    free(static_cast<uint32_t>(s - slots_.data()));
+    return true;
   }
-  tensor_ = at::Tensor();
-  trackFree(env_, bytes_);
-}
 
-void TensorWrap::Finalize(napi_env, void* data, void*) { delete static_cast<TensorWrap*>(data); }
-
-napi_value TensorWrap::Dispose(napi_env env, napi_callback_info info) {
-  napi_value self = nullptr;
-  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
-  if (TensorWrap* w = Find(Napi::Env(env), self)) {
-    // Detach first: the GC will then never call the finalizer.
-    if (napi_remove_wrap(env, self, nullptr) == napi_ok) delete w;
+ private:
+  static double code(uint64_t index, uint64_t generation) { return kHandleBase + static_cast<double>(generation * kIndexLimit + index); }
+  void free(uint32_t index) noexcept {
+    Slot& s = slots_[index];
+    s.tensor = at::Tensor();
+    s.live = false;
+    s.generation = s.generation + 1 < kGenerationLimit ? s.generation + 1 : 1;
+    trackFree(env_, s.bytes);
+    s.bytes = 0;
+    free_.push_back(index);
   }
-  return nullptr;  // undefined
+  napi_env env_;
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_;
+};
+
+HandleTable* table(napi_env env) noexcept {
+  void* d = nullptr;
+  napi_get_instance_data(env, &d);
+  return static_cast<HandleTable*>(d);
 }
 
-napi_value TensorWrap::IsDisposed(napi_env env, napi_callback_info info) {
-  napi_value self = nullptr, result = nullptr;
-  napi_get_cb_info(env, info, nullptr, nullptr, &self, nullptr);
-  napi_get_boolean(env, Find(Napi::Env(env), self) == nullptr, &result);
-  return result;
+}  // namespace
+
+namespace handles {
+
+napi_value make(napi_env env, at::Tensor t) { return table(env)->make(std::move(t)); }
+
+const at::Tensor* find(napi_env env, napi_value v) noexcept {
+  Slot* s = table(env)->lookup(v, true);
+  return s ? &s->tensor : nullptr;
 }
+
+bool isHandle(napi_env env, napi_value v) noexcept { return table(env)->lookup(v, false) != nullptr; }
+
+bool release(napi_env env, napi_value v) noexcept { return table(env)->release(v); }
+
+void init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<HandleTable>(new HandleTable(env));
+  // releaseTensor(handle): frees a live handle's tensor now (dispose); true if it was live.
+  GT_DEF(exports, "releaseTensor", { return release(a.env(), a.raw(0)); });
+  GT_DEF(exports, "isLiveTensor", { return find(a.env(), a.raw(0)) != nullptr; });
+}
+
+}  // namespace handles
 
 // ---------------------------------------------------------------------------------------------
 // Args
@@ -170,6 +172,7 @@ std::string describeJs(Napi::Env env, const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
   if (v.IsBoolean()) return std::string("boolean ") + (v.As<Napi::Boolean>().Value() ? "true" : "false");
+  if (handles::isHandle(env, v)) return handles::find(env, v) ? "a tensor" : "a disposed tensor";
   if (v.IsNumber()) return "number " + c10::str(v.As<Napi::Number>().DoubleValue());
   if (v.IsBigInt()) return "a bigint";
   if (v.IsString()) {
@@ -179,7 +182,6 @@ std::string describeJs(Napi::Env env, const Napi::Value& v) {
   if (v.IsArray()) return "an array";
   if (v.IsTypedArray()) return "a TypedArray";
   if (v.IsFunction()) return "a function";
-  if (TensorWrap::IsTensor(env, v)) return TensorWrap::Find(env, v) ? "a tensor" : "a disposed tensor";
   return "an object";
 }
 
@@ -190,7 +192,7 @@ std::string Args::label(size_t i) const {
 
 void Args::wrongType(size_t i, const char* what) const {
   Napi::Value v = i < info_.Length() ? info_[i] : env().Undefined();
-  if (TensorWrap::IsTensor(env(), v) && !TensorWrap::Find(env(), v)) throw ArgError(label(i) + ": tensor has been disposed");
+  if (handles::isHandle(env(), v) && !handles::find(env(), v)) throw ArgError(label(i) + ": tensor has been disposed");
   throw ArgError(label(i) + " must be " + what + ", got " + describeJs(env(), v));
 }
 
@@ -199,7 +201,7 @@ void Args::need(size_t i, const char* what) const {
 }
 
 at::Tensor Args::tensor(size_t i) const {
-  if (TensorWrap* w = find(i)) return w->tensor();
+  if (const at::Tensor* t = find(i)) return *t;
   wrongType(i, "a tensor");
 }
 
@@ -216,16 +218,25 @@ std::vector<at::Tensor> Args::tensors(size_t i) const {
   out.reserve(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
     Napi::Value v = arr.Get(k);
-    TensorWrap* w = TensorWrap::Find(env(), v);
-    if (!w) throw ArgError(label(i) + "[" + std::to_string(k) + "] must be a live tensor, got " + describeJs(env(), v));
-    out.push_back(w->tensor());
+    const at::Tensor* t = handles::find(env(), v);
+    if (!t) throw ArgError(label(i) + "[" + std::to_string(k) + "] must be a live tensor, got " + describeJs(env(), v));
+    out.push_back(*t);
   }
   return out;
 }
 
+Napi::Value Args::number(size_t i) const {
+  Napi::Value v = info_[i];
+  if (!v.IsArray()) return v;
+  auto box = v.As<Napi::Array>();
+  if (box.Length() != 1) return v;
+  Napi::Value n = box.Get(uint32_t(0));
+  return n.IsNumber() && isHandleNumber(n.As<Napi::Number>().DoubleValue()) ? n : v;
+}
+
 at::Scalar Args::scalar(size_t i) const {
   need(i, "a number");
-  Napi::Value v = info_[i];
+  Napi::Value v = number(i);
   if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
   if (v.IsBigInt()) {
     bool lossless = true;
@@ -243,22 +254,25 @@ at::Scalar Args::scalar(size_t i) const {
 ScalarOrStr Args::scalarOrStr(size_t i) const {
   if (!has(i)) return {};
   if (info_[i].IsString()) return {c10::nullopt, str(i)};
-  if (!info_[i].IsNumber() && !info_[i].IsBoolean() && !info_[i].IsBigInt()) wrongType(i, "a number or a string");
+  Napi::Value v = number(i);
+  if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) wrongType(i, "a number or a string");
   return {scalar(i), c10::nullopt};
 }
 
 at::Tensor Args::operand(size_t i, at::Device device) const {
-  if (TensorWrap* w = find(i)) return w->tensor();
+  if (const at::Tensor* t = find(i)) return *t;
   need(i, "a tensor or a number");
-  Napi::Value v = info_[i];
+  Napi::Value v = number(i);
+  if (handles::isHandle(env(), info_[i])) wrongType(i, "a tensor or a number");  // a released handle
   if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) wrongType(i, "a tensor or a number");
   return at::native::wrapped_scalar_tensor(scalar(i), device);
 }
 
 double Args::f64(size_t i) const {
   need(i, "a number");
-  if (!info_[i].IsNumber()) wrongType(i, "a number");
-  return info_[i].As<Napi::Number>().DoubleValue();
+  Napi::Value v = number(i);
+  if (!v.IsNumber()) wrongType(i, "a number");
+  return v.As<Napi::Number>().DoubleValue();
 }
 
 int64_t Args::i64(size_t i) const {
@@ -267,8 +281,9 @@ int64_t Args::i64(size_t i) const {
     bool lossless = true;
     return info_[i].As<Napi::BigInt>().Int64Value(&lossless);
   }
-  if (!info_[i].IsNumber()) wrongType(i, "an integer");
-  double d = info_[i].As<Napi::Number>().DoubleValue();
+  Napi::Value v = number(i);
+  if (!v.IsNumber()) wrongType(i, "an integer");
+  double d = v.As<Napi::Number>().DoubleValue();
   if (!std::isfinite(d) || d != std::trunc(d)) wrongType(i, "an integer");
   return static_cast<int64_t>(d);
 }

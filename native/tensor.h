@@ -13,41 +13,29 @@
 
 namespace gt {
 
-// Lifetime: dispose() frees the tensor and this C++ object at once and detaches it from its JS object
-// (napi_remove_wrap), so a disposed handle is a plain JS object with no finalizer. Node-API runs GC
-// finalizers only when the event loop turns; a synchronous loop that left one per tensor would pile
-// them up (and the malloc chunks they pin) until it yields. The GC finalizer remains for handles
-// nobody disposed.
-// Cost: a handle is made and read on every op, so this is a plain napi_wrap rather than an ObjectWrap
-// (no Napi::Reference per handle, no External to pass the tensor to the constructor), and a handle is
-// recognised by its wrap (one private-field read) and a set of live wrappers, never by instanceof,
-// which runs JS (Function.prototype[Symbol.hasInstance]) and was the largest cost of a tiny op.
-class TensorWrap {
- public:
-  static void Init(Napi::Env env, Napi::Object exports);
-  static Napi::Object Make(Napi::Env env, at::Tensor t);
-  // Whether v is a tensor handle, live or disposed (for error messages: not on the fast path).
-  static bool IsTensor(Napi::Env env, const Napi::Value& v);
-  // The live wrapper of a handle, or nullptr for anything else (a disposed handle, another addon's
-  // wrapped object, a value that is no object). Never throws.
-  static TensorWrap* Find(Napi::Env env, napi_value v);
-  static TensorWrap* Find(Napi::Env env, const Napi::Value& v) { return Find(env, static_cast<napi_value>(v)); }
-  // The live wrapper, or an ArgError "tensor has been disposed".
-  static TensorWrap* Unwrap(const Napi::Object& o);
-
-  const at::Tensor& tensor() const { return tensor_; }
-
- private:
-  TensorWrap(napi_env env, at::Tensor t);
-  ~TensorWrap();
-  static void Finalize(napi_env env, void* data, void* hint);
-  static napi_value Construct(napi_env env, napi_callback_info info);
-  static napi_value Dispose(napi_env env, napi_callback_info info);
-  static napi_value IsDisposed(napi_env env, napi_callback_info info);
-  napi_env env_;
-  at::Tensor tensor_;
-  int64_t bytes_ = 0;
-};
+// Tensor handles. A JS handle is a number, a code for a slot of this environment's handle table: an
+// integer in [2^52, 2^53) made of the slot's index and its generation, which every release bumps. So a
+// released (disposed) handle, another worker's handle or any other number is refused by a table
+// lookup, never dereferenced, and no JS value reads as memory. A JS number in that range meant as a
+// number travels boxed, as a one-element array (lib/tensor-backstop.ts boxHandleRange); the scalar
+// readers below unbox it.
+// Cost: a tiny op makes one handle and the user frees one. A number costs nothing to make; a wrapped
+// JS object (napi_wrap) or an External (which Node 20 gives a weak reference) cost about 1 us made and
+// freed, as much as PyTorch's whole x.add(y). The GC backstop for handles nobody released is the JS
+// Tensor's FinalizationRegistry (lib/tensor-backstop.ts).
+namespace handles {
+// A new handle owning t. Throws (a JS exception pending) only if V8 cannot allocate.
+napi_value make(napi_env env, at::Tensor t);
+// The live tensor of a handle, or nullptr for anything else (a released handle, a value that is no
+// handle). Never throws.
+const at::Tensor* find(napi_env env, napi_value v) noexcept;
+// Whether v is a number in the handle range (a handle, live or released: error messages only).
+bool isHandle(napi_env env, napi_value v) noexcept;
+// Frees the tensor of a live handle; false (and nothing done) for anything else.
+bool release(napi_env env, napi_value v) noexcept;
+// Registers the table for this environment and the natives releaseTensor / isLiveTensor.
+void init(Napi::Env env, Napi::Object exports);
+}  // namespace handles
 
 // Live-tensor accounting (memory.cc). trackFree runs in finalizers, also while an environment is
 // torn down, so it never throws.
@@ -84,8 +72,8 @@ class Args {
   size_t size() const { return info_.Length(); }
   Napi::Value raw(size_t i) const { return info_[i]; }
   bool has(size_t i) const { return i < info_.Length() && !info_[i].IsUndefined() && !info_[i].IsNull(); }
-  // A live tensor handle at i, or nullptr (the fast check: one wrap read, no instanceof).
-  TensorWrap* find(size_t i) const { return i < info_.Length() ? TensorWrap::Find(env(), info_[i]) : nullptr; }
+  // The live tensor of the handle at i, or nullptr (the fast check: one External read, one table lookup).
+  const at::Tensor* find(size_t i) const { return i < info_.Length() ? handles::find(env(), info_[i]) : nullptr; }
 
   at::Tensor tensor(size_t i) const;
   std::optional<at::Tensor> optTensor(size_t i) const;
@@ -122,6 +110,9 @@ class Args {
 
  private:
   void need(size_t i, const char* what) const;
+  // The number at i, unboxed when it travels boxed (a number in the handle range, see handles), else
+  // the value as it is.
+  Napi::Value number(size_t i) const;
   // "argument 'name'" with a schema, else "argument i".
   std::string label(size_t i) const;
   [[noreturn]] void wrongType(size_t i, const char* what) const;
@@ -132,7 +123,7 @@ class Args {
 // C++ results to JS values.
 inline Napi::Value toJs(Napi::Env env, const at::Tensor& t) {
   if (!t.defined()) return env.Undefined();
-  return TensorWrap::Make(env, t);
+  return Napi::Value(env, handles::make(env, t));
 }
 inline Napi::Value toJs(Napi::Env env, double v) { return Napi::Number::New(env, v); }
 inline Napi::Value toJs(Napi::Env env, int64_t v) { return Napi::Number::New(env, static_cast<double>(v)); }

@@ -6,7 +6,7 @@ import { NATIVE_EXPORTS } from '../lib/native-api';
 import { native } from '../lib/native';
 import * as torch from '../lib';
 
-const CLASSES = ['NativeTensor', 'NativeAdam', 'NativeReducer'];
+const CLASSES = ['NativeAdam', 'NativeReducer'];
 const CONSTANTS = ['fusedAdamAvailable'];
 
 describe('native contract', () => {

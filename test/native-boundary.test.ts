@@ -88,31 +88,49 @@ describe('LibTorch warnings reach process.emitWarning', () => {
 // A handle is recognised by its wrap and the addon's set of live tensor wrappers, not by its prototype:
 // another native object dressed as a tensor is refused, never read as one (nor unwrapped by dispose).
 describe('tensor handles cannot be forged', () => {
-  test('an optimizer object with NativeTensor.prototype is not a tensor, and dispose() leaves it alone', () => {
-    // A child process: a build that trusted the prototype would read the optimizer's memory as a tensor.
+  test('a released, forged or foreign value is refused, never read as memory', () => {
+    // A child process: a build that trusted a forged handle would read freed or random memory.
     const script = `
       const native = require(${JSON.stringify(path.resolve(__dirname, '..', 'build', 'Release', 'gumbel_torch.node'))});
-      const p = { handle: native.ones([3]) };
-      const opt = new native.NativeAdam([p.handle], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false);
-      Object.setPrototypeOf(opt, native.NativeTensor.prototype);
-      const out = {};
-      try { native.sin(opt); out.sin = 'no error'; } catch (e) { out.sin = e.constructor.name + ': ' + e.message; }
-      out.isDisposed = opt.isDisposed();
-      opt.dispose();
-      Object.setPrototypeOf(opt, Object.getPrototypeOf(new native.NativeAdam([p.handle], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false)));
-      try { opt.getState(); out.after = 'ok'; } catch (e) { out.after = e.message; }
-      let ctor;
-      try { new native.NativeTensor(); ctor = 'constructed'; } catch (e) { ctor = e.constructor.name + ': ' + e.message; }
-      out.ctor = ctor;
+      const h = native.ones([3]);
+      const out = { handle: typeof h, live: native.isLiveTensor(h) };
+      const opt = new native.NativeAdam([h], 0.1, 0.9, 0.999, 1e-8, 0, false, false, false);
+      const err = (f) => { try { f(); return 'no error'; } catch (e) { return e.constructor.name + ': ' + e.message; } };
+      out.optimizer = err(() => native.sin(opt));
+      out.object = err(() => native.sin({ valueOf: () => h }));
+      out.nearby = err(() => native.sin(h + 1));
+      out.released = native.releaseTensor(h);
+      out.again = native.releaseTensor(h);
+      out.stale = err(() => native.sin(h));
+      // The slot is reused by the next tensor; the old number stays refused (its generation is old).
+      const h2 = native.zeros([2]);
+      out.reused = err(() => native.sin(h));
+      out.fresh = native.isLiveTensor(h2);
+      out.afterOptimizer = err(() => opt.getState());
       console.log(JSON.stringify(out));`;
     const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-    // It has NativeTensor's prototype but no live tensor: a TypeError naming the argument.
-    expect(out.sin).toMatch(/^TypeError: sin: argument 'self'(: tensor has been disposed| must be a tensor)/);
-    expect(out.isDisposed).toBe(true);
-    expect(out.after).toBe('ok');
-    expect(out.ctor).toMatch(/^TypeError: NativeTensor cannot be constructed from JavaScript/);
+    expect(out.handle).toBe('number');
+    expect(out.live).toBe(true);
+    expect(out.optimizer).toMatch(/^TypeError: sin: argument 'self' must be a tensor, got an object/);
+    expect(out.object).toMatch(/^TypeError: sin: argument 'self' must be a tensor, got an object/);
+    expect(out.nearby).toMatch(/^TypeError: sin: argument 'self'(: tensor has been disposed| must be a tensor)/);
+    expect(out.released).toBe(true);
+    expect(out.again).toBe(false);
+    expect(out.stale).toBe("TypeError: sin: argument 'self': tensor has been disposed");
+    expect(out.reused).toBe("TypeError: sin: argument 'self': tensor has been disposed");
+    expect(out.fresh).toBe(true);
+    expect(out.afterOptimizer).toBe('no error');
   });
+
+  test('a number in the handle range given as a number stays a number', () =>
+    torch.scope(() => {
+      const x = torch.tensor([1, 2], { dtype: 'float64' });
+      const big = 2 ** 52 + 7;
+      expect(Array.from(x.add(big).data())).toEqual([big + 1, big + 2]);
+      expect(Array.from(torch.add(x, big).data())).toEqual([big + 1, big + 2]);
+      expect(Array.from(x.mul(big).data())).toEqual([big, 2 * big]);
+    }));
 });

@@ -1,6 +1,6 @@
 // optim.Adam: LibTorch's own Adam (the arithmetic of PyTorch's), over a module's parameters.
 import { checkBool, checkNumber, checkOptions } from '../check';
-import { native, type NativeAdam } from '../native';
+import { callNative, native, type NativeAdam } from '../native';
 import { full } from '../creation';
 import { scope } from '../scope';
 import { Tensor } from '../tensor';
@@ -149,7 +149,7 @@ export class Adam {
   loadStateDict(sd: AdamStateDict): void {
     const { lr, entries } = parseAdamState(sd, this.params, this.#hyper);
     const current = this.#native.getState();
-    for (const s of current) if (s) for (const t of [s.expAvg, s.expAvgSq, s.maxExpAvgSq]) t?.dispose();
+    for (const s of current) if (s) for (const t of [s.expAvg, s.expAvgSq, s.maxExpAvgSq]) if (t) callNative('releaseTensor', [t]);
     const lost = current.findIndex((s, i) => s !== null && !entries[i]);
     if (lost >= 0) throw new Error(`Adam.loadStateDict: the state_dict has no state for parameter ${lost}, which this optimizer has already stepped`);
     entries.forEach((e, i) => {

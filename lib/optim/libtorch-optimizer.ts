@@ -3,7 +3,7 @@
 // layout both ways, checked before anything changes.
 import { checkNumber, checkOptions, describe } from '../check';
 import { full } from '../creation';
-import { native, type NativeOptimizer } from '../native';
+import { callNative, native, type NativeOptimizer } from '../native';
 import { scope } from '../scope';
 import { Tensor } from '../tensor';
 
@@ -248,7 +248,7 @@ export abstract class LibtorchOptimizer {
       entries.push({ i: i as number, step: step as number, tensors });
     }
     const stepped = this.#native.getState();
-    for (const s of stepped) if (s) for (const t of Object.values(s.tensors)) t.dispose();
+    for (const s of stepped) if (s) for (const t of Object.values(s.tensors)) callNative('releaseTensor', [t]);
     if (this.#spec.kind !== 'adagrad') {
       const lost = stepped.findIndex((s, i) => s !== null && !entries.some((e) => e.i === i));
       if (lost >= 0) fail(`the state_dict has no state for parameter ${lost}, which this optimizer has already stepped`);
