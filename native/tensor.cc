@@ -225,6 +225,12 @@ std::vector<at::Tensor> Args::tensors(size_t i) const {
   return out;
 }
 
+// Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
+static at::Scalar numberScalar(double d) {
+  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
+  return at::Scalar(d);
+}
+
 Napi::Value Args::number(size_t i) const {
   Napi::Value v = info_[i];
   if (!v.IsArray()) return v;
@@ -235,6 +241,9 @@ Napi::Value Args::number(size_t i) const {
 }
 
 at::Scalar Args::scalar(size_t i) const {
+  // The common case first, with one type query: a plain number (alpha, a scalar operand).
+  double d = 0;
+  if (i < info_.Length() && napi_get_value_double(env(), info_[i], &d) == napi_ok) return numberScalar(d);
   need(i, "a number");
   Napi::Value v = number(i);
   if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
@@ -245,10 +254,7 @@ at::Scalar Args::scalar(size_t i) const {
     return at::Scalar(n);
   }
   if (!v.IsNumber()) wrongType(i, "a number");
-  double d = v.As<Napi::Number>().DoubleValue();
-  // Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
-  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
-  return at::Scalar(d);
+  return numberScalar(v.As<Napi::Number>().DoubleValue());
 }
 
 ScalarOrStr Args::scalarOrStr(size_t i) const {
