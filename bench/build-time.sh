@@ -3,14 +3,14 @@
 # `npm install` runs) in a scratch copy of the tracked sources, then a rebuild after touching one .cc.
 # ccache is disabled so the cold figure is real. Prints wall and CPU (user+sys) seconds and the load
 # average, since the wall time on a shared machine depends on what else runs.
-#   bash bench/build-time.sh [file-to-touch=native/autograd.cc]
+#   bash bench/build-time.sh [file-to-touch=native/ops/autograd.cc]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-touchfile=${1:-native/autograd.cc}
+touchfile=${1:-native/ops/autograd.cc}
 # Checked before the cold build: a path outside the copy would touch the real tree, a new name would
 # measure adding a file.
 if [[ "$touchfile" = /* ]] || ! git ls-files --error-unmatch -- "$touchfile" > /dev/null 2>&1; then
-  echo "build-time.sh: $touchfile is not a tracked file (give a path relative to the repository, e.g. native/ops.cc)" >&2
+  echo "build-time.sh: $touchfile is not a tracked file (give a path relative to the repository, e.g. native/ops/ops.cc)" >&2
   exit 2
 fi
 export CCACHE_DISABLE=1

@@ -130,7 +130,7 @@ function pytorchEpoch(env) {
 // threshold stays at 128 KiB and every larger activation and gradient is a fresh mmap, page-faulted in
 // again each step (~1,350 faults, ~20 ms per step here); tuned_vae.py also frees the 7.8 MB test copy and
 // escapes it. Fixed thresholds remove the cost: the rows with them are PyTorch at its best. (Our addon
-// keeps such blocks in its own CPU allocator, native/allocator.cc.)
+// keeps such blocks in its own CPU allocator, native/memory/allocator.cc.)
 const GLIBC_TUNED = { MALLOC_MMAP_THRESHOLD_: String(32 << 20), MALLOC_TRIM_THRESHOLD_: String(128 << 20) };
 const PY_BEST = 'PyTorch tuned_vae.py eager, malloc tuned';
 

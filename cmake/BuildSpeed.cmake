@@ -3,11 +3,11 @@
 # So sources are always compiled in unity batches; scripts/install.js picks the layout (README "Installing"):
 # - an installed package, built once (GT_PCH=OFF, GT_UNITY_BATCH=0): one batch per parallel job (GT_JOBS),
 #   each parsing the headers itself: least CPU for a one-shot build.
-# - a checkout, where files are edited (GT_PCH=ON, GT_UNITY_BATCH=4): the common headers (native/pch.h)
+# - a checkout, where files are edited (GT_PCH=ON, GT_UNITY_BATCH=4): the common headers (native/binding/pch.h)
 #   are parsed once into a precompiled header and batches are small, so a touched file rebuilds its batch
 #   in seconds while a cold build stays short.
 # C++ sources only: nvcc cannot read GCC's precompiled headers and .cu files stay out of unity batches.
-option(GT_PCH "Precompiled header native/pch.h for the C++ sources" OFF)
+option(GT_PCH "Precompiled header native/binding/pch.h for the C++ sources" OFF)
 set(GT_UNITY_BATCH 0 CACHE STRING "Sources per unity batch (0: one batch per parallel job, 1: file by file)")
 set(GT_JOBS 2 CACHE STRING "Parallel compile jobs the unity batches are sized for")
 # Called once every source's properties are set: only sources that may join a batch are counted.
@@ -26,8 +26,8 @@ function(gt_build_speed)
   endif()
   set_target_properties(${PROJECT_NAME} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${batch})
   if(GT_PCH)
-    target_precompile_headers(${PROJECT_NAME} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${CMAKE_CURRENT_SOURCE_DIR}/native/pch.h>")
-    message(STATUS "gumbel-torch: ${count} sources in unity batches of ${batch} with a precompiled header (native/pch.h), others alone")
+    target_precompile_headers(${PROJECT_NAME} PRIVATE "$<$<COMPILE_LANGUAGE:CXX>:${CMAKE_CURRENT_SOURCE_DIR}/native/binding/pch.h>")
+    message(STATUS "gumbel-torch: ${count} sources in unity batches of ${batch} with a precompiled header (native/binding/pch.h), others alone")
   else()
     message(STATUS "gumbel-torch: ${count} sources in unity batches of ${batch} (one per job), others alone")
   endif()

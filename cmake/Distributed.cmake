@@ -1,9 +1,9 @@
-# Distributed training on LibTorch's c10d (native/distributed*.cc). Self-contained: included after the
+# Distributed training on LibTorch's c10d (native/distributed/). Self-contained: included after the
 # addon target exists, and it sets flags on the distributed sources only, so the other objects keep
 # their flags (and their compiler-cache entries). Gloo needs gloo's own headers (Debian: libgloo-dev;
 # PyTorch's LibTorch ships them); NCCL needs a CUDA LibTorch and nccl.h. Without a backend the addon
 # still builds, and initProcessGroup says what to install.
-set(GT_DIST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed.cc ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed_reducer.cc)
+set(GT_DIST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed/distributed.cc ${CMAKE_CURRENT_SOURCE_DIR}/native/distributed/distributed_reducer.cc)
 # Their own flags keep them out of unity batches, and they parse their headers themselves: in a checkout
 # they compile while the precompiled header is being made, on a core that would otherwise wait.
 set_property(SOURCE ${GT_DIST_SOURCES} PROPERTY SKIP_UNITY_BUILD_INCLUSION ON)

@@ -1,6 +1,6 @@
 // The allocator behind CPU tensor data. LibTorch's own (posix_memalign) makes glibc's heap grow at
 // every step of a plain loop (the freed chunks never fit the next request of the same size), so the
-// addon installs one that reuses them; see native/allocator.cc. Process-wide, like torch.backends.*.
+// addon installs one that reuses them; see native/memory/allocator.cc. Process-wide, like torch.backends.*.
 import { describe } from './check';
 import { callNative } from './native';
 

@@ -1,5 +1,5 @@
 // The one dtype table. TypeScript derives DType, DTYPES and the float set from it; scripts/gen-ops.js
-// writes native/dtypes.gen.h from it, which native/tensor.cc reads, so both sides name the same dtypes.
+// writes native/binding/dtypes.gen.h from it, which native/binding/tensor.cc reads, so both sides name the same dtypes.
 export const DTYPE_TABLE = {
   float32: { aten: 'kFloat', float: true },
   float64: { aten: 'kDouble', float: true },

@@ -1,6 +1,6 @@
-// The contract between TypeScript and the addon: every export of native/*.cc with its arguments and
+// The contract between TypeScript and the addon: every export of native/**/*.cc with its arguments and
 // result, so the compiler checks each call (name, argument order, types) and a native nobody calls is
-// visible here. The C++ reads arguments by position (Args in native/tensor.h); optional trailing
+// visible here. The C++ reads arguments by position (Args in native/binding/tensor.h); optional trailing
 // arguments may be left out or passed as undefined. test/native-api.test.ts checks that the addon's
 // exports are exactly NATIVE_EXPORTS, which the compiler checks against NativeBinding.
 import type { DataArray, Device, DType } from './tensor';
@@ -37,7 +37,7 @@ export interface MemoryInfo {
   cuda?: CudaMemory;
 }
 /** How the fused CUDA kernels would run a Gumbel-Softmax call (native/gumbel/fused_plan.h). */
-/** One Linear shape [m, k, n] that the fast Linear switch measured, and the kernel it chose (fast_linear.cc). */
+/** One Linear shape [m, k, n] that the fast Linear switch measured, and the kernel it chose (kernels/fast_linear.cc). */
 export interface FastLinearKernel {
   shape: [number, number, number];
   kernel: 'blas' | 'onednn' | 'onednn-all-cores';
@@ -95,11 +95,11 @@ export interface NativeAdam {
   setLr(lr: number): void;
   getState(): (NativeAdamState | null)[];
   setState(index: number, step: number, expAvg: NativeTensor, expAvgSq: NativeTensor, maxExpAvgSq?: NativeTensor): void;
-  /** Whether the step runs in one pass per parameter (native/adam_kernel.cc). */
+  /** Whether the step runs in one pass per parameter (native/kernels/adam_kernel.cc). */
   singlePass(): boolean;
 }
 
-/** DDP's gradient reducer (native/distributed_reducer.cc): all-reduces gradient buckets during backward. */
+/** DDP's gradient reducer (native/distributed/distributed_reducer.cc): all-reduces gradient buckets during backward. */
 export interface NativeReducer {
   dispose(): void;
   setSync(on: boolean): void;
@@ -118,7 +118,7 @@ export interface NativeBuildInfo {
 
 /** Every function the addon exports: the op table's (derived from lib/op-table.ts) and the others. */
 export interface NativeFunctions extends TableNatives {
-  // ---- tensor.cc: conversions and metadata
+  // ---- binding/tensor.cc: conversions and metadata
   fromTypedArray(array: ArrayBufferView, shape: Ints, dtype?: DType, device?: Device): H;
   data(t: H): DataArray;
   shape(t: H): number[];
@@ -133,7 +133,7 @@ export interface NativeFunctions extends TableNatives {
   isLiveTensor(t: unknown): boolean;
   item(t: H): number | boolean;
 
-  // ---- ops.gen.cc: every op of lib/op-table.ts (TableNatives, by types); ops.cc: global state
+  // ---- ops/ops.gen.cc: every op of lib/op-table.ts (TableNatives, by types); ops/ops.cc: global state
   manualSeed(seed: number): void;
   initialSeed(): number;
   getRngState(device?: Device): H;
@@ -145,7 +145,7 @@ export interface NativeFunctions extends TableNatives {
   /** -1: the current device. */
   cudaSynchronize(device?: number): void;
 
-  // ---- autograd.cc
+  // ---- ops/autograd.cc
   requiresGrad(t: H): boolean;
   setRequiresGrad(t: H, on: boolean): void;
   grad(t: H): H | undefined;
@@ -159,10 +159,10 @@ export interface NativeFunctions extends TableNatives {
   /** Sets every tensor's grad to none, as zero_grad(set_to_none=True). */
   zeroGrads(ts: readonly H[], setToNone?: boolean): void;
 
-  // ---- memory.cc
+  // ---- memory/memory.cc
   memory(): MemoryInfo;
 
-  // ---- allocator.cc: the CPU allocator LibTorch uses for tensor data
+  // ---- memory/allocator.cc: the CPU allocator LibTorch uses for tensor data
   setCpuAllocator(kind: string): void;
   cpuAllocator(): string;
   /** Hands the cached blocks back to malloc; the bytes freed. */
@@ -170,7 +170,7 @@ export interface NativeFunctions extends TableNatives {
   /** @internal glibc's heap figures (tests and bench/allocator.js). */
   _mallocInfo(): { heapBytes: number; heapInUse: number; heapFree: number; mmappedBytes: number };
 
-  // ---- serialize.cc: checked bytes <-> tensors for the file formats
+  // ---- serialize/serialize.cc: checked bytes <-> tensors for the file formats
   storageFromBytes(bytes: Uint8Array, byteOffset: number, dtype: DType, numel: number): H;
   viewOfStorage(storage: H, size: Ints, stride: Ints, offset: number): H;
   /** The bytes of a contiguous CPU copy (a Node Buffer). */
@@ -206,7 +206,7 @@ export interface NativeFunctions extends TableNatives {
   /** The noise the fused kernel draws for elements 0..n-1 at generator state (seed, offset), computed on the CPU. */
   _gumbelKernelNoise(seed: number, offset: number, n: number, doublePrecision: boolean): H;
 
-  // ---- distributed.cc (without c10d in the build every one but distAvailable and
+  // ---- distributed/distributed.cc (without c10d in the build every one but distAvailable and
   // distIsInitialized throws, saying so)
   distAvailable(): { gloo: boolean; nccl: boolean };
   distInit(backend: Backend, rank: number, worldSize: number, localRank: number, masterAddr: string, masterPort: number, timeoutMs: number): void;
@@ -224,21 +224,21 @@ export interface NativeFunctions extends TableNatives {
   randpermSeeded(n: number, seed: number): H;
   setParentDeathSignal(signal: number, parentPid: number): boolean;
 
-  // ---- fast_linear.cc
+  // ---- kernels/fast_linear.cc
   fastLinearAvailable(): boolean;
   setFastLinear(on: boolean): void;
   fastLinear(): boolean;
   fastLinearKernels(): FastLinearKernel[];
   resetFastLinearKernels(): void;
-  // ---- fast_bce.cc
+  // ---- kernels/fast_bce.cc
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
 
-  // ---- optim.cc
+  // ---- optim/optim.cc
   /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
   libmCos(x: number): number;
 
-  // ---- addon.cc
+  // ---- binding/addon.cc
   /** @internal Throws each kind of C++ exception ('index', 'value', 'type', 'error', else std). */
   _throwForTest(kind: string): never;
   buildInfo(): NativeBuildInfo;
@@ -264,28 +264,28 @@ export type RnnMode = 'gru' | 'lstm' | 'rnn_tanh' | 'rnn_relu';
 
 export type NativeFunctionName = keyof NativeFunctions;
 
-/** The natives the op table registers (native/ops.gen.cc): each op, and name_ for its in-place form. */
+/** The natives the op table registers (native/ops/ops.gen.cc): each op, and name_ for its in-place form. */
 const TABLE_EXPORTS = Object.fromEntries(
-  Object.entries(OPS).flatMap(([name, spec]) => [name, ...((spec as { forms?: readonly string[] }).forms?.includes('inplace') ? [`${name}_`] : [])]).map((n) => [n, 'ops.gen.cc']),
-) as Record<TableNativeName, 'ops.gen.cc'>;
+  Object.entries(OPS).flatMap(([name, spec]) => [name, ...((spec as { forms?: readonly string[] }).forms?.includes('inplace') ? [`${name}_`] : [])]).map((n) => [n, 'ops/ops.gen.cc']),
+) as Record<TableNativeName, 'ops/ops.gen.cc'>;
 
 /**
  * Every export's name, with the file that defines it. `satisfies` makes the compiler reject a name
  * missing here or one NativeBinding lacks; the test compares it with the addon's real exports.
  */
 export const NATIVE_EXPORTS = {
-  fromTypedArray: 'tensor.cc', data: 'tensor.cc', shape: 'tensor.cc', strides: 'tensor.cc', dtype: 'tensor.cc', device: 'tensor.cc',
-  numel: 'tensor.cc', isContiguous: 'tensor.cc', item: 'tensor.cc', releaseTensor: 'tensor.cc', isLiveTensor: 'tensor.cc',
+  fromTypedArray: 'binding/tensor.cc', data: 'binding/tensor.cc', shape: 'binding/tensor.cc', strides: 'binding/tensor.cc', dtype: 'binding/tensor.cc', device: 'binding/tensor.cc',
+  numel: 'binding/tensor.cc', isContiguous: 'binding/tensor.cc', item: 'binding/tensor.cc', releaseTensor: 'binding/tensor.cc', isLiveTensor: 'binding/tensor.cc',
   ...TABLE_EXPORTS,
-  manualSeed: 'ops.cc', initialSeed: 'ops.cc',
-  getRngState: 'ops.cc', setRngState: 'ops.cc', setNumThreads: 'ops.cc', getNumThreads: 'ops.cc', cudaIsAvailable: 'ops.cc',
-  cudaDeviceCount: 'ops.cc', cudaSynchronize: 'ops.cc',
-  requiresGrad: 'autograd.cc', setRequiresGrad: 'autograd.cc', grad: 'autograd.cc', sameTensor: 'autograd.cc', setGrad: 'autograd.cc', isLeaf: 'autograd.cc',
-  backward: 'autograd.cc', isGradEnabled: 'autograd.cc', setGradEnabled: 'autograd.cc', zeroGrads: 'autograd.cc',
-  memory: 'memory.cc',
-  setCpuAllocator: 'allocator.cc', cpuAllocator: 'allocator.cc', emptyCpuCache: 'allocator.cc', _mallocInfo: 'allocator.cc',
-  NativeAdam: 'optim.cc', fusedAdamAvailable: 'optim.cc',
-  storageFromBytes: 'serialize.cc', viewOfStorage: 'serialize.cc', bytesOf: 'serialize.cc', storageOf: 'serialize.cc', storageBytes: 'serialize.cc',
+  manualSeed: 'ops/ops.cc', initialSeed: 'ops/ops.cc',
+  getRngState: 'ops/ops.cc', setRngState: 'ops/ops.cc', setNumThreads: 'ops/ops.cc', getNumThreads: 'ops/ops.cc', cudaIsAvailable: 'ops/ops.cc',
+  cudaDeviceCount: 'ops/ops.cc', cudaSynchronize: 'ops/ops.cc',
+  requiresGrad: 'ops/autograd.cc', setRequiresGrad: 'ops/autograd.cc', grad: 'ops/autograd.cc', sameTensor: 'ops/autograd.cc', setGrad: 'ops/autograd.cc', isLeaf: 'ops/autograd.cc',
+  backward: 'ops/autograd.cc', isGradEnabled: 'ops/autograd.cc', setGradEnabled: 'ops/autograd.cc', zeroGrads: 'ops/autograd.cc',
+  memory: 'memory/memory.cc',
+  setCpuAllocator: 'memory/allocator.cc', cpuAllocator: 'memory/allocator.cc', emptyCpuCache: 'memory/allocator.cc', _mallocInfo: 'memory/allocator.cc',
+  NativeAdam: 'optim/optim.cc', fusedAdamAvailable: 'optim/optim.cc',
+  storageFromBytes: 'serialize/serialize.cc', viewOfStorage: 'serialize/serialize.cc', bytesOf: 'serialize/serialize.cc', storageOf: 'serialize/serialize.cc', storageBytes: 'serialize/serialize.cc',
   setFusedKernels: 'gumbel/register.cc', fusedKernels: 'gumbel/register.cc', sampleGumbel: 'gumbel/register.cc',
   gumbelFromUniform: 'gumbel/register.cc', sampleLogistic: 'gumbel/register.cc', logisticFromUniform: 'gumbel/register.cc',
   gumbelSoftmax: 'gumbel/register.cc', relaxedBernoulli: 'gumbel/register.cc', oneHotCategorical: 'gumbel/register.cc',
@@ -294,14 +294,14 @@ export const NATIVE_EXPORTS = {
   estimatorGst: 'gumbel/register.cc', estimatorGumbelRao: 'gumbel/register.cc', conditionalGumbelLogits: 'gumbel/register.cc',
   estimatorRloo: 'gumbel/register.cc', enumerateConfigurations: 'gumbel/register.cc', estimatorExact: 'gumbel/register.cc',
   _gumbelFusedPlan: 'gumbel/register.cc', _gumbelKernelNoise: 'gumbel/register.cc',
-  distAvailable: 'distributed.cc', distInit: 'distributed.cc', distDestroy: 'distributed.cc', distIsInitialized: 'distributed.cc',
-  distRank: 'distributed.cc', distWorldSize: 'distributed.cc', distLocalRank: 'distributed.cc', distBackend: 'distributed.cc',
-  distAllReduce: 'distributed.cc', distBroadcast: 'distributed.cc', distBarrier: 'distributed.cc', randpermSeeded: 'distributed.cc',
-  setParentDeathSignal: 'distributed.cc',
-  NativeReducer: 'distributed_reducer.cc',
-  libmCos: 'optim.cc', NativeOptimizer: 'optimizers.cc',
-  rnn: 'rnn.cc', rnnCell: 'rnn.cc',
-  fastLinearAvailable: 'fast_linear.cc', setFastLinear: 'fast_linear.cc', fastLinear: 'fast_linear.cc', fastLinearKernels: 'fast_linear.cc', resetFastLinearKernels: 'fast_linear.cc',
-  setFastBinaryCrossEntropy: 'fast_bce.cc', fastBinaryCrossEntropy: 'fast_bce.cc',
-  _throwForTest: 'addon.cc', buildInfo: 'addon.cc',
+  distAvailable: 'distributed/distributed.cc', distInit: 'distributed/distributed.cc', distDestroy: 'distributed/distributed.cc', distIsInitialized: 'distributed/distributed.cc',
+  distRank: 'distributed/distributed.cc', distWorldSize: 'distributed/distributed.cc', distLocalRank: 'distributed/distributed.cc', distBackend: 'distributed/distributed.cc',
+  distAllReduce: 'distributed/distributed.cc', distBroadcast: 'distributed/distributed.cc', distBarrier: 'distributed/distributed.cc', randpermSeeded: 'distributed/distributed.cc',
+  setParentDeathSignal: 'distributed/distributed.cc',
+  NativeReducer: 'distributed/distributed_reducer.cc',
+  libmCos: 'optim/optim.cc', NativeOptimizer: 'optim/optimizers.cc',
+  rnn: 'ops/rnn.cc', rnnCell: 'ops/rnn.cc',
+  fastLinearAvailable: 'kernels/fast_linear.cc', setFastLinear: 'kernels/fast_linear.cc', fastLinear: 'kernels/fast_linear.cc', fastLinearKernels: 'kernels/fast_linear.cc', resetFastLinearKernels: 'kernels/fast_linear.cc',
+  setFastBinaryCrossEntropy: 'kernels/fast_bce.cc', fastBinaryCrossEntropy: 'kernels/fast_bce.cc',
+  _throwForTest: 'binding/addon.cc', buildInfo: 'binding/addon.cc',
 } as const satisfies Record<keyof NativeBinding, string>;

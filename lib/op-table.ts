@@ -4,7 +4,7 @@
 // its result kind and its result dtype.
 //
 // Everything else comes from here: the C++ registration with its argument checks
-// (native/ops.gen.cc, written by scripts/gen-ops.js; test/op-table.test.ts fails when it is stale),
+// (native/ops/ops.gen.cc, written by scripts/gen-ops.js; test/op-table.test.ts fails when it is stale),
 // the typed native contract (lib/native-api.ts, by types), and the derived Tensor methods and free
 // functions (lib/op-surface.ts, by types and at load time). See README "How to add an op".
 //
@@ -210,7 +210,7 @@ export const OPS = {
     args: [self, ['target', T], ['weight', 'Tensor?'], ['reduction', 'Reduction', 'mean']],
     cpp: 'binaryCrossEntropyOp(self, target, weight, reduction)',
   },
-  // nn.functional's losses (native/losses.cc: F.*'s size checks and broadcasting around ATen's kernels).
+  // nn.functional's losses (native/ops/losses.cc: F.*'s size checks and broadcasting around ATen's kernels).
   // Arguments that PyTorch places after its deprecated size_average/reduce are options only, so that a
   // positional call means what it means in PyTorch.
   mseLoss: { group: 'loss', args: [self, ['target', T], ['reduction', 'Reduction', 'mean']], kwOnly: ['reduction'], forms: ['function'], out: 'same', cpp: 'mseLossOp(self, target, reduction)' },

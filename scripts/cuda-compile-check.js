@@ -34,8 +34,15 @@ function cudaSources() {
       : [];
   const cu = [...list('gumbel', /\.cu$/), ...list('cuda', /\.cu$/)];
   const cudaCc = list('cuda', /\.cc$/);
-  // Other .cc files whose CUDA-only parts the CPU build skips.
-  const guarded = [...list('.', /\.cc$/), ...list('gumbel', /\.cc$/)].filter((f) => /GT_WITH_CUDA|GT_HAS_FUSED_ADAM/.test(fs.readFileSync(path.join(root, f), 'utf8')));
+  // Other .cc files whose CUDA-only parts the CPU build skips: at native/'s root and in every folder but cuda/.
+  const folders = fs.existsSync(native)
+    ? fs
+        .readdirSync(native, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && e.name !== 'cuda' && !e.name.startsWith('.'))
+        .map((e) => e.name)
+        .sort()
+    : [];
+  const guarded = [...list('.', /\.cc$/), ...folders.flatMap((d) => list(d, /\.cc$/))].filter((f) => /GT_WITH_CUDA|GT_HAS_FUSED_ADAM/.test(fs.readFileSync(path.join(root, f), 'utf8')));
   return [...cu.map((f) => [f, 'nvcc']), ...[...cudaCc, ...guarded].map((f) => [f, 'c++'])];
 }
 

@@ -192,7 +192,7 @@ async function build(jobs) {
 function shortName(target) {
   const m = /gumbel_torch\.dir\/(.*?)(\.o|\.gch)?$/.exec(target);
   if (!m) return target;
-  return m[1].includes('cmake_pch') ? 'precompiled header (native/pch.h)' : m[1];
+  return m[1].includes('cmake_pch') ? 'precompiled header (native/binding/pch.h)' : m[1];
 }
 
 /** Build tools absent from PATH, as Debian package names. */

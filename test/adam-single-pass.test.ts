@@ -1,4 +1,4 @@
-// The one-pass CPU Adam step (native/adam_kernel.cc): bit for bit LibTorch's own Adam step, which
+// The one-pass CPU Adam step (native/kernels/adam_kernel.cc): bit for bit LibTorch's own Adam step, which
 // stays in use wherever the kernel does not fit.
 import * as torch from '../lib';
 import { skipVisibly } from './helpers';

@@ -60,7 +60,7 @@ describe('memory', () => {
   // own allocator (posix_memalign) glibc before 2.38 cannot reuse a freed tensor chunk for the next
   // tensor of the same size, so this loop grew the heap by ~300 KB per step: 130-550 MB over these
   // 2000 steps in a plain node child, 1.2 GB under jest (measured 2026-11-30, glibc 2.36). The addon's
-  // allocator (native/allocator.cc) reuses the chunks: measured 0-4 MB. The bound is generous (V8's
+  // allocator (native/memory/allocator.cc) reuses the chunks: measured 0-4 MB. The bound is generous (V8's
   // own heap may grow a little, the machine may be loaded) and far below the growth without it.
   const BOUND = 64 * 2 ** 20;
   type Soak = { growth: number; heapGrowth: number; live: number };

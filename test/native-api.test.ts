@@ -1,5 +1,6 @@
 // The typed contract of the addon (lib/native-api.ts) against the addon itself: a native added in C++
-// without a type, or a typed name the addon lacks, fails here; the compiler checks the call sites.
+// without a type, or a typed name the addon lacks, fails here; the compiler checks the call sites;
+// a file the contract names that moved or lost the export fails too.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NATIVE_EXPORTS } from '../lib/native-api';
@@ -12,6 +13,18 @@ const CONSTANTS = ['fusedAdamAvailable'];
 describe('native contract', () => {
   test("the addon's exports are exactly the typed names", () => {
     expect(Object.keys(native).sort()).toEqual(Object.keys(NATIVE_EXPORTS).sort());
+  });
+
+  test('each export is registered, by its quoted name, in the native/ file the contract names', () => {
+    const root = path.join(__dirname, '..', 'native');
+    const text = new Map<string, string>();
+    const read = (file: string): string => {
+      const p = path.join(root, file);
+      if (!text.has(file)) text.set(file, fs.existsSync(p) ? fs.readFileSync(p, 'utf8') : '');
+      return text.get(file) ?? '';
+    };
+    const stale = Object.entries(NATIVE_EXPORTS).filter(([name, file]) => !read(file).includes(`"${name}"`));
+    expect(stale).toEqual([]);
   });
 
   test('the contract owns its wire types: it imports nothing from the modules built on it', () => {

@@ -68,7 +68,7 @@ function wrong(type: ArgType): unknown {
 }
 
 describe('op table', () => {
-  test('native/ops.gen.cc and native/dtypes.gen.h are what the tables give (node scripts/gen-ops.js)', () => {
+  test('native/ops/ops.gen.cc and native/binding/dtypes.gen.h are what the tables give (node scripts/gen-ops.js)', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-ops.js'), '--check'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

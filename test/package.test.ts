@@ -41,8 +41,13 @@ afterAll(() => {
 });
 
 test('the tarball holds the built JS, the types, the sources to build from, LICENSE and README, and no build output', () => {
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/train/worker-main.js', 'scripts/install.js', 'scripts/cuda-arch.js', 'CMakeLists.txt', 'LICENSE', 'README.md', 'package.json', 'native/ops.cc'])
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/train/worker-main.js', 'scripts/install.js', 'scripts/cuda-arch.js', 'CMakeLists.txt', 'LICENSE', 'README.md', 'package.json', 'native/ops/ops.cc'])
     expect(files).toContain(f);
+  // Every C++ source in every native/ folder (the build compiles them all), none left behind.
+  const walk = (d: string): string[] => fs.readdirSync(path.join(root, d), { withFileTypes: true }).filter((e) => !e.name.startsWith('.')).flatMap((e) => (e.isDirectory() ? walk(`${d}/${e.name}`) : [`${d}/${e.name}`]));
+  const sources = walk('native').filter((f) => /\.(cc|h|cu)$/.test(f));
+  expect(sources.length).toBeGreaterThan(50);
+  expect(sources.filter((f) => !files.includes(f))).toEqual([]);
   expect(files.filter((f) => f.startsWith('build/') || f.startsWith('test/') || f.startsWith('node_modules/'))).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 // nn.RNNCell, nn.GRUCell, nn.LSTMCell: one step of the recurrence, PyTorch's parameters (weight_ih,
 // weight_hh, bias_ih, bias_hh in that order and initialisation) on ATen's cell functions
-// (native/rnn.cc). Input and hidden state are checked here first, naming the module.
+// (native/ops/rnn.cc). Input and hidden state are checked here first, naming the module.
 import { checkBool, checkInt, checkOptions, describe } from '../check';
 import { empty, zeros } from '../creation';
 import { native } from '../native';

@@ -1,6 +1,6 @@
 // nn.RNN, nn.GRU, nn.LSTM: PyTorch's parameters (names, shapes, registration order, so the same seed
 // draws the same weights), defaults and forward, on ATen's own recurrent functions over the flat
-// weight list (native/rnn.cc). Shapes, dtypes and devices are checked here first, naming the module.
+// weight list (native/ops/rnn.cc). Shapes, dtypes and devices are checked here first, naming the module.
 import { checkBool, checkInt, checkNumber, checkOptions, describe } from '../check';
 import { empty, zeros } from '../creation';
 import { native } from '../native';

@@ -1,5 +1,5 @@
 // nn.utils: clipGradNorm_, clipGradValue_, parametersToVector, vectorToParameters (torch.nn.utils),
-// op for op as torch 1.13's Python, in native/nn_utils.cc.
+// op for op as torch 1.13's Python, in native/ops/nn_utils.cc.
 import { checkBool, checkNumber, checkOptions, describe } from '../check';
 import { op, opRaw, Tensor } from '../tensor';
 

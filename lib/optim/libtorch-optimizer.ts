@@ -1,4 +1,4 @@
-// The shared body of the optimizers on native/optimizers.cc (LibTorch's AdamW, RMSprop, Adagrad, our
+// The shared body of the optimizers on native/optim/optimizers.cc (LibTorch's AdamW, RMSprop, Adagrad, our
 // RAdam): parameter groups with per-group options, lr, step, zeroGrad, and state_dicts in PyTorch's
 // layout both ways, checked before anything changes.
 import { checkNumber, checkOptions, describe } from '../check';

@@ -1,5 +1,5 @@
 // optim.RAdam (torch 1.13's: lr, betas, eps, weightDecay; rectified once the approximated SMA length
-// passes 5), its step in native/radam.cc, with parameter groups and PyTorch's state_dict layout.
+// passes 5), its step in native/optim/radam.cc, with parameter groups and PyTorch's state_dict layout.
 import { checkNumber } from '../check';
 import type { Tensor } from '../tensor';
 import { checkBetas } from './adamw';

@@ -7,7 +7,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
-#include "../tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 

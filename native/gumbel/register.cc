@@ -1,6 +1,6 @@
-// JS entry points of the Gumbel family (one GT_DEF each, like ops.cc).
-#include "../tensor.h"
-#include "estimators.h"
+// JS entry points of the Gumbel family (one GT_DEF each, like ops/ops.cc).
+#include "binding/tensor.h"
+#include "estimators/estimators.h"
 #include "fused_plan.h"
 #include "gumbel.h"
 
@@ -22,7 +22,7 @@ void initGumbel(Napi::Env env, Napi::Object x) {
   GT_DEF(x, "relaxedOneHotCategoricalLogProb", { return relaxedOneHotCategoricalLogProb(a.tensor(0), a.f64(1), a.tensor(2), a.i64(3)); });
   GT_DEF(x, "relaxedBernoulliLogProb", { return relaxedBernoulliLogProb(a.tensor(0), a.f64(1), a.tensor(2)); });
 
-  // Gradient estimators (estimators.h): (logits, sample?, ...) with the category dim last argument.
+  // Gradient estimators (estimators/estimators.h): (logits, sample?, ...) with the category dim last argument.
   GT_DEF(x, "estimatorSt", { return estimators::st(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.i64(3)); });
   GT_DEF(x, "estimatorReinmax", { return estimators::reinmax(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.i64(3)); });
   GT_DEF(x, "estimatorGst", { return estimators::gst(a.tensor(0), a.optTensor(1).value_or(at::Tensor()), a.f64(2), a.f64(3), a.i64(4)); });

@@ -2,7 +2,7 @@
 #include "checks.h"
 #include <cmath>
 #include <sstream>
-#include "../error.h"
+#include "binding/error.h"
 
 namespace gt::structures {
 

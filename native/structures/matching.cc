@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 #include <ATen/Parallel.h>
-#include "../error.h"
+#include "binding/error.h"
 #include "checks.h"
 #include "structures.h"
 

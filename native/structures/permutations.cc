@@ -4,8 +4,8 @@
 #include <sstream>
 #include <vector>
 #include <torch/csrc/autograd/custom_function.h>
-#include "../error.h"
-#include "../gumbel/gumbel.h"
+#include "binding/error.h"
+#include "gumbel/gumbel.h"
 #include "checks.h"
 #include "structures.h"
 

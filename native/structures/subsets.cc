@@ -6,8 +6,8 @@
 #include <sstream>
 #include <vector>
 #include <torch/csrc/autograd/custom_function.h>
-#include "../error.h"
-#include "../gumbel/gumbel.h"
+#include "binding/error.h"
+#include "gumbel/gumbel.h"
 #include "checks.h"
 #include "structures.h"
 
@@ -160,7 +160,7 @@ at::Tensor relaxedTopK(const at::Tensor& scores, const at::Tensor& noise, int64_
   if (s.numel() == 0) return at::zeros_like(scores);
   // The reference divides s by tau as it is. Where that could overflow (tiny tau, huge scores), the row
   // maximum is subtracted first (detached): the same softmax, never inf - inf. Drawn noise lies in
-  // [-6.6, 36.8] (noise.cc); given noise is measured.
+  // [-6.6, 36.8] (gumbel/noise.cc); given noise is measured.
   double maxNoise = noise.defined() ? g.detach().abs().max().item<double>() : 40.0;
   double bound = maxScore + maxNoise + 88.8 * static_cast<double>(k);  // -log(tiny_f32) = 87.3 per round
   bool shift = !(bound / tau < 0.25 * maxOf(s.scalar_type()));

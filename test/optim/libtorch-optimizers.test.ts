@@ -1,4 +1,4 @@
-// optim.AdamW, RMSprop, Adagrad (LibTorch's own) and RAdam (ours, native/radam.cc): 20 steps per option set,
+// optim.AdamW, RMSprop, Adagrad (LibTorch's own) and RAdam (ours, native/optim/radam.cc): 20 steps per option set,
 // and with two parameter groups of their own options, equal torch 1.13's. As for SGD, live on this CPU bit
 // for bit when /usr/bin/python3 has torch, else the committed fixture to 1e-6.
 import * as fs from 'node:fs';

@@ -1,4 +1,4 @@
-// One Adam update of float32 CPU memory in a single pass (native/adam_kernel.cc).
+// One Adam update of float32 CPU memory in a single pass (native/kernels/adam_kernel.cc).
 #pragma once
 #include <cstdint>
 
@@ -11,7 +11,7 @@ struct AdamCoeffs {
 
 // Where ATen's kernels round: whether add_(grad, alpha) and addcmul_ end in one fused multiply-add
 // (vectorised ATen on an FMA CPU) or in a multiply and an add. Which one LibTorch does is found by a
-// probe (native/adam_single_pass.cc), never assumed.
+// probe (native/optim/adam_single_pass.cc), never assumed.
 struct AdamRounding {
   bool addFma;
   bool addcmulFma;

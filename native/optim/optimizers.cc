@@ -7,7 +7,7 @@
 #include <torch/optim/rmsprop.h>
 #include "adam_state_key.h"
 #include "radam.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

@@ -1,10 +1,10 @@
-// LibTorch's Adam step on float32 CPU parameters in one pass per parameter (native/adam_kernel.cc),
+// LibTorch's Adam step on float32 CPU parameters in one pass per parameter (native/kernels/adam_kernel.cc),
 // used only where a probe shows that it rounds exactly as LibTorch's Adam does on this CPU.
 #pragma once
 #include <optional>
 #include <vector>
 #include <torch/optim/adam.h>
-#include "adam_kernel.h"
+#include "kernels/adam_kernel.h"
 
 namespace gt {
 

@@ -16,7 +16,7 @@
 #include <map>
 #include <thread>
 #include <tuple>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

@@ -6,7 +6,7 @@
 #include <limits>
 #include <sstream>
 #include <ATen/ATen.h>
-#include "error.h"
+#include "binding/error.h"
 
 namespace gt {
 namespace {

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <system_error>
 #include <thread>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 #ifdef GT_WITH_C10D
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>

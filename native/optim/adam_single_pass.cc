@@ -1,11 +1,11 @@
-// Drives native/adam_kernel.cc over LibTorch's Adam state (the same state objects, so stateDict,
+// Drives native/kernels/adam_kernel.cc over LibTorch's Adam state (the same state objects, so stateDict,
 // loadStateDict and a later LibTorch step see no difference) and decides where it may run.
 #include "adam_single_pass.h"
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/Parallel.h>
 #include <cmath>
 #include "adam_state_key.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

@@ -23,7 +23,7 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

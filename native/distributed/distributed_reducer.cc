@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 #include "distributed.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 

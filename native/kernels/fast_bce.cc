@@ -5,7 +5,7 @@
 // float64 is bounded in test/fast-cpu.test.ts. Inputs outside [0, 1] (NaN included) are refused with
 // ATen's message, which the trainer relies on to detect a diverged model.
 #include <torch/csrc/autograd/custom_function.h>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

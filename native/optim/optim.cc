@@ -5,7 +5,7 @@
 #include "adam_single_pass.h"
 #include "adam_state_key.h"
 #include "optimizers.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 #include "tensor_groups.h"
 
 // PyTorch 2's fused multi-tensor Adam (one kernel for all parameters, steps kept on the device).

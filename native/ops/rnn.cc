@@ -3,7 +3,7 @@
 // arithmetic, the autograd graph and the dropout draws are PyTorch's own. Shapes and dtypes are
 // checked in TypeScript (lib/nn/rnn.ts) first, with the module's name.
 #include "rnn.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

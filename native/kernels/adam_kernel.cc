@@ -2,7 +2,7 @@
 // (mul_, add_, mul_, addcmul_, sqrt, div, add_, addcdiv_), each a full pass over the parameter and
 // two of them allocating a parameter-sized temporary; here each element is read and written once.
 // Every operation rounds exactly where ATen's does, so the result is LibTorch's bit for bit (the
-// probe in adam_single_pass.cc checks this on the running CPU before the kernel is used). Built with
+// probe in optim/adam_single_pass.cc checks this on the running CPU before the kernel is used). Built with
 // -ffp-contract=off (CMakeLists.txt): the compiler must not fuse a multiply and an add on its own.
 #include "adam_kernel.h"
 #include <cmath>

@@ -1,6 +1,6 @@
 // Autograd entry points. Custom differentiable ops are torch::autograd::Function subclasses
-// (see gumbel/*.cc); this file exposes gradients, backward and grad mode.
-#include "tensor.h"
+// (see gumbel/*.cc, estimators/*.cc); this file exposes gradients, backward and grad mode.
+#include "binding/tensor.h"
 
 namespace gt {
 

@@ -1,8 +1,8 @@
 // Module entry: registers each concept's functions and reports what the build found.
 #include <ATen/Parallel.h>
 #include <ATen/Version.h>
-#include "distributed.h"
-#include "rnn.h"
+#include "distributed/distributed.h"
+#include "ops/rnn.h"
 #include "tensor.h"
 
 namespace gt {

@@ -3,7 +3,7 @@
 // with one error path. Each mirrors PyTorch 1.13's Python line by line, so values and gradients are its.
 #include "losses.h"
 #include <cmath>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {
@@ -16,7 +16,7 @@ std::string sizesOf(at::IntArrayRef s) {
 
 // F.mse_loss, l1_loss, smooth_l1_loss, huber_loss: PyTorch's warning when the sizes differ (a broadcast
 // target is a classic silent mistake), then both expanded as torch.broadcast_tensors does. A macro, so that
-// each loss is its own warning site (warnings.cc emits each site once, as Python's filter does per line).
+// each loss is its own warning site (binding/warnings.cc emits each site once, as Python's filter does per line).
 #define GT_BROADCAST_LOSS_ARGS(input, target)                                                                                             \
   [&] {                                                                                                                                   \
     if ((input).sizes() != (target).sizes())                                                                                              \

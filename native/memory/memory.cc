@@ -1,7 +1,7 @@
 // Live-tensor accounting and allocator figures. Tensor bytes are reported to V8 as external memory,
 // so the garbage collector feels device and host memory held by tensors it has not yet freed.
 #include <atomic>
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 namespace {

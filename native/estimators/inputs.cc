@@ -1,7 +1,7 @@
 // Argument checks and sample handling shared by the estimators (one error path: TORCH_CHECK).
 #include <cmath>
 #include "estimators.h"
-#include "gumbel.h"
+#include "gumbel/gumbel.h"
 
 namespace gt::estimators {
 

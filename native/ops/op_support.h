@@ -1,11 +1,11 @@
-// What the generated op registrations (native/ops.gen.cc) are made of: GT_OP, which registers one op
+// What the generated op registrations (native/ops/ops.gen.cc) are made of: GT_OP, which registers one op
 // with its schema, and the helpers that the table's C++ expressions call.
 #pragma once
 #include <ATen/core/Reduction.h>
 #include "losses.h"
 #include "nn_utils.h"
 #include "structures/structures.h"
-#include "tensor.h"
+#include "binding/tensor.h"
 
 namespace gt {
 

@@ -1,6 +1,6 @@
 // The natives that are not tensor ops (global state: seeds, generator state, threads, CUDA), and the
 // helpers of the op table's C++. The tensor ops are in lib/op-table.ts, registered by the generated
-// native/ops.gen.cc; adding an op is one table entry (README, "How to add an op").
+// native/ops/ops.gen.cc; adding an op is one table entry (README, "How to add an op").
 #include <torch/cuda.h>
 #include <mutex>
 #include "op_support.h"
