@@ -88,6 +88,9 @@ type ArgsOf<K extends NativeFunctionName> = LiftArgs<Parameters<NativeFunctions[
 /** The natives that return one tensor handle. */
 export type TensorOpName = { [K in NativeFunctionName]: ReturnType<NativeFunctions[K]> extends NativeTensor ? K : never }[NativeFunctionName];
 
+/** The key of Tensor's constructor: only this module makes Tensors (through Tensor.fromHandle). */
+const CONSTRUCT = Symbol('Tensor.construct');
+
 function unwrapArg(v: unknown): unknown {
   if (v instanceof Tensor) return v.handle;
   if (typeof v === 'number') return boxHandleRange(v);
@@ -119,7 +122,9 @@ export class Tensor<D extends DType = DType> {
   #h: NativeTensor | null;
 
   /** @internal Use the factories (tensor, zeros, rand, ...) instead. */
-  private constructor(h: NativeTensor) {
+  private constructor(key: symbol, h: NativeTensor) {
+    // `private` binds TypeScript only: from JS, `new Tensor(n)` would adopt any number as a handle.
+    if (key !== CONSTRUCT) throw new TypeError('Tensor cannot be constructed directly: use torch.tensor(), torch.zeros(), torch.rand(), ...');
     this.#h = h;
     track(this);
     adoptHandle(this);
@@ -127,7 +132,7 @@ export class Tensor<D extends DType = DType> {
 
   /** @internal */
   static fromHandle<T extends DType = DType>(h: NativeTensor): Tensor<T> {
-    return new Tensor<T>(h);
+    return new Tensor<T>(CONSTRUCT, h);
   }
 
   /** @internal The native handle; throws if the tensor was disposed. */

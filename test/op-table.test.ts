@@ -156,6 +156,41 @@ describe('op table', () => {
       expect(failures).toEqual([]);
     }));
 
+  // A tensor's handle is a number (native/binding/tensor.h): a Tensor given for a number must still be
+  // refused, never read as its handle's value (found by the adversary pass on the number handles).
+  const TENSOR_TYPES = new Set<ArgType>(['Tensor', 'Tensor?', 'Tensor[]', 'Operand']);
+  test('derived forms sweep: a Tensor where the op takes no tensor is a TypeError, never read as a number', () =>
+    torch.scope(() => {
+      const failures: string[] = [];
+      let tried = 0;
+      const fns = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
+      for (const [name, spec] of derived) {
+        const forms = spec.forms ?? [];
+        const free = spec.args[0][1] !== 'Tensor';
+        const positional = spec.args.slice(free ? 0 : 1).filter((a) => !(spec.kwOnly ?? []).includes(a[0]));
+        for (let i = 0; i < positional.length; i++) {
+          if (TENSOR_TYPES.has(positional[i][1])) continue;
+          const args = [...positional.slice(0, i).map((a) => valid(a[1], () => torch.ones([2, 2]))), torch.tensor(5)];
+          const calls: [string, () => unknown][] = [];
+          const x = (): Record<string, (...a: unknown[]) => unknown> => torch.ones([2, 2]) as unknown as Record<string, (...a: unknown[]) => unknown>;
+          if (forms.includes('method')) calls.push([name, () => x()[name](...args)]);
+          if (forms.includes('function')) calls.push([name, () => (free ? fns[name](...args) : fns[name](torch.ones([2, 2]), ...args))]);
+          for (const [opName, call] of calls) {
+            tried++;
+            const e = thrown(call);
+            if (!e || e.name !== 'TypeError' || !e.message.startsWith(`${opName}: argument '${positional[i][0]}'`) || !/got a tensor/.test(e.message)) failures.push(`${opName}(${positional[i][0]}): ${e ? `${e.name}: ${e.message}` : 'no error'}`);
+          }
+        }
+      }
+      expect(tried).toBeGreaterThan(100);
+      expect(failures).toEqual([]);
+    }));
+
+  test('Tensor cannot be constructed from JS with a forged handle', () => {
+    const Ctor = torch.Tensor as unknown as new (...a: unknown[]) => unknown;
+    expect(() => new Ctor(2 ** 52 + 1)).toThrow(/^Tensor cannot be constructed directly/);
+  });
+
   test('a disposed tensor is named, in every form', () =>
     torch.scope(() => {
       const x = torch.ones([2]);

@@ -3,6 +3,7 @@
 #include <ATen/ScalarOps.h>
 #include <cmath>
 #include <cstring>
+#include <random>
 #include <unordered_map>
 
 namespace gt {
@@ -65,7 +66,9 @@ struct Slot {
 // One per environment (the main thread, each worker): a handle is valid only where it was made.
 class HandleTable {
  public:
-  explicit HandleTable(napi_env env) : env_(env) {}
+  // Each table starts its slots at generations of its own (a seed per environment), so a handle
+  // carried to another worker's environment names no tensor there.
+  explicit HandleTable(napi_env env) : env_(env), nextGeneration_(std::random_device{}()) {}
   // Environment teardown: every tensor still held is freed; V8's external-memory counter goes with
   // the isolate, so only our own counters are updated.
   ~HandleTable() {
@@ -85,6 +88,8 @@ class HandleTable {
       if (slots_.size() >= kIndexLimit) throw ArgError("too many live tensors (67108864): dispose some");
       index = static_cast<uint32_t>(slots_.size());
       slots_.emplace_back();
+      nextGeneration_ = nextGeneration_ * 1664525u + 1013904223u;  // a step of an LCG: cheap, varied
+      slots_.back().generation = 1 + (nextGeneration_ >> 6) % (kGenerationLimit - 1);
     }
     Slot& s = slots_[index];
     s.bytes = tensorBytes(t);
@@ -131,6 +136,7 @@ class HandleTable {
     free_.push_back(index);
   }
   napi_env env_;
+  uint32_t nextGeneration_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
 };
@@ -168,6 +174,15 @@ void init(Napi::Env env, Napi::Object exports) {
 // ---------------------------------------------------------------------------------------------
 // Args
 
+// A one-element array holding a number in the handle range is that number, boxed (see handles).
+static Napi::Value unbox(const Napi::Value& v) {
+  if (!v.IsArray()) return v;
+  auto box = v.As<Napi::Array>();
+  if (box.Length() != 1) return v;
+  Napi::Value n = box.Get(uint32_t(0));
+  return n.IsNumber() && isHandleNumber(n.As<Napi::Number>().DoubleValue()) ? n : v;
+}
+
 std::string describeJs(Napi::Env env, const Napi::Value& v) {
   if (v.IsUndefined()) return "undefined";
   if (v.IsNull()) return "null";
@@ -179,7 +194,10 @@ std::string describeJs(Napi::Env env, const Napi::Value& v) {
     std::string s = v.As<Napi::String>().Utf8Value();
     return "string '" + (s.size() > 20 ? s.substr(0, 20) + "..." : s) + "'";
   }
-  if (v.IsArray()) return "an array";
+  if (v.IsArray()) {
+    Napi::Value n = unbox(v);
+    return n.IsNumber() ? "number " + c10::str(n.As<Napi::Number>().DoubleValue()) : "an array";
+  }
   if (v.IsTypedArray()) return "a TypedArray";
   if (v.IsFunction()) return "a function";
   return "an object";
@@ -232,18 +250,15 @@ static at::Scalar numberScalar(double d) {
 }
 
 Napi::Value Args::number(size_t i) const {
-  Napi::Value v = info_[i];
-  if (!v.IsArray()) return v;
-  auto box = v.As<Napi::Array>();
-  if (box.Length() != 1) return v;
-  Napi::Value n = box.Get(uint32_t(0));
-  return n.IsNumber() && isHandleNumber(n.As<Napi::Number>().DoubleValue()) ? n : v;
+  // An unboxed number in the handle range is a tensor handle: numbers there travel boxed.
+  if (handles::isHandle(env(), info_[i])) wrongType(i, "a number");
+  return unbox(info_[i]);
 }
 
 at::Scalar Args::scalar(size_t i) const {
   // The common case first, with one type query: a plain number (alpha, a scalar operand).
   double d = 0;
-  if (i < info_.Length() && napi_get_value_double(env(), info_[i], &d) == napi_ok) return numberScalar(d);
+  if (i < info_.Length() && napi_get_value_double(env(), info_[i], &d) == napi_ok && !isHandleNumber(d)) return numberScalar(d);
   need(i, "a number");
   Napi::Value v = number(i);
   if (v.IsBoolean()) return at::Scalar(v.As<Napi::Boolean>().Value());
@@ -268,8 +283,8 @@ ScalarOrStr Args::scalarOrStr(size_t i) const {
 at::Tensor Args::operand(size_t i, at::Device device) const {
   if (const at::Tensor* t = find(i)) return *t;
   need(i, "a tensor or a number");
-  Napi::Value v = number(i);
   if (handles::isHandle(env(), info_[i])) wrongType(i, "a tensor or a number");  // a released handle
+  Napi::Value v = number(i);
   if (!v.IsNumber() && !v.IsBoolean() && !v.IsBigInt()) wrongType(i, "a tensor or a number");
   return at::native::wrapped_scalar_tensor(scalar(i), device);
 }
@@ -331,8 +346,8 @@ std::vector<int64_t> Args::ints(size_t i) const {
   auto arr = info_[i].As<Napi::Array>();
   std::vector<int64_t> out(arr.Length());
   for (uint32_t k = 0; k < arr.Length(); ++k) {
-    Napi::Value v = arr.Get(k);
-    double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : NAN;
+    Napi::Value v = unbox(arr.Get(k));
+    double d = v.IsNumber() && !handles::isHandle(env(), arr.Get(k)) ? v.As<Napi::Number>().DoubleValue() : NAN;
     if (!std::isfinite(d) || d != std::trunc(d))
       throw ArgError(label(i) + "[" + std::to_string(k) + "] must be an integer, got " + describeJs(env(), v));
     out[k] = static_cast<int64_t>(d);
