@@ -61,8 +61,3 @@ const HANDLE_END = 2 ** 53;
 export function boxHandleRange(v: number): number | [number] {
   return v >= HANDLE_BASE && v < HANDLE_END ? [v] : v;
 }
-
-/** @internal Registers every young tensor now (tests that check the GC backstop). */
-export function sweepYoungTensors(): void {
-  sweep();
-}
