@@ -159,8 +159,8 @@ def parity(batch, steps):
         opt.step()
         losses.append(loss.item())
     out['losses'] = losses
-    out['after'] = {'mlp4.bn.running_mean': flat(encoder.mlp4.bn.running_mean), 'fc_out.weight': flat(encoder.fc_out.weight),
-                    'msg_fc2.weight': flat(decoder.msg_fc2.weight)}
+    # Every parameter and buffer after the steps, under our state-dict keys (encoder. / decoder.).
+    out['after'] = {f'{name}.{k}': flat(v) for name, m in (('encoder', encoder), ('decoder', decoder)) for k, v in m.state_dict().items()}
     encoder.eval()
     out['eval_logits'] = flat(encoder(data, rec, send))
     json.dump(out, sys.stdout)
