@@ -21,6 +21,8 @@ const YOUNG_LIMIT = 1024;
 const releaseTensor = nativeFunction('releaseTensor');
 // A stale handle (released by dispose() before its owner was collected) is refused by the addon.
 const registry = new FinalizationRegistry<NativeTensor>((h) => void releaseTensor(h));
+// Taken when the module loads: a test's fake timers installed later must not leave a sweep pending forever.
+const onNextTurn = setImmediate;
 let young: HandleOwner[] = [];
 let sweepPending = false;
 
@@ -40,7 +42,7 @@ export function adoptHandle(owner: HandleOwner): void {
   if (young.push(owner) >= YOUNG_LIMIT) sweep();
   else if (!sweepPending) {
     sweepPending = true;
-    setImmediate(sweepOnNextTurn).unref();
+    onNextTurn(sweepOnNextTurn).unref();
   }
 }
 

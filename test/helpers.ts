@@ -111,14 +111,22 @@ export function skipVisibly(name: string, reason: string): void {
 }
 
 /**
- * Live tensors once earlier garbage is gone: jest runs every file in one process, so handles dropped by
- * earlier files are freed by finalizers whenever a GC runs, which an async test's awaits allow. Collecting
- * (tests run with --expose-gc) and letting the finalizers run first makes a before/after count exact.
+ * Live tensors once earlier garbage is gone: jest runs every file in one process, so tensors dropped by
+ * earlier files are freed by the GC backstop whenever a GC runs, which an async test's awaits allow.
+ * Collecting (tests run with --expose-gc) and letting the cleanup run first makes a before/after count exact.
  */
 export async function settledLiveTensors(): Promise<number> {
-  for (let i = 0; i < 3; i++) {
+  // A forgotten tensor needs a turn to be registered with the GC backstop, a full GC, then a turn for the
+  // cleanup task: run rounds until the count holds still for three of them (at most 40).
+  let last = -1;
+  let still = 0;
+  for (let i = 0; i < 40 && still < 3; i++) {
     (globalThis as { gc?: () => void }).gc?.();
     await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const now = torch.memory().liveTensors;
+    still = now === last ? still + 1 : 0;
+    last = now;
   }
   return torch.memory().liveTensors;
 }
