@@ -59,7 +59,7 @@ export interface FusedPlan {
 
 declare const nativeTensorBrand: unique symbol;
 /**
- * The opaque native handle that owns one LibTorch tensor (a V8 External naming a slot of the addon's
+ * The opaque native handle that owns one LibTorch tensor (a number naming a slot of the addon's
  * handle table). `releaseTensor` frees it; lib/tensor.ts's Tensor owns one and is the only holder
  * with a GC backstop, so a raw handle that never becomes a Tensor must be released by hand.
  */

@@ -124,24 +124,34 @@ describe('op table', () => {
 
   // The derived forms: methods, in-place methods and free functions, through the JS surface.
   const derived = ops.filter(([, s]) => (s.forms ?? []).length > 0);
+  type Fn = (...a: unknown[]) => unknown;
+  const fns = torch as unknown as Record<string, Fn>;
+  /** An op's user-facing positional arguments; `free` when its free function takes its first by position (linspace, einsum). */
+  const surface = (spec: OpSpec): { free: boolean; positional: ArgSpec[] } => {
+    const free = spec.args[0][1] !== 'Tensor';
+    return { free, positional: spec.args.slice(free ? 0 : 1).filter((a) => !(spec.kwOnly ?? []).includes(a[0])) };
+  };
+  /** Each derived form of an op called with `args` (after self), named as its errors name it. */
+  const formCalls = (name: string, spec: OpSpec, args: unknown[], withInPlace: boolean): [string, () => unknown][] => {
+    const forms = spec.forms ?? [];
+    const { free } = surface(spec);
+    const x = (): Record<string, Fn> => torch.ones([2, 2]) as unknown as Record<string, Fn>;
+    const calls: [string, () => unknown][] = [];
+    if (forms.includes('method')) calls.push([name, () => x()[name](...args)]);
+    if (withInPlace && forms.includes('inplace')) calls.push([`${name}_`, () => x()[`${name}_`](...args)]);
+    if (forms.includes('function')) calls.push([name, () => (free ? fns[name](...args) : fns[name](torch.ones([2, 2]), ...args))]);
+    return calls;
+  };
   test(`derived forms sweep: every argument of every method / in-place / function form (${derived.length} ops)`, () =>
     torch.scope(() => {
       const failures: string[] = [];
-      const fns = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
       for (const [name, spec] of derived) {
         const forms = spec.forms ?? [];
-        // A free function whose first argument is not a tensor (linspace, einsum) takes it by position too.
-        const free = spec.args[0][1] !== 'Tensor';
-        const positional = spec.args.slice(free ? 0 : 1).filter((a) => !(spec.kwOnly ?? []).includes(a[0]));
+        const { free, positional } = surface(spec);
         for (let i = 0; i < positional.length; i++) {
           const before = positional.slice(0, i).map((a) => valid(a[1], () => torch.ones([2, 2])));
           const args = [...before, wrong(positional[i][1])];
-          const calls: [string, () => unknown][] = [];
-          const x = (): Record<string, (...a: unknown[]) => unknown> => torch.ones([2, 2]) as unknown as Record<string, (...a: unknown[]) => unknown>;
-          if (forms.includes('method')) calls.push([name, () => x()[name](...args)]);
-          if (forms.includes('inplace')) calls.push([`${name}_`, () => x()[`${name}_`](...args)]);
-          if (forms.includes('function')) calls.push([name, () => (free ? fns[name](...args) : fns[name](torch.ones([2, 2]), ...args))]);
-          for (const [opName, call] of calls) {
+          for (const [opName, call] of formCalls(name, spec, args, true)) {
             const e = thrown(call);
             if (!e || e.name !== 'TypeError' || !e.message.startsWith(`${opName}: argument '${positional[i][0]}'`)) failures.push(`${opName}(${positional[i][0]}): ${e?.message ?? 'no error'}`);
           }
@@ -163,19 +173,12 @@ describe('op table', () => {
     torch.scope(() => {
       const failures: string[] = [];
       let tried = 0;
-      const fns = torch as unknown as Record<string, (...a: unknown[]) => unknown>;
       for (const [name, spec] of derived) {
-        const forms = spec.forms ?? [];
-        const free = spec.args[0][1] !== 'Tensor';
-        const positional = spec.args.slice(free ? 0 : 1).filter((a) => !(spec.kwOnly ?? []).includes(a[0]));
+        const { positional } = surface(spec);
         for (let i = 0; i < positional.length; i++) {
           if (TENSOR_TYPES.has(positional[i][1])) continue;
           const args = [...positional.slice(0, i).map((a) => valid(a[1], () => torch.ones([2, 2]))), torch.tensor(5)];
-          const calls: [string, () => unknown][] = [];
-          const x = (): Record<string, (...a: unknown[]) => unknown> => torch.ones([2, 2]) as unknown as Record<string, (...a: unknown[]) => unknown>;
-          if (forms.includes('method')) calls.push([name, () => x()[name](...args)]);
-          if (forms.includes('function')) calls.push([name, () => (free ? fns[name](...args) : fns[name](torch.ones([2, 2]), ...args))]);
-          for (const [opName, call] of calls) {
+          for (const [opName, call] of formCalls(name, spec, args, false)) {
             tried++;
             const e = thrown(call);
             if (!e || e.name !== 'TypeError' || !e.message.startsWith(`${opName}: argument '${positional[i][0]}'`) || !/got a tensor/.test(e.message)) failures.push(`${opName}(${positional[i][0]}): ${e ? `${e.name}: ${e.message}` : 'no error'}`);

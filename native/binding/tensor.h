@@ -17,12 +17,12 @@ namespace gt {
 // integer in [2^52, 2^53) made of the slot's index and its generation, which every release bumps. So a
 // released (disposed) handle, another worker's handle or any other number is refused by a table
 // lookup, never dereferenced, and no JS value reads as memory. A JS number in that range meant as a
-// number travels boxed, as a one-element array (lib/tensor-backstop.ts boxHandleRange); the scalar
+// number travels boxed, as a one-element array (lib/tensor-handles.ts boxHandleRange); the scalar
 // readers below unbox it.
 // Cost: a tiny op makes one handle and the user frees one. A number costs nothing to make; a wrapped
 // JS object (napi_wrap) or an External (which Node 20 gives a weak reference) cost about 1 us made and
 // freed, as much as PyTorch's whole x.add(y). The GC backstop for handles nobody released is the JS
-// Tensor's FinalizationRegistry (lib/tensor-backstop.ts).
+// Tensor's FinalizationRegistry (lib/tensor-handles.ts).
 namespace handles {
 // A new handle owning t. Throws (a JS exception pending) only if V8 cannot allocate.
 napi_value make(napi_env env, at::Tensor t);
@@ -72,7 +72,7 @@ class Args {
   size_t size() const { return info_.Length(); }
   Napi::Value raw(size_t i) const { return info_[i]; }
   bool has(size_t i) const { return i < info_.Length() && !info_[i].IsUndefined() && !info_[i].IsNull(); }
-  // The live tensor of the handle at i, or nullptr (the fast check: one External read, one table lookup).
+  // The live tensor of the handle at i, or nullptr (the fast check: one number read, one table lookup).
   const at::Tensor* find(size_t i) const { return i < info_.Length() ? handles::find(env(), info_[i]) : nullptr; }
 
   at::Tensor tensor(size_t i) const;
