@@ -54,4 +54,16 @@ function python() {
   return undefined;
 }
 
-module.exports = { timeMs, table, referenceDir, mnistWorkdir, python, root };
+/**
+ * The environment for a reference program (PyTorch): this one's, plus `extra`, without the OpenMP
+ * wait settings gumbel-torch put there when this process loaded it (a child inherits them, and
+ * PyTorch must run with its own defaults unless the user chose them).
+ */
+function referenceEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  const native = require.cache[path.join(root, 'dist', 'native.js')];
+  for (const k of native ? native.exports.openmpWaitSetByLibrary : []) if (!(k in extra)) delete env[k];
+  return env;
+}
+
+module.exports = { timeMs, table, referenceDir, mnistWorkdir, python, referenceEnv, root };

@@ -9,7 +9,7 @@ const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 const torch = require('../dist');
-const { timeMs, table, python } = require('./common');
+const { timeMs, table, python, referenceEnv } = require('./common');
 const { cpuMs } = require('./cpu-time');
 
 const { values: a } = parseArgs({ options: { iters: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, threads: { type: 'string' } } });
@@ -49,7 +49,7 @@ const names = { embed: 'ConvNet step (fwd + bwd + SGD), batch 200', subsets: 'su
 const best = {};
 const keep = (key, name, ms) => ((best[name] ??= {})[key] = Math.min(best[name][key] ?? Infinity, ms));
 for (let round = 0; round < rounds; round++) {
-  const r = spawnSync(py, [path.join(__dirname, 'convnet_pytorch.py'), String(iters)], { encoding: 'utf8', env: { ...process.env, GT_BENCH_THREADS: String(torch.getNumThreads()) } });
+  const r = spawnSync(py, [path.join(__dirname, 'convnet_pytorch.py'), String(iters)], { encoding: 'utf8', env: referenceEnv({ GT_BENCH_THREADS: String(torch.getNumThreads()) }) });
   if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr.slice(-2000)}`);
   const pt = JSON.parse(r.stdout.trim().split('\n').pop());
   for (const k of Object.keys(cases)) {

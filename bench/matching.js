@@ -9,7 +9,7 @@ const os = require('node:os');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 const torch = require('../dist');
-const { timeMs, table, python } = require('./common');
+const { timeMs, table, python, referenceEnv } = require('./common');
 const { cpuMs } = require('./cpu-time');
 
 const { values: a } = parseArgs({ options: { batch: { type: 'string', default: '64' }, n: { type: 'string', default: '9' }, iters: { type: 'string', default: '200' }, rounds: { type: 'string', default: '3' } } });
@@ -23,7 +23,7 @@ torch.manualSeed(0);
 const x = torch.randn([batch, n, n]);
 const call = () => torch.scope(() => torch.permutations.matching(x));
 const scipySide = () => {
-  const r = spawnSync(py, [path.join(__dirname, 'structures_pytorch.py'), 'matching', String(batch), String(n), String(iters)], { encoding: 'utf8', env: { ...process.env, GT_BENCH_THREADS: String(torch.getNumThreads()) } });
+  const r = spawnSync(py, [path.join(__dirname, 'structures_pytorch.py'), 'matching', String(batch), String(n), String(iters)], { encoding: 'utf8', env: referenceEnv({ GT_BENCH_THREADS: String(torch.getNumThreads()) }) });
   if (r.status !== 0) throw new Error(`SciPy side failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };

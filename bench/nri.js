@@ -7,7 +7,7 @@
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { table, python, root } = require('./common');
+const { table, python, root, referenceEnv } = require('./common');
 
 const steps = Number(process.argv[2] || 5);
 const batch = Number(process.argv[3] || 128);
@@ -42,7 +42,7 @@ console.log(JSON.stringify({ ms: times, threads: torch.getNumThreads() }));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function run(cmd, args, threads) {
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  const env = referenceEnv({ OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) });
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${cmd} ${args[0]} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());

@@ -5,7 +5,7 @@
 'use strict';
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { timeMs, table } = require('./common');
+const { timeMs, table, referenceEnv } = require('./common');
 const torch = require('../dist');
 
 const threads = Number(process.argv[2] ?? torch.getNumThreads());
@@ -17,7 +17,7 @@ const SETS = {
   'RMSprop centered+momentum': (ps) => new torch.optim.RMSprop(ps, { momentum: 0.9, centered: true }),
   Adagrad: (ps) => new torch.optim.Adagrad(ps),
 };
-const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'optim_pytorch.py'), String(threads)], { encoding: 'utf8' });
+const py = spawnSync('/usr/bin/python3', [path.join(__dirname, 'optim_pytorch.py'), String(threads)], { encoding: 'utf8', env: referenceEnv() });
 if (py.status !== 0) throw new Error(`optim_pytorch.py failed: ${py.stderr}`);
 const ref = JSON.parse(py.stdout);
 const rows = Object.entries(SETS).map(([name, make]) => {

@@ -8,7 +8,7 @@
 const path = require('node:path');
 const readline = require('node:readline');
 const { spawn } = require('node:child_process');
-const { table } = require('./common');
+const { table, referenceEnv } = require('./common');
 const torch = require('../dist');
 
 const threads = Number(process.argv[2] ?? torch.getNumThreads());
@@ -42,7 +42,7 @@ function ours(step) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
-  const py = spawn('/usr/bin/python3', [path.join(__dirname, 'rnn_pytorch.py'), String(threads), String(ITERS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const py = spawn('/usr/bin/python3', [path.join(__dirname, 'rnn_pytorch.py'), String(threads), String(ITERS)], { stdio: ['pipe', 'pipe', 'inherit'], env: referenceEnv() });
   const lines = readline.createInterface({ input: py.stdout })[Symbol.asyncIterator]();
   const theirs = async (name) => {
     py.stdin.write(`${name}\n`);

@@ -9,7 +9,7 @@ const os = require('node:os');
 const { spawnSync } = require('node:child_process');
 const { parseArgs } = require('node:util');
 const torch = require('../dist');
-const { timeMs, table, python } = require('./common');
+const { timeMs, table, python, referenceEnv } = require('./common');
 const { cpuMs } = require('./cpu-time');
 
 const { values: a } = parseArgs({ options: { iters: { type: 'string', default: '50' }, rounds: { type: 'string', default: '3' } } });
@@ -19,7 +19,7 @@ for (const [k, v] of Object.entries({ iters, rounds })) if (!Number.isSafeIntege
 const py = python();
 if (!py) throw new Error('bench/structures.js needs Python with torch (/usr/bin/python3 on Debian)');
 const pytorchSide = () => {
-  const r = spawnSync(py, [path.join(__dirname, 'structures_pytorch.py'), 'ops', String(iters)], { encoding: 'utf8', env: { ...process.env, GT_BENCH_THREADS: String(torch.getNumThreads()) } });
+  const r = spawnSync(py, [path.join(__dirname, 'structures_pytorch.py'), 'ops', String(iters)], { encoding: 'utf8', env: referenceEnv({ GT_BENCH_THREADS: String(torch.getNumThreads()) }) });
   if (r.status !== 0) throw new Error(`PyTorch side failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
 };

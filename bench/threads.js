@@ -7,7 +7,7 @@
 const os = require('node:os');
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
-const { table, python } = require('./common');
+const { table, python, referenceEnv } = require('./common');
 
 const rounds = Number(process.argv[2] || 2);
 const steps = String(process.argv[3] || 150);
@@ -42,7 +42,7 @@ for (let r = 0; r < rounds; r++) {
     for (const [layout, env] of layouts(n)) {
       for (const [name, argv, extra] of programs) {
         const cmd = n < cores ? ['taskset', '-c', [...Array(n).keys()].join(','), ...argv] : argv;
-        const res = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env: { ...process.env, ...env, ...extra } });
+        const res = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', env: referenceEnv({ ...env, ...extra }) });
         const key = `${n}|${layout}|${name}`;
         if (!runs.has(key)) runs.set(key, []);
         if (res.status !== 0) {

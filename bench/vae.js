@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const torch = require('../dist');
 const { Trainer } = require('../dist/train/trainer');
 const { SEED_DEFAULTS } = require('../dist/train/config');
-const { table, referenceDir, mnistWorkdir, python, root } = require('./common');
+const { table, referenceDir, mnistWorkdir, python, root, referenceEnv } = require('./common');
 
 const epochs = Number(process.argv[2] || 3);
 const device = process.argv[3] || (torch.cuda.isAvailable() ? 'cuda' : 'cpu');
@@ -35,7 +35,7 @@ function reference(program, args, env) {
   if (!py || !dir) return { error: 'no Python torch or no reference programs' };
   const work = mnistWorkdir();
   const log = path.join(work, 'log.json');
-  const r = spawnSync(py, [path.join(dir, program), ...args, log], { cwd: work, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(py, [path.join(dir, program), ...args, log], { cwd: work, encoding: 'utf8', env: referenceEnv(env) });
   if (r.status !== 0) return { error: r.stderr.split('\n').filter(Boolean).slice(-1)[0] };
   const rows = JSON.parse(fs.readFileSync(log, 'utf8'));
   const steady = rows.length > 1 ? rows.slice(1) : rows;
@@ -47,7 +47,7 @@ function referenceGraph(n) {
   const py = python();
   const dir = referenceDir();
   if (!py || !dir) return { error: 'no Python torch or no reference programs' };
-  const r = spawnSync(py, [path.join(dir, 'graph_vae.py'), String(n)], { cwd: mnistWorkdir(), encoding: 'utf8' });
+  const r = spawnSync(py, [path.join(dir, 'graph_vae.py'), String(n)], { cwd: mnistWorkdir(), encoding: 'utf8', env: referenceEnv() });
   if (r.status !== 0) return { error: r.stderr.split('\n').filter(Boolean).slice(-1)[0] };
   const rows = [...r.stdout.matchAll(/epoch (\d+) relaxed ([\d.]+) unrelaxed ([\d.]+) train ([\d.]+)s/g)].map((m) => ({ relaxed: +m[2], unrelaxed: +m[3], train_s: +m[4] }));
   const steady = rows.length > 1 ? rows.slice(1) : rows;
@@ -107,7 +107,7 @@ function steps(args, env) {
 function pytorchSteps(env) {
   const py = python();
   if (!py) return { error: 'no Python torch' };
-  const r = spawnSync(py, [path.join(__dirname, 'vae_steps_pytorch.py'), trainImages(), String(STEPS)], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(py, [path.join(__dirname, 'vae_steps_pytorch.py'), trainImages(), String(STEPS)], { encoding: 'utf8', env: referenceEnv(env) });
   if (r.status !== 0) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }

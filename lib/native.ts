@@ -38,10 +38,26 @@ export function explainLoadError(err: Error, file: string): string {
   return lines.join('\n');
 }
 
+/**
+ * How LibTorch's OpenMP workers wait between parallel regions, unless the user chose
+ * (OMP_WAIT_POLICY set). libgomp's default, spinning ~3 ms, fights OpenBLAS's own pthread pool for
+ * the cores (the seed's VAE step 2.5x slower on 2 cores); sleeping at once (PASSIVE) costs a futex
+ * wake-up per region instead (the 3 x 3 jigsaw step, ~280 regions, went 15 -> 20 ms from 1 to 2
+ * threads). A short spin keeps both: GOMP_SPINCOUNT, which libgomp reads before the policy;
+ * PASSIVE stays for OpenMP runtimes that do not read it. Both are read when the runtime loads.
+ */
+export const OPENMP_WAIT_DEFAULTS: Readonly<Record<string, string>> = { OMP_WAIT_POLICY: 'PASSIVE', GOMP_SPINCOUNT: '2000' };
+
+/** @internal The variables of OPENMP_WAIT_DEFAULTS this process set (none where the user chose). */
+export const openmpWaitSetByLibrary: readonly string[] = applyOpenmpWaitDefaults();
+
+function applyOpenmpWaitDefaults(): string[] {
+  if (process.env.OMP_WAIT_POLICY !== undefined || process.env.GOMP_SPINCOUNT !== undefined) return [];
+  for (const [k, v] of Object.entries(OPENMP_WAIT_DEFAULTS)) process.env[k] = v;
+  return Object.keys(OPENMP_WAIT_DEFAULTS);
+}
+
 function load(): NativeBinding {
-  // LibTorch's OpenMP threads spin-wait and fight OpenBLAS's for the cores unless told to sleep;
-  // libgomp reads this when it loads, so it must be set before the addon is opened.
-  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   const file = candidates.find((f) => fs.existsSync(f));
   if (!file) {
     throw new Error(

@@ -1,7 +1,7 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { callNative, torchInfoFile } from './native';
+import { callNative, openmpWaitSetByLibrary, torchInfoFile } from './native';
 import type { CudaDeviceMemory, CudaMemory, MemoryInfo } from './native-api';
 import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
 
@@ -87,7 +87,15 @@ export interface Diagnostics {
   cudaDeviceCount: number;
   blas: string;
   numThreads: number;
+  /** How OpenMP workers wait between parallel regions: the variables and who set them. */
+  openmpWait: string;
   addonPath: string;
+}
+
+function describeOpenmpWait(): string {
+  const set = ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
+  if (set.length === 0) return "the OpenMP runtime's default";
+  return `${set.join(' ')} (${openmpWaitSetByLibrary.length > 0 ? "gumbel-torch's default" : 'from the environment'})`;
 }
 
 /** What the addon was built against and what it runs with (LibTorch, CUDA, BLAS, threads). */
@@ -113,6 +121,7 @@ export function diagnostics(): Diagnostics {
     cudaDeviceCount: cuda.deviceCount(),
     blas,
     numThreads: getNumThreads(),
+    openmpWait: describeOpenmpWait(),
     addonPath: torchInfoFile() ?? '',
   };
 }
