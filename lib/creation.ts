@@ -53,7 +53,8 @@ export function full<T extends DType = 'float32'>(shape: Shape, value: number, o
 export function full<T extends DType = 'bool'>(shape: Shape, value: boolean, o?: TensorOptions<T>): Tensor<T>;
 /** As torch.full: a boolean fill makes a bool tensor unless a dtype is given. */
 export function full(shape: Shape, value: number | boolean, o?: TensorOptions): Tensor {
-  if (typeof value !== 'boolean') checkNumber(value, 'value');
+  // NaN fills a floating tensor, as torch.full(shape, float('nan')); checkIntRange refuses it for integers.
+  if (typeof value !== 'boolean' && !Number.isNaN(value)) checkNumber(value, 'value');
   const [dtype, device] = opts(o, typeof value === 'boolean' ? 'bool' : undefined);
   checkIntRange([value], dtype, 'full');
   return finish(op('full', checkShape(shape), value, dtype, device), o);

@@ -16,6 +16,19 @@ export function fastBinaryCrossEntropy(): boolean {
 }
 
 /**
+ * F.max_pool2d's direct 2 x 2 / stride 2 kernel for contiguous float CPU tensors (nn.MaxPool2d(2)).
+ * On by default: it is exact (ATen's values, indices and backward), only faster than LibTorch 1.13's
+ * own. Off sends every call to ATen's kernel. Not part of setFastCpu, which switches inexact kernels.
+ */
+export function setFastMaxPool2d(on: boolean): void {
+  callNative('setFastMaxPool2d', [checkBool(on, 'on')]);
+}
+
+export function fastMaxPool2d(): boolean {
+  return callNative('fastMaxPool2d', []) as boolean;
+}
+
+/**
  * Every fast float32 CPU kernel on or off: oneDNN Linear (where this LibTorch has oneDNN) and the
  * SIMD binary cross-entropy. The Adam step needs no switch: its one-pass form is exact (optim.Adam).
  */

@@ -12,7 +12,7 @@ export { cpuAllocator, setCpuAllocator, emptyCpuCache } from './allocator';
 export type { CpuAllocator } from './allocator';
 export { fastLinear, fastLinearAvailable, fastLinearKernels, resetFastLinearKernels, setFastLinear } from './fast-linear';
 export type { FastLinearKernel } from './fast-linear';
-export { fastCpu, setFastCpu, fastBinaryCrossEntropy, setFastBinaryCrossEntropy } from './fast-cpu';
+export { fastCpu, setFastCpu, fastBinaryCrossEntropy, setFastBinaryCrossEntropy, fastMaxPool2d, setFastMaxPool2d } from './fast-cpu';
 export * as gumbel from './gumbel';
 export { gumbelSoftmax, gumbelSoftmaxSample, sampleGumbel, gumbelFromUniform, oneHotCategorical, relaxedBernoulli, sampleLogistic, logisticFromUniform, logProb, TemperatureSchedule, setFusedKernels, fusedKernels } from './gumbel';
 export type { GumbelSoftmaxOptions, OneHotCategoricalOptions, RelaxedBernoulliOptions, TemperatureScheduleOptions } from './gumbel';

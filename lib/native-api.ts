@@ -233,6 +233,9 @@ export interface NativeFunctions extends TableNatives {
   // ---- kernels/fast_bce.cc
   setFastBinaryCrossEntropy(on: boolean): void;
   fastBinaryCrossEntropy(): boolean;
+  // ---- kernels/max_pool2d.cc
+  setFastMaxPool2d(on: boolean): void;
+  fastMaxPool2d(): boolean;
 
   // ---- optim/optim.cc
   /** The C library's cos (Python's math.cos), for learning-rate schedules equal to PyTorch's. */
@@ -303,5 +306,6 @@ export const NATIVE_EXPORTS = {
   rnn: 'ops/rnn.cc', rnnCell: 'ops/rnn.cc',
   fastLinearAvailable: 'kernels/fast_linear.cc', setFastLinear: 'kernels/fast_linear.cc', fastLinear: 'kernels/fast_linear.cc', fastLinearKernels: 'kernels/fast_linear.cc', resetFastLinearKernels: 'kernels/fast_linear.cc',
   setFastBinaryCrossEntropy: 'kernels/fast_bce.cc', fastBinaryCrossEntropy: 'kernels/fast_bce.cc',
+  setFastMaxPool2d: 'kernels/max_pool2d.cc', fastMaxPool2d: 'kernels/max_pool2d.cc',
   _throwForTest: 'binding/addon.cc', buildInfo: 'binding/addon.cc',
 } as const satisfies Record<keyof NativeBinding, string>;

@@ -593,7 +593,7 @@ export const OPS = {
     args: [self, ['kernelSize', 'dims'], ['stride', 'dims?'], ['padding', 'dims', 0], ['dilation', 'dims', 1], ['ceilMode', 'bool', false]],
     forms: ['function'],
     out: 'same',
-    cpp: 'at::max_pool2d(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, dilation, ceilMode)',
+    cpp: 'maxPool2dOp(self, kernelSize, stride.value_or(std::vector<int64_t>{}), padding, dilation, ceilMode)',
   },
   avgPool1d: {
     group: 'nn',

@@ -115,4 +115,12 @@ describe('results follow the dtype at run time as the types say', () => {
       expect(torch.ones([2], { dtype: 'int32' }).exp().dtype).toBe('float32');
       expect(torch.fromTypedArray(new Int16Array([1])).dtype).toBe('int16');
     }));
+
+  test("full takes NaN as torch.full(shape, float('nan')): filled floats, a RangeError for integers", () =>
+    torch.scope(() => {
+      expect(torch.full([2], NaN).toArray()).toEqual([NaN, NaN]);
+      expect(torch.full([1], NaN, { dtype: 'float64' }).isnan().item()).toBe(true);
+      expect(() => torch.full([1], NaN, { dtype: 'int64' })).toThrow(RangeError);
+      expect(() => torch.full([1], 'x' as unknown as number)).toThrow(TypeError);
+    }));
 });

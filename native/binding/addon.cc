@@ -22,6 +22,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   initDistributedReducer(env, exports);
   initFastLinear(env, exports);
   initFastBce(env, exports);
+  initFastMaxPool(env, exports);
   initRnn(env, exports);
   // @internal For tests of the one error path: throws each kind of C++ exception an op can throw.
   GT_DEF(exports, "_throwForTest", {

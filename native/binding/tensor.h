@@ -184,10 +184,14 @@ void initAllocator(Napi::Env env, Napi::Object exports);
 size_t cpuCachedBytes();
 void initFastLinear(Napi::Env env, Napi::Object exports);
 void initFastBce(Napi::Env env, Napi::Object exports);
+void initFastMaxPool(Napi::Env env, Napi::Object exports);
 
 // F.linear: ATen's, or oneDNN's sgemm when setFastLinear(true) (fast_linear.cc).
 at::Tensor linearOp(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b);
 // F.binary_cross_entropy: ATen's, or whole-tensor ops when setFastBinaryCrossEntropy(true) (fast_bce.cc).
 at::Tensor binaryCrossEntropyOp(const at::Tensor& x, const at::Tensor& y, const at::Tensor& w, int64_t reduction);
+// F.max_pool2d: a direct 2 x 2 / stride 2 kernel where it fits (exact: ATen's values and indices), else ATen's (max_pool2d.cc).
+at::Tensor maxPool2dOp(const at::Tensor& x, at::IntArrayRef kernel, at::IntArrayRef stride, at::IntArrayRef padding, at::IntArrayRef dilation,
+                       bool ceilMode);
 
 }  // namespace gt
