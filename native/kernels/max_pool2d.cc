@@ -137,7 +137,6 @@ struct FastMaxPool2dFn : public torch::autograd::Function<FastMaxPool2dFn> {
     auto [out, indices] = poolWithIndices(x);
     ctx->save_for_backward({x, indices});
     ctx->saved_data["ceil"] = ceilMode;
-    ctx->mark_non_differentiable({indices});
     return out;
   }
   static variable_list backward(AutogradContext* ctx, variable_list grads) {
