@@ -84,6 +84,15 @@ test('calls outside the kernel go to ATen: other windows, odd sides in ceil mode
   for (const o of [{ kernel: 3 }, { kernel: 2, stride: 1 }, { ceil: true }, { kernel: [2, 3] }]) expectAsAten(x, o);
   expectAsAten(x.transpose(2, 3));
   expectAsAten(x.permute([0, 2, 3, 1]).contiguous().permute([0, 3, 1, 2])); // channels-last strides
+  // One channel in channels-last strides is contiguous as well; ATen keeps its output channels-last.
+  const oneChannel = x.narrow(1, 0, 1).permute([0, 2, 3, 1]).contiguous().permute([0, 3, 1, 2]);
+  expectAsAten(oneChannel);
+  const strides = (fast: boolean): number[] =>
+    torch.scope(() => {
+      torch.setFastMaxPool2d(fast);
+      return torch.maxPool2d(oneChannel, 2).stride();
+    });
+  expect(strides(true)).toEqual(strides(false));
   const half = torch.scope(() => {
     torch.setFastMaxPool2d(true);
     return torch.maxPool2d(x.to('bfloat16'), 2).dtype;

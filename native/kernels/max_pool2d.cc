@@ -28,7 +28,9 @@ bool fastMaxPoolFits(const at::Tensor& x, at::IntArrayRef kernel, at::IntArrayRe
   auto pair = [](at::IntArrayRef v, int64_t want) { return (v.size() == 1 || v.size() == 2) && v.front() == want && v.back() == want; };
   if (!fastMaxPoolEnabled || !pair(kernel, 2) || !(stride.empty() || pair(stride, 2)) || !pair(padding, 0) || !pair(dilation, 1)) return false;
   if (!x.device().is_cpu() || x.layout() != at::kStrided || (x.scalar_type() != at::kFloat && x.scalar_type() != at::kDouble)) return false;
-  if ((x.dim() != 3 && x.dim() != 4) || !x.is_contiguous() || x.numel() == 0) return false;
+  // A [N, 1, H, W] tensor with channels-last strides is contiguous too; ATen's output keeps channels-last
+  // strides then, which later kernels may read differently, so such inputs stay ATen's.
+  if ((x.dim() != 3 && x.dim() != 4) || !x.is_contiguous() || x.numel() == 0 || x.suggest_memory_format() != at::MemoryFormat::Contiguous) return false;
   const int64_t h = x.size(-2), w = x.size(-1);
   // ceil_mode only adds a partial window where a side is odd; below 2 there is no window (ATen's error).
   return h >= 2 && w >= 2 && (!ceilMode || (h % 2 == 0 && w % 2 == 0));
