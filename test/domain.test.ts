@@ -22,7 +22,7 @@ describe('integer dtypes refuse values they cannot hold, as PyTorch does', () =>
   ] as const)('tensor([%p], { dtype: %p }) is a RangeError', (v, dtype) => {
     expect(() => tensor([v], { dtype })).toThrow(RangeError);
     expect(() => tensor([v], { dtype })).toThrow(/cannot be converted to \w+ without overflow/);
-    expect(() => full([2], v, { dtype })).toThrow(Number.isNaN(v) ? TypeError : RangeError);
+    expect(() => full([2], v, { dtype })).toThrow(RangeError); // NaN too: it fills floats, as torch.full
     expect(() => scalarTensor(v, { dtype })).toThrow(RangeError);
     expect(() => fromTypedArray(Float64Array.of(v), [1], { dtype })).toThrow(RangeError);
   });
@@ -47,6 +47,20 @@ describe('integer dtypes refuse values they cannot hold, as PyTorch does', () =>
     expect(fromTypedArray(BigInt64Array.of(2n ** 53n - 1n)).item()).toBe(2 ** 53 - 1);
     expect(fromTypedArray(BigInt64Array.of(-(2n ** 53n) + 1n)).item()).toBe(-(2 ** 53) + 1);
   });
+  test('integral numbers up to 2^63 act as Python ints in ops (int64 stays int64 and exact); beyond, as floats', () =>
+    torch.scope(() => {
+      const one = tensor([1], { dtype: 'int64' });
+      // Was float32 (the number taken as a float above 2^53): 2^60 + 1 lost.
+      expect(one.add(2 ** 60).dtype).toBe('int64');
+      expect(one.add(2 ** 60).data()[0]).toBe(2n ** 60n + 1n);
+      expect(one.mul(2 ** 53).data()[0]).toBe(2n ** 53n);
+      expect(one.add(-(2 ** 63)).data()[0]).toBe(-(2n ** 63n) + 1n);
+      expect(one.eq(2 ** 60).item()).toBe(false);
+      expect(tensor([3], { dtype: 'int32' }).add(2 ** 53).dtype).toBe('int32'); // PyTorch: a wrapped int does not promote
+      // 2^63 and up fit no int64: a float, as 1e20 is to a JS user (PyTorch raises on the Python int 2**63).
+      expect(one.add(2 ** 63).dtype).toBe('float32');
+      expect(tensor([1]).mul(1e20).item()).toBe(Math.fround(1e20));
+    }));
 });
 
 describe('densities refuse values outside their support', () => {

@@ -243,9 +243,11 @@ std::vector<at::Tensor> Args::tensors(size_t i) const {
   return out;
 }
 
-// Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats.
+// Integral JS numbers act as Python ints (they keep integer tensors integral), others as floats. Every
+// integral double in [-2^63, 2^63) is exactly an int64 (2^60 too: int64 + 2^60 stays int64, as in
+// Python); beyond that no int64 holds it, and a float is what a JS user means by 1e20.
 static at::Scalar numberScalar(double d) {
-  if (std::isfinite(d) && d == std::trunc(d) && std::fabs(d) < 9007199254740992.0) return at::Scalar(static_cast<int64_t>(d));
+  if (d == std::trunc(d) && d >= -9223372036854775808.0 && d < 9223372036854775808.0) return at::Scalar(static_cast<int64_t>(d));
   return at::Scalar(d);
 }
 
