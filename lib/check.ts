@@ -16,6 +16,25 @@ export function checkNumber(v: unknown, name: string, opts: { finite?: boolean; 
   return v;
 }
 
+// The smallest normal number of each floating dtype: a temperature below it is 0 or subnormal once
+// cast to the tensor's dtype, and logits / tau become infinities, then NaN.
+const MIN_NORMAL: Readonly<Record<string, number>> = { float64: 2 ** -1022, float32: 2 ** -126, bfloat16: 2 ** -126, float16: 2 ** -14 };
+
+/**
+ * A temperature: a finite number > 0 (NaN, 0, negatives and infinities are RangeErrors) and, given the
+ * dtype it will divide, no smaller than that dtype's smallest normal number (where PyTorch gives NaN).
+ */
+export function checkTau(tau: unknown, dtype?: string, name = 'tau'): number {
+  if (typeof tau !== 'number') throw new TypeError(`${name} must be a number, got ${describe(tau)}`);
+  // NaN is not a number to compute with (a TypeError, as checkNumber says); the rest are out of range.
+  if (Number.isNaN(tau)) throw new TypeError(`${name} must be a finite number > 0, got NaN`);
+  if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`${name} must be a finite number > 0, got ${tau}`);
+  const least = dtype === undefined ? undefined : MIN_NORMAL[dtype];
+  if (least !== undefined && tau < least)
+    throw new RangeError(`${name} ${tau} is below the smallest normal ${dtype} (${least}): it would be 0 or subnormal in the ${dtype} tensor and the result NaN`);
+  return tau;
+}
+
 export function checkBool(v: unknown, name: string): boolean {
   if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`);
   return v;

@@ -1,7 +1,7 @@
 // The Gumbel-Softmax family: noise, relaxed and straight-through samplers, exact categorical draws,
 // relaxed Bernoulli, densities and temperature annealing. All ops are native LibTorch autograd
 // functions (fused kernels on CUDA); these wrappers check arguments and pick defaults.
-import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, describe } from './check';
+import { checkBool, checkDim, checkInt, checkNumber, checkOptions, checkShape, checkTau, describe } from './check';
 import { checkDevice, checkDtype, checkTensor, type Device, type DType, op, opRaw, type Shape, type Tensor, type TensorOptions } from './tensor';
 import { scope } from './scope';
 import { where } from './functional';
@@ -11,11 +11,6 @@ function checkLogits(logits: unknown, name = 'logits'): Tensor {
   const t = checkTensor(logits, name);
   if (!t.isFloatingPoint) throw new TypeError(`${name} must be a floating-point tensor, got ${t.dtype}`);
   return t;
-}
-function checkTau(tau: unknown): number {
-  if (typeof tau !== 'number' || Number.isNaN(tau)) throw new TypeError(`tau must be a number, got ${describe(tau)}`);
-  if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`tau must be a finite number > 0, got ${tau}`);
-  return tau;
 }
 function checkNoise(noise: Tensor | undefined, logits: Tensor): Tensor | undefined {
   if (noise === undefined) return undefined;
@@ -77,7 +72,7 @@ export function gumbelSoftmax(logits: Tensor, tau: number, hard?: boolean): Tens
 export function gumbelSoftmax(logits: Tensor, tauOrOpts?: number | GumbelSoftmaxOptions, ...rest: unknown[]): Tensor {
   const l = checkLogits(logits);
   const opts = positional<GumbelSoftmaxOptions>('gumbelSoftmax', tauOrOpts, rest, ['tau', 'hard', 'dim', 'noise']);
-  const tau = checkTau(opts.tau ?? 1);
+  const tau = checkTau(opts.tau ?? 1, l.dtype);
   const hard = checkBool(opts.hard ?? false, 'hard');
   const dim = checkDim(opts.dim ?? -1, l.ndim);
   return op('gumbelSoftmax', l, checkNoise(opts.noise, l), tau, hard, dim);
@@ -155,7 +150,7 @@ export function relaxedBernoulli(logits: Tensor, tau: number, hard?: boolean): T
 export function relaxedBernoulli(logits: Tensor, tauOrOpts?: number | RelaxedBernoulliOptions, ...rest: unknown[]): Tensor {
   const l = checkLogits(logits);
   const opts = positional<RelaxedBernoulliOptions>('relaxedBernoulli', tauOrOpts, rest, ['tau', 'hard', 'noise']);
-  return op('relaxedBernoulli', l, checkNoise(opts.noise, l), checkTau(opts.tau ?? 1), checkBool(opts.hard ?? false, 'hard'));
+  return op('relaxedBernoulli', l, checkNoise(opts.noise, l), checkTau(opts.tau ?? 1, l.dtype), checkBool(opts.hard ?? false, 'hard'));
 }
 
 /**
@@ -173,7 +168,7 @@ export const logProb = {
     const tol = v.dtype === 'float16' ? 4e-3 : v.dtype === 'bfloat16' ? 3e-2 : 1e-6;
     const inSupport = scope(() => v.ge(0).all().item() === true && v.double().sum(checkDim(dim, v.ndim)).sub(1).abs().lt(tol).all().item() === true);
     if (!inSupport) throw new RangeError('value must lie on the simplex along dim (entries >= 0 summing to 1), the support of RelaxedOneHotCategorical');
-    return op('relaxedOneHotCategoricalLogProb', l, checkTau(tau), v, d);
+    return op('relaxedOneHotCategoricalLogProb', l, checkTau(tau, l.dtype), v, d);
   },
   /** `logValue` is a log-space sample (ExpRelaxedCategorical's support). */
   expRelaxedCategorical(logits: Tensor, tau: number, logValue: Tensor, dim = -1): Tensor {
@@ -181,7 +176,7 @@ export const logProb = {
     const v = checkTensor(logValue, 'logValue');
     // PyTorch's support is real_vector: anything but NaN.
     if (scope(() => v.isnan().any().item() === true)) throw new RangeError('logValue must not hold NaN (the support of ExpRelaxedCategorical is real vectors)');
-    return op('expRelaxedCategoricalLogProb', l, checkTau(tau), v, checkDim(dim, l.ndim));
+    return op('expRelaxedCategoricalLogProb', l, checkTau(tau, l.dtype), v, checkDim(dim, l.ndim));
   },
   /** `value` must lie in [0, 1], as PyTorch validates. */
   relaxedBernoulli(logits: Tensor, tau: number, value: Tensor): Tensor {
@@ -189,7 +184,7 @@ export const logProb = {
     const v = checkTensor(value, 'value');
     if (!scope(() => v.ge(0).all().item() === true && v.le(1).all().item() === true))
       throw new RangeError('value must lie in [0, 1] (no NaN), the support of RelaxedBernoulli');
-    return op('relaxedBernoulliLogProb', l, checkTau(tau), v);
+    return op('relaxedBernoulliLogProb', l, checkTau(tau, l.dtype), v);
   },
 };
 
@@ -212,11 +207,11 @@ export class TemperatureSchedule {
   readonly tauMin: number;
   constructor(opts: TemperatureScheduleOptions = {}) {
     checkOptions(opts, 'TemperatureSchedule options', ['tau0', 'rate', 'every', 'tauMin']);
-    this.tau0 = checkTau(opts.tau0 ?? 1);
+    this.tau0 = checkTau(opts.tau0 ?? 1, undefined, 'tau0');
     this.rate = checkNumber(opts.rate ?? 3e-5, 'rate', { finite: true });
     if (this.rate < 0) throw new RangeError(`rate must be >= 0, got ${this.rate}`);
     this.every = checkInt(opts.every ?? 500, 'every', 1);
-    this.tauMin = checkTau(opts.tauMin ?? 0.5);
+    this.tauMin = checkTau(opts.tauMin ?? 0.5, undefined, 'tauMin');
   }
   /** The temperature in force at a training step (0-based). */
   at(step: number): number {

@@ -108,6 +108,16 @@ describe('specific messages', () => {
       expect(() => t.view(7)).toThrow(/shape '\[7\]' is invalid/);
       expect(() => torch.gumbelSoftmax(t, { tau: 0 })).toThrow(RangeError);
       expect(() => torch.gumbelSoftmax(t, { tau: NaN })).toThrow(TypeError);
+      // A tau that is 0 or subnormal once cast to the tensor's dtype would make NaN (PyTorch's does):
+      // refused, naming the dtype; the same tau is fine where the dtype holds it.
+      expect(() => torch.gumbelSoftmax(t, { tau: 1e-40 })).toThrow(/tau 1e-40 is below the smallest normal float32/);
+      expect(() => torch.gumbelSoftmax(t, { tau: 1e-40, hard: true })).toThrow(RangeError);
+      expect(torch.gumbelSoftmax(t.double(), { tau: 1e-40 }).isnan().any().item()).toBe(false);
+      expect(() => torch.permutations.gumbelSinkhorn(torch.ones([1, 3, 3]), { tau: 1e-40 })).toThrow(/smallest normal float32/);
+      expect(() => torch.subsets.relaxedTopK(t, { k: 1, tau: 1e-46 })).toThrow(/smallest normal float32/);
+      expect(torch.subsets.relaxedTopK(t, { k: 1, tau: 2 ** -126 }).isnan().any().item()).toBe(false);
+      expect(() => torch.estimators.st(t, { tau: 1e-5 }).dispose()).not.toThrow();
+      expect(() => torch.estimators.st(t.to('float16'), { tau: 1e-5 })).toThrow(/smallest normal float16/);
       expect(() => torch.gumbelSoftmax(torch.ones([2], { dtype: 'int64' }))).toThrow(/floating-point/);
       expect(() => torch.gumbelSoftmax(t, { dim: 2 })).toThrow(RangeError);
       expect(torch.gumbelSoftmax(torch.zeros([0, 3])).shape).toEqual([0, 3]); // an empty batch, as PyTorch

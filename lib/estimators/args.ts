@@ -9,11 +9,7 @@ export function checkLogits(logits: unknown, name = 'logits'): Tensor {
   return t;
 }
 
-export function checkTau(tau: unknown): number {
-  if (typeof tau !== 'number' || Number.isNaN(tau)) throw new TypeError(`tau must be a number, got ${describe(tau)}`);
-  if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`tau must be a finite number > 0, got ${tau}`);
-  return tau;
-}
+export { checkTau } from '../check';
 
 export function sameShape(t: Tensor, shape: readonly number[], name: string, what: string): Tensor {
   const s = t.shape;

@@ -18,7 +18,7 @@ const ST_KEYS = ['tau', 'dim', 'sample'] as const;
 function common(name: string, logits: Tensor, opts: unknown, extra: readonly string[] = []): { l: Tensor; o: Record<string, unknown>; tau: number; dim: number } {
   const l = checkLogits(logits);
   const o = checkKeys(opts, [...ST_KEYS, ...extra], name);
-  return { l, o, tau: checkTau(o.tau ?? 1), dim: checkDim(o.dim ?? -1, l.ndim) };
+  return { l, o, tau: checkTau(o.tau ?? 1, l.dtype), dim: checkDim(o.dim ?? -1, l.ndim) };
 }
 
 /**

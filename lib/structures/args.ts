@@ -1,6 +1,6 @@
 // Argument checks shared by the structure ops (subsets, permutations): TypeError for a wrong type,
 // RangeError naming the argument for a value out of range (NaN included), before any native call.
-import { checkInt, describe } from '../check';
+import { checkInt } from '../check';
 import { checkTensor, type Tensor } from '../tensor';
 
 /** An option's default applies only when it is left out: null is a value, and a wrong one. */
@@ -8,12 +8,7 @@ export function orDefault<T>(v: T | undefined, dflt: T): T {
   return v === undefined ? dflt : v;
 }
 
-/** tau: a finite number > 0; NaN, 0, negatives and infinities are RangeErrors. */
-export function checkTau(tau: unknown): number {
-  if (typeof tau !== 'number') throw new TypeError(`tau must be a number, got ${describe(tau)}`);
-  if (!(tau > 0) || !Number.isFinite(tau)) throw new RangeError(`tau must be a finite number > 0, got ${tau}`);
-  return tau;
-}
+export { checkTau } from '../check';
 
 /** iters: an integer >= 1. */
 export function checkIters(iters: unknown): number {

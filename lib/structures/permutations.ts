@@ -32,7 +32,7 @@ export function sinkhorn(logAlpha: Tensor, opts: SinkhornOptions = {}): Tensor {
 export function gumbelSinkhorn(logAlpha: Tensor, opts: GumbelSinkhornOptions = {}): Tensor {
   const l = checkSquare(checkFloatTensor(logAlpha, 'logAlpha', 2), 'logAlpha');
   const o = checkOptions(opts, 'gumbelSinkhorn options', ['tau', 'iters', 'noise']);
-  return op('gumbelSinkhorn', l, checkNoise(o.noise, l, 'logAlpha'), checkTau(orDefault(o.tau, 1)), checkIters(orDefault(o.iters, 20)));
+  return op('gumbelSinkhorn', l, checkNoise(o.noise, l, 'logAlpha'), checkTau(orDefault(o.tau, 1), l.dtype), checkIters(orDefault(o.iters, 20)));
 }
 
 function checkRealSquare(v: unknown, name: string): Tensor {

@@ -45,7 +45,7 @@ export function relaxedTopK(scores: Tensor, opts: RelaxedTopKOptions): Tensor {
   const o = checkOptions(opts, 'relaxedTopK options', ['k', 'tau', 'hard', 'dim', 'noise']);
   const dim = checkDim(orDefault(o.dim, -1), s.ndim);
   const k = checkK(o.k, s, dim);
-  return op('relaxedTopK', s, checkNoise(o.noise, s, 'scores'), k, checkTau(orDefault(o.tau, 1)), checkBool(orDefault(o.hard, false), 'hard'), dim);
+  return op('relaxedTopK', s, checkNoise(o.noise, s, 'scores'), k, checkTau(orDefault(o.tau, 1), s.dtype), checkBool(orDefault(o.hard, false), 'hard'), dim);
 }
 
 /**
