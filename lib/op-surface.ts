@@ -9,9 +9,10 @@ import { type ArgSpec, type OpSpec, OPS } from './op-table';
 import { boxHandleRange } from './tensor-handles';
 
 interface TensorLikeClass {
-  fromHandle(h: NativeTensor): unknown;
   prototype: object;
 }
+/** Wraps a handle the addon returned (tensor.ts's fromHandle). */
+type FromHandle = (h: NativeTensor) => unknown;
 interface TensorInstance {
   readonly isDisposed: boolean;
   readonly handle: NativeTensor;
@@ -35,7 +36,7 @@ const releaseTensor = nativeFunction('releaseTensor');
  * The function that runs one op's native with self and the user's arguments (after self). An in-place
  * form returns self: the native's second handle on it is released, never wrapped.
  */
-function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: TensorLikeClass, inPlace = false): Call {
+function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: TensorLikeClass, fromHandle: FromHandle, inPlace = false): Call {
   const fn = nativeFunction(nativeName as NativeFunctionName) as (...a: unknown[]) => unknown;
   const args = spec.args;
   const kw = new Set(spec.kwOnly ?? []);
@@ -55,17 +56,17 @@ function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: T
   };
   const ret = inPlace ? 'self' : (spec.ret ?? 'Tensor');
   const wrap = (h: unknown, self: unknown): unknown => {
-    if (ret === 'Tensor') return TensorClass.fromHandle(h as NativeTensor);
+    if (ret === 'Tensor') return fromHandle(h as NativeTensor);
     if (ret === 'void') return undefined;
     if (ret === 'self') {
       releaseTensor(h as NativeTensor); // a second handle on self
       return self;
     }
-    if (!Array.isArray(h)) return TensorClass.fromHandle(h as NativeTensor); // 'Tensor|...' forms
-    if (ret === 'Tensor[]' || ret === 'Tensor|Tensor[]') return (h as NativeTensor[]).map((x) => TensorClass.fromHandle(x));
+    if (!Array.isArray(h)) return fromHandle(h as NativeTensor); // 'Tensor|...' forms
+    if (ret === 'Tensor[]' || ret === 'Tensor|Tensor[]') return (h as NativeTensor[]).map((x) => fromHandle(x));
     const names = ret.length === 3 ? ret.slice(1) : ret;
     const [a, b] = h as [NativeTensor, NativeTensor];
-    return { [names[0]]: TensorClass.fromHandle(a), [names[1]]: TensorClass.fromHandle(b) };
+    return { [names[0]]: fromHandle(a), [names[1]]: fromHandle(b) };
   };
   return (self, user) => {
     let n = user.length;
@@ -87,19 +88,19 @@ function makeCall(name: string, nativeName: string, spec: OpSpec, TensorClass: T
 }
 
 /** Installs every 'method' and 'inplace' form on the Tensor prototype; returns the free functions. */
-export function installOpSurface(TensorClass: TensorLikeClass): Record<string, (input: unknown, ...args: unknown[]) => unknown> {
+export function installOpSurface(TensorClass: TensorLikeClass, fromHandle: FromHandle): Record<string, (input: unknown, ...args: unknown[]) => unknown> {
   const proto = TensorClass.prototype as Record<string, unknown>;
   const functions: Record<string, (input: unknown, ...args: unknown[]) => unknown> = {};
   for (const [name, spec] of Object.entries(OPS) as [string, OpSpec][]) {
     const forms = spec.forms ?? [];
     if (forms.length === 0) continue;
-    const call = makeCall(name, name, spec, TensorClass);
+    const call = makeCall(name, name, spec, TensorClass, fromHandle);
     if (forms.includes('method')) {
       if (name in proto) throw new Error(`op table: Tensor already has a method '${name}'`);
       Object.defineProperty(proto, name, { value: function (this: unknown, ...a: unknown[]) { return call(this, a); }, writable: true, configurable: true });
     }
     if (forms.includes('inplace')) {
-      const callInPlace = makeCall(`${name}_`, `${name}_`, spec, TensorClass, true);
+      const callInPlace = makeCall(`${name}_`, `${name}_`, spec, TensorClass, fromHandle, true);
       Object.defineProperty(proto, `${name}_`, {
         value: function (this: TensorInstance, ...a: unknown[]) {
           return callInPlace(this, a);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { checkInt } from './check';
 import { callNative, openmpWaitSetByLibrary, torchInfoFile } from './native';
 import type { CudaDeviceMemory, CudaMemory, MemoryInfo } from './native-api';
-import { checkDevice, checkTensor, type Device, Tensor } from './tensor';
+import { checkDevice, checkTensor, type Device, fromHandle, type Tensor } from './tensor';
 
 
 /**
@@ -23,7 +23,7 @@ export function initialSeed(): number {
 
 /** The generator's state (a uint8 tensor) for a device, as torch.get_rng_state / torch.cuda.get_rng_state. */
 export function getRngState(device: Device = 'cpu'): Tensor {
-  return Tensor.fromHandle(callNative('getRngState', [checkDevice(device)]));
+  return fromHandle(callNative('getRngState', [checkDevice(device)]));
 }
 /** Restores a state from getRngState, so the same random numbers follow. */
 export function setRngState(state: Tensor, device: Device = 'cpu'): void {

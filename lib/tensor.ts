@@ -88,8 +88,17 @@ type ArgsOf<K extends NativeFunctionName> = LiftArgs<Parameters<NativeFunctions[
 /** The natives that return one tensor handle. */
 export type TensorOpName = { [K in NativeFunctionName]: ReturnType<NativeFunctions[K]> extends NativeTensor ? K : never }[NativeFunctionName];
 
-/** The key of Tensor's constructor: only this module makes Tensors (through Tensor.fromHandle). */
+/** The key of Tensor's constructor: only this module makes Tensors (through fromHandle). */
 const CONSTRUCT = Symbol('Tensor.construct');
+let adopt: (h: NativeTensor) => Tensor;
+
+/**
+ * @internal A Tensor owning a handle the addon has just returned. A module function, not a static of
+ * the exported class, so that users cannot wrap a live tensor's handle a second time (an alias).
+ */
+export function fromHandle<T extends DType = DType>(h: NativeTensor): Tensor<T> {
+  return adopt(h) as Tensor<T>;
+}
 
 function unwrapArg(v: unknown): unknown {
   if (v instanceof Tensor) return v.handle;
@@ -106,7 +115,7 @@ export function op<K extends TensorOpName, T extends DType = DType>(name: K, ...
   // The rest array is this call's own: unwrapped in place rather than copied (a tiny op's cost).
   const a = args as unknown[];
   for (let i = 0; i < a.length; i++) a[i] = unwrapArg(a[i]);
-  return Tensor.fromHandle<T>(callNative(name, a as Parameters<NativeFunctions[K]>) as NativeTensor); // K's result is a handle (TensorOpName)
+  return fromHandle<T>(callNative(name, a as Parameters<NativeFunctions[K]>) as NativeTensor); // K's result is a handle (TensorOpName)
 }
 /** Calls a native function whose result is not one tensor (metadata, flags, tuples of handles). */
 export function opRaw<K extends NativeFunctionName>(name: K, ...args: ArgsOf<K>): ReturnType<NativeFunctions[K]> {
@@ -130,9 +139,8 @@ export class Tensor<D extends DType = DType> {
     adoptHandle(this);
   }
 
-  /** @internal */
-  static fromHandle<T extends DType = DType>(h: NativeTensor): Tensor<T> {
-    return new Tensor<T>(CONSTRUCT, h);
+  static {
+    adopt = (h) => new Tensor(CONSTRUCT, h);
   }
 
   /** @internal The native handle; throws if the tensor was disposed. */
@@ -434,7 +442,7 @@ export class Tensor<D extends DType = DType> {
   private extreme(kind: 'max' | 'min', dim: number | undefined, keepdim: boolean): Tensor<D> | MaxMin<D> {
     if (dim === undefined) return op(`${kind}All`, this);
     const [values, indices] = opRaw(`${kind}Dim`, this, this.axis(dim), checkBool(keepdim, 'keepdim'));
-    return { values: Tensor.fromHandle<D>(values), indices: Tensor.fromHandle<'int64'>(indices) };
+    return { values: fromHandle<D>(values), indices: fromHandle<'int64'>(indices) };
   }
   argmax(dim?: number, keepdim = false): Tensor<'int64'> {
     return op('argmax', this, dim === undefined ? undefined : this.axis(dim), checkBool(keepdim, 'keepdim'));
@@ -574,7 +582,7 @@ export class Tensor<D extends DType = DType> {
       callNative('releaseTensor', [h]);
       return last;
     }
-    return (this.#grad = Tensor.fromHandle<D>(h));
+    return (this.#grad = fromHandle<D>(h));
   }
   /** Sets or clears the gradient; like PyTorch, it must match this tensor's shape, dtype and device. */
   set grad(g: Tensor | undefined) {
@@ -608,7 +616,7 @@ export class Tensor<D extends DType = DType> {
 }
 registerTensorClass(Tensor);
 /** @internal The free functions derived from the op table (exported by lib/functions.ts). */
-export const derivedFunctions = installOpSurface(Tensor) as unknown as DerivedFunctions;
+export const derivedFunctions = installOpSurface(Tensor, fromHandle) as unknown as DerivedFunctions;
 // console.log / util.inspect print like PyTorch. Installed by its registered symbol, so that the
 // public types do not depend on node:util.
 Object.defineProperty(Tensor.prototype, Symbol.for('nodejs.util.inspect.custom'), {

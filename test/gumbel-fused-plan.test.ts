@@ -4,10 +4,11 @@
 // promotion (as the CPU path), 0-dim logits and the K limit. test/cuda/ checks the kernels themselves.
 import * as torch from '../lib';
 import { callNative } from '../lib/native';
+import { fromHandle } from '../lib/tensor';
 import { gumbelDouble, gumbelFloat, philox4x32, philoxBlock } from './philox';
 
 const noise = (seed: number, offset: number, n: number, double: boolean): number[] =>
-  torch.scope(() => Array.from(torch.Tensor.fromHandle(callNative('_gumbelKernelNoise', [seed, offset, n, double])).data(), Number));
+  torch.scope(() => Array.from(fromHandle(callNative('_gumbelKernelNoise', [seed, offset, n, double])).data(), Number));
 
 describe('in-kernel noise: Philox numbers', () => {
   test('the reference Philox4x32-10 gives the Random123 known-answer vectors', () => {
@@ -69,7 +70,7 @@ describe('in-kernel noise: Philox numbers', () => {
 describe('fused plan: layout, dtype, limits', () => {
   const plan = (logits: torch.Tensor, dim: number, noise?: torch.Tensor) => {
     const p = callNative('_gumbelFusedPlan', [logits.handle, noise?.handle, dim]);
-    return { ...p, index: torch.Tensor.fromHandle(p.index) };
+    return { ...p, index: fromHandle(p.index) };
   };
 
   // The index each (row, category) must read: the categories along dim of each position of the other

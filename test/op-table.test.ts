@@ -189,9 +189,13 @@ describe('op table', () => {
       expect(failures).toEqual([]);
     }));
 
-  test('Tensor cannot be constructed from JS with a forged handle', () => {
+  test("Tensor cannot be constructed from JS with a forged handle, nor wrap a live tensor's handle again", () => {
     const Ctor = torch.Tensor as unknown as new (...a: unknown[]) => unknown;
     expect(() => new Ctor(2 ** 52 + 1)).toThrow(/^Tensor cannot be constructed directly/);
+    // The wrapper of fresh handles is a module function of lib/tensor.ts, not a static of the public class:
+    // a second Tensor on one handle would free it under the first.
+    expect((torch.Tensor as unknown as Record<string, unknown>).fromHandle).toBeUndefined();
+    expect(Object.keys(torch)).not.toContain('fromHandle');
   });
 
   test('a disposed tensor is named, in every form', () =>

@@ -4,7 +4,7 @@ import { checkNumber, checkOptions, describe } from '../check';
 import { empty, tensor } from '../creation';
 import { noGrad } from '../runtime';
 import { scope } from '../scope';
-import { checkTensor, opRaw, Tensor } from '../tensor';
+import { checkTensor, fromHandle, opRaw, type Tensor } from '../tensor';
 
 /** PyTorch's _calculate_fan_in_and_fan_out. */
 export function fans(t: Tensor): { fanIn: number; fanOut: number } {
@@ -131,8 +131,8 @@ export function orthogonal_(t: Tensor, gain = 1): Tensor {
       let flat = empty([rows, cols], { dtype: t.dtype, device: t.device }).normal_(0, 1);
       if (rows < cols) flat = flat.t();
       const [qh, rh] = opRaw('linalgQr', flat, 'reduced');
-      let q = Tensor.fromHandle(qh);
-      const r = Tensor.fromHandle(rh);
+      let q = fromHandle(qh);
+      const r = fromHandle(rh);
       q = q.mul(r.diag(0).sign());
       if (rows < cols) q = q.t();
       t.viewAs(q).copy_(q);

@@ -6,7 +6,7 @@ import { empty, zeros } from '../creation';
 import { native } from '../native';
 import type { RnnMode } from '../native-api';
 import { noGrad } from '../runtime';
-import { Tensor, type TensorOptions } from '../tensor';
+import { fromHandle, type Tensor, type TensorOptions } from '../tensor';
 import { Module } from './module';
 import { checkNonlinearity, checkRnnTensor, GATES, shapeStr, singleHx } from './rnn';
 
@@ -106,7 +106,7 @@ export abstract class RNNCellBase extends Module {
           this.biasIh?.handle,
           this.biasHh?.handle,
         )
-        .map((r) => Tensor.fromHandle(r));
+        .map((r) => fromHandle(r));
       if (batched) return res;
       const out = res.map((r) => r.squeeze(0));
       for (const r of res) r.dispose();

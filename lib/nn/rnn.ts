@@ -6,7 +6,7 @@ import { empty, zeros } from '../creation';
 import { native } from '../native';
 import type { RnnMode } from '../native-api';
 import { noGrad } from '../runtime';
-import { Tensor, type TensorOptions } from '../tensor';
+import { fromHandle, Tensor, type TensorOptions } from '../tensor';
 import { Module } from './module';
 
 export interface RNNBaseOptions extends Pick<TensorOptions, 'dtype' | 'device'> {
@@ -166,7 +166,7 @@ export abstract class RNNBase extends Module {
           this.bidirectional,
           this.batchFirst,
         )
-        .map((r) => Tensor.fromHandle(r));
+        .map((r) => fromHandle(r));
       if (batched) return { output: res[0], hidden: res.slice(1) };
       const squeezed = { output: res[0].squeeze(this.batchFirst ? 0 : 1), hidden: res.slice(1).map((t) => t.squeeze(1)) };
       for (const r of res) r.dispose();

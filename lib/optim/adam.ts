@@ -3,7 +3,7 @@ import { checkBool, checkNumber, checkOptions } from '../check';
 import { callNative, native, type NativeAdam } from '../native';
 import { full } from '../creation';
 import { scope } from '../scope';
-import { Tensor } from '../tensor';
+import { fromHandle, Tensor } from '../tensor';
 import { parseAdamState } from './adam-state';
 
 export interface AdamOptions {
@@ -122,9 +122,9 @@ export class Adam {
       if (s === null) return;
       state[i] = {
         step: full([], s.step, { dtype: 'float32' }),
-        exp_avg: Tensor.fromHandle(s.expAvg),
-        exp_avg_sq: Tensor.fromHandle(s.expAvgSq),
-        ...(s.maxExpAvgSq ? { max_exp_avg_sq: Tensor.fromHandle(s.maxExpAvgSq) } : {}),
+        exp_avg: fromHandle(s.expAvg),
+        exp_avg_sq: fromHandle(s.expAvgSq),
+        ...(s.maxExpAvgSq ? { max_exp_avg_sq: fromHandle(s.maxExpAvgSq) } : {}),
       };
     });
     const group: AdamParamGroup = {

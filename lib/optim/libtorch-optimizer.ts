@@ -5,7 +5,7 @@ import { checkNumber, checkOptions, describe } from '../check';
 import { full } from '../creation';
 import { callNative, native, type NativeOptimizer } from '../native';
 import { scope } from '../scope';
-import { Tensor } from '../tensor';
+import { fromHandle, Tensor } from '../tensor';
 
 /** A hyperparameter as PyTorch's param_groups hold it. */
 export type Hyper = number | boolean | [number, number];
@@ -167,7 +167,7 @@ export abstract class LibtorchOptimizer {
     this.#native.getState().forEach((s, i) => {
       if (s === null) return;
       const e: LibtorchParamState = { step: this.#spec.stepTensor ? full([], s.step, { dtype: 'float32' }) : s.step };
-      for (const [k, h] of Object.entries(s.tensors)) e[k] = Tensor.fromHandle(h);
+      for (const [k, h] of Object.entries(s.tensors)) e[k] = fromHandle(h);
       state[i] = e;
     });
     const groups = this.#groups.map((g) => {

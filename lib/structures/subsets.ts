@@ -2,7 +2,7 @@
 // Gumbel-top-k sampler and the Plackett-Luce log-probability of an ordered draw. Native LibTorch ops
 // (native/structures/subsets.cc); these wrappers check arguments and pick defaults.
 import { checkBool, checkDim, checkInt, checkOptions } from '../check';
-import { checkTensor, op, opRaw, Tensor } from '../tensor';
+import { checkTensor, fromHandle, op, opRaw, type Tensor } from '../tensor';
 import { checkFloatTensor, checkNoise, checkTau, orDefault } from './args';
 
 export interface RelaxedTopKOptions {
@@ -59,7 +59,7 @@ export function gumbelTopK(scores: Tensor, opts: GumbelTopKOptions): { indices: 
   const dim = checkDim(orDefault(o.dim, -1), s.ndim);
   const k = checkK(o.k, s, dim);
   const [indices, mask] = opRaw('gumbelTopK', s, checkNoise(o.noise, s, 'scores'), k, dim);
-  return { indices: Tensor.fromHandle<'int64'>(indices), mask: Tensor.fromHandle(mask) };
+  return { indices: fromHandle<'int64'>(indices), mask: fromHandle(mask) };
 }
 
 /**
