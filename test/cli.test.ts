@@ -93,6 +93,10 @@ describe('gumbel-torch train', () => {
   });
   test('bad flags and files give clear errors', () => {
     expect(run(['train', '--epochs', 'zero']).stderr).toMatch(/epochs must be an integer >= 1/);
+    // Decimal only, as argparse's type=int: Number() alone read these as 2, 0 and 10.
+    for (const text of ['0x2', '', '1e1']) expect(run(['train', '--epochs', text]).stderr).toMatch(/epochs must be an integer >= 1/);
+    expect(run(['train', '--lr', '0x1']).stderr).toMatch(/lr must be a positive number/);
+    expect(run(['train', '--task', 'jigsaw', '--pieces', '0b11']).stderr).toMatch(/pieces must be a decimal integer, got '0b11'/);
     expect(run(['train', '--device', 'tpu']).stderr).toMatch(/device must be auto, cpu, cuda or cuda:N/);
     expect(run(['train', '--data', out, '--out', tmpdir()]).stderr).toMatch(/no train-images-idx3-ubyte/);
     expect(run(['sample', '--checkpoint', path.join(out, 'metrics.json')]).stderr).toMatch(/not a readable torch.save file/);

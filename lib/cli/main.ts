@@ -18,6 +18,7 @@ import { StepLog } from './steplog';
 import { TrainBoard } from './train-board';
 import { addViewCommand } from './view';
 import { onStopSignals } from './stop-signals';
+import { parseCliInt, parseCliNumber } from './parse-number';
 import { packageVersion } from './version';
 import { selectedTask, TASK_NAMES, taskTrainCommand } from './task-train';
 import { TASKS } from '../tasks/registry';
@@ -27,12 +28,12 @@ import { addDistributedOptions, type LaunchOptions, runTrain } from './launch';
 import { getRank, isInitialized } from '../distributed/process-group';
 
 const int = (name: string, min = 0) => (v: string): number => {
-  const n = Number(v);
+  const n = parseCliInt(v);
   if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
   return n;
 };
 const num = (name: string, positive = false) => (v: string): number => {
-  const n = Number(v);
+  const n = parseCliNumber(v);
   if (!Number.isFinite(n) || (positive && !(n > 0))) throw new InvalidArgumentError(`${name} must be a ${positive ? 'positive ' : ''}number`);
   return n;
 };

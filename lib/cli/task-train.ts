@@ -16,6 +16,7 @@ import { lossChartSvg } from './plot';
 import { TaskProgressBar } from './task-progress';
 import { writeTaskImage } from './task-image';
 import { onStopSignals } from './stop-signals';
+import { parseCliInt, parseCliNumber } from './parse-number';
 
 /** The task a `train` command line asks for ('vae' when none): the last --task or --task=, as commander takes it. */
 export function selectedTask(args: readonly string[]): string {
@@ -34,7 +35,8 @@ export const TASK_NAMES: readonly string[] = ['vae', ...Object.keys(TASKS)];
 /** Parses a flag's text into the option's type, with the option's checks (commander prints the message). */
 function parser(o: TaskOption): (text: string) => number | string {
   return (text) => {
-    const v = o.type === 'int' || o.type === 'number' ? (/^\s*$/.test(text) ? NaN : Number(text)) : text;
+    const v = o.type === 'int' ? parseCliInt(text) : o.type === 'number' ? parseCliNumber(text) : text;
+    if (Number.isNaN(v)) throw new InvalidArgumentError(`${kebab(o.name)} must be a decimal ${o.type === 'int' ? 'integer' : 'number'}, got '${text}'`);
     const problem = optionProblem(o, v, {} as TaskConfig);
     if (problem) throw new InvalidArgumentError(`${kebab(o.name)} ${problem}`);
     return v;

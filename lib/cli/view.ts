@@ -1,6 +1,7 @@
 // gumbel-torch view [runs...]: the local run page (lib/view), open until Ctrl-C.
 import { type Command, InvalidArgumentError } from 'commander';
 import { startViewServer } from '../view/server';
+import { parseCliInt } from './parse-number';
 
 export interface ViewCliOptions {
   host: string;
@@ -9,12 +10,12 @@ export interface ViewCliOptions {
 }
 
 const port = (v: string): number => {
-  const n = Number(v);
+  const n = parseCliInt(v);
   if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('port must be an integer from 0 (any free port) to 65535');
   return n;
 };
 const points = (v: string): number => {
-  const n = Number(v);
+  const n = parseCliInt(v);
   if (!Number.isSafeInteger(n) || n < 10 || n > 100000) throw new InvalidArgumentError('points must be an integer from 10 to 100000');
   return n;
 };
