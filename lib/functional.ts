@@ -1,7 +1,7 @@
 // Free-function forms of ops: those that take several tensors (torch.cat, torch.where, F.linear, ...),
 // and torch.exp(x), torch.sum(x, dim), ... for every Tensor method a PyTorch user calls that way.
 import { checkDim, checkInt, checkNumber, checkOptions, describe } from './check';
-import { type ArithOf, checkTensor, type DType, type FloatOf, type MaxMin, op, type Reduction, type SameArithOf, type Shape, type SumOf, type Tensor, type TensorLike } from './tensor';
+import { type ArithOf, checkTensor, type DivOptions, type DType, type FloatOf, type MaxMin, noMoreArgs, op, type Reduction, type SameArithOf, type Shape, type SumOf, type Tensor, type TensorLike } from './tensor';
 
 /** nn.functional's table ops: pad (constant, reflect, replicate, circular), convolution, pooling, normalisation, dropout, embedding, activations, losses. */
 export {
@@ -77,27 +77,33 @@ export const isfinite = (x: Tensor): Tensor<'bool'> => input(x).isfinite();
 // ---- arithmetic and comparisons (input is a tensor, other a tensor or a number)
 export function add<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
 export function add<D extends DType>(x: Tensor<D>, other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
-export function add(x: Tensor, other: TensorLike, alpha = 1): Tensor {
+export function add(x: Tensor, other: TensorLike, alpha = 1, ...extra: unknown[]): Tensor {
+  noMoreArgs('add', extra, 3);
   return input(x).add(other, alpha);
 }
 export function sub<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
 export function sub<D extends DType>(x: Tensor<D>, other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
-export function sub(x: Tensor, other: TensorLike, alpha = 1): Tensor {
+export function sub(x: Tensor, other: TensorLike, alpha = 1, ...extra: unknown[]): Tensor {
+  noMoreArgs('sub', extra, 3);
   return input(x).sub(other, alpha);
 }
 export function mul<D extends DType>(x: Tensor<D>, other: number | Tensor<D>): Tensor<SameArithOf<D>>;
 export function mul<D extends DType>(x: Tensor<D>, other: TensorLike): Tensor<ArithOf<D>>;
-export function mul(x: Tensor, other: TensorLike): Tensor {
+export function mul(x: Tensor, other: TensorLike, ...extra: unknown[]): Tensor {
+  noMoreArgs('mul', extra, 2);
   return input(x).mul(other);
 }
-export function div<D extends DType>(x: Tensor<D>, other: number | Tensor<D>): Tensor<FloatOf<D>>;
-export function div<D extends DType>(x: Tensor<D>, other: TensorLike): Tensor<ArithOf<D>>;
-export function div(x: Tensor, other: TensorLike): Tensor {
-  return input(x).div(other);
+export function div<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, opts: { roundingMode: 'trunc' | 'floor' }): Tensor<SameArithOf<D>>;
+export function div<D extends DType>(x: Tensor<D>, other: number | Tensor<D>, opts?: DivOptions): Tensor<FloatOf<D>>;
+export function div<D extends DType>(x: Tensor<D>, other: TensorLike, opts?: DivOptions): Tensor<ArithOf<D>>;
+export function div(x: Tensor, other: TensorLike, opts?: DivOptions, ...extra: unknown[]): Tensor {
+  noMoreArgs('div', extra, 3);
+  return input(x).div(other, opts);
 }
 export function pow<D extends DType>(x: Tensor<D>, exponent: number | Tensor<D>): Tensor<SameArithOf<D>>;
 export function pow<D extends DType>(x: Tensor<D>, exponent: TensorLike): Tensor<ArithOf<D>>;
-export function pow(x: Tensor, exponent: TensorLike): Tensor {
+export function pow(x: Tensor, exponent: TensorLike, ...extra: unknown[]): Tensor {
+  noMoreArgs('pow', extra, 2);
   return input(x).pow(exponent);
 }
 export const eq = (x: Tensor, other: TensorLike): Tensor<'bool'> => input(x).eq(other);

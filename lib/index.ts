@@ -1,6 +1,6 @@
 // The public surface of gumbel-torch.
 export { Tensor } from './tensor';
-export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, Reduction, DataArray, DataArrays, ItemOf, FloatDType, FloatOf, SumOf, ArithOf, SameArithOf, MaxMin } from './tensor';
+export type { DType, Device, Shape, NestedArray, Scalar, TensorLike, TensorOptions, DivOptions, Reduction, DataArray, DataArrays, ItemOf, FloatDType, FloatOf, SumOf, ArithOf, SameArithOf, MaxMin } from './tensor';
 export type { DTypeOfArray, NestedBool } from './creation';
 export * from './creation';
 export * from './functional';

@@ -121,7 +121,9 @@ export const OPS = {
   add: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.add(other, alpha)' },
   sub: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.sub(other, alpha)' },
   mul: { group: 'arithmetic', args: [self, other], cpp: 'self.mul(other)' },
-  div: { group: 'arithmetic', args: [self, other], cpp: 'self.div(other)' },
+  // roundingMode '' is true division; 'trunc' and 'floor' as PyTorch's rounding_mode (never trapping on
+  // an integer minimum / -1: native/ops/integer_division.cc)
+  div: { group: 'arithmetic', args: [self, other, ['roundingMode', 'str', '']], cpp: 'integerSafeDivision(self, other, "div", roundingMode, false)' },
   // pow keeps PyTorch's Scalar overload for a number exponent: x.pow(2) in Python takes it, with its
   // exact fast paths (square, sqrt, reciprocal) and its own gradient formula.
   pow: {
@@ -133,7 +135,7 @@ export const OPS = {
   add_: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.add_(other, alpha)' },
   sub_: { group: 'arithmetic', args: [self, other, ['alpha', 'Scalar', 1]], cpp: 'self.sub_(other, alpha)' },
   mul_: { group: 'arithmetic', args: [self, other], cpp: 'self.mul_(other)' },
-  div_: { group: 'arithmetic', args: [self, other], cpp: 'self.div_(other)' },
+  div_: { group: 'arithmetic', args: [self, other, ['roundingMode', 'str', '']], cpp: 'integerSafeDivision(self, other, "div", roundingMode, true)' },
   neg: { group: 'arithmetic', args: [self], cpp: 'self.neg()' },
   matmul: { group: 'linalg', args: [self, ['other', T]], cpp: 'self.matmul(other)' },
   addmm: { group: 'linalg', args: [self, ['mat1', T], ['mat2', T], ['beta', 'Scalar', 1], ['alpha', 'Scalar', 1]], cpp: 'torch::addmm(self, mat1, mat2, beta, alpha)' },
@@ -290,8 +292,15 @@ export const OPS = {
   trunc: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
   frac: { group: 'elementwise', args: [self], forms: mif, out: 'same' },
   atan2: { group: 'elementwise', args: [self, ['other', T]], forms: mif, out: 'float' },
-  fmod: { group: 'elementwise', args: [self, other], forms: mif, out: 'any' },
-  remainder: { group: 'elementwise', args: [self, other], forms: mif, out: 'any' },
+  fmod: { group: 'elementwise', args: [self, other], forms: mif, out: 'any', cpp: 'integerSafeDivision(self, other, "fmod", "", false)', cppInplace: 'integerSafeDivision(self, other, "fmod", "", true)' },
+  remainder: {
+    group: 'elementwise',
+    args: [self, other],
+    forms: mif,
+    out: 'any',
+    cpp: 'integerSafeDivision(self, other, "remainder", "", false)',
+    cppInplace: 'integerSafeDivision(self, other, "remainder", "", true)',
+  },
   // lerp's number weight takes the Scalar overload (as Python's does), a tensor weight the Tensor one.
   lerp: {
     group: 'elementwise',

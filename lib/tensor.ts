@@ -76,6 +76,22 @@ export function checkTensor(v: unknown, name: string): Tensor {
   return v;
 }
 
+/** PyTorch's rounding_mode of div: null (true division), 'trunc' or 'floor'. */
+export interface DivOptions {
+  roundingMode?: 'trunc' | 'floor' | null;
+}
+/** The addon's spelling of a div's rounding mode ('' is true division). */
+function roundingMode(opts: DivOptions | undefined, fn: string): string {
+  const m = checkOptions(opts, `${fn} options`, ['roundingMode']).roundingMode;
+  if (m === undefined || m === null) return '';
+  if (m !== 'trunc' && m !== 'floor') throw new TypeError(`${fn}: roundingMode must be 'trunc', 'floor' or null, got ${describe(m)}`);
+  return m;
+}
+/** @internal The arithmetic methods take what PyTorch's do; anything after is an error, never ignored. */
+export function noMoreArgs(fn: string, extra: readonly unknown[], max: number): void {
+  if (extra.length > 0) throw new TypeError(`${fn}: expected at most ${max} argument${max === 1 ? '' : 's'}, got ${max + extra.length}`);
+}
+
 function checkTensorLike(v: unknown, name: string): TensorLike {
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   return checkTensor(v, name);
@@ -296,48 +312,59 @@ export class Tensor<D extends DType = DType> {
   // ---- arithmetic
   add(other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
   add(other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
-  add(other: TensorLike, alpha: number = 1): Tensor {
+  add(other: TensorLike, alpha: number = 1, ...extra: unknown[]): Tensor {
+    noMoreArgs('add', extra, 2);
     return op('add', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
   }
   sub(other: number | Tensor<D>, alpha?: number): Tensor<SameArithOf<D>>;
   sub(other: TensorLike, alpha?: number): Tensor<ArithOf<D>>;
-  sub(other: TensorLike, alpha: number = 1): Tensor {
+  sub(other: TensorLike, alpha: number = 1, ...extra: unknown[]): Tensor {
+    noMoreArgs('sub', extra, 2);
     return op('sub', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha'));
   }
   mul(other: number | Tensor<D>): Tensor<SameArithOf<D>>;
   mul(other: TensorLike): Tensor<ArithOf<D>>;
-  mul(other: TensorLike): Tensor {
+  mul(other: TensorLike, ...extra: unknown[]): Tensor {
+    noMoreArgs('mul', extra, 1);
     return op('mul', this, checkTensorLike(other, 'other'));
   }
-  /** True division: integer tensors divide to float32. */
-  div(other: number | Tensor<D>): Tensor<FloatOf<D>>;
-  div(other: TensorLike): Tensor<ArithOf<D>>;
-  div(other: TensorLike): Tensor {
-    return op('div', this, checkTensorLike(other, 'other'));
+  /** True division: integer tensors divide to float32; `{ roundingMode: 'trunc' | 'floor' }` rounds (keeping integers integral). */
+  div(other: number | Tensor<D>, opts: { roundingMode: 'trunc' | 'floor' }): Tensor<SameArithOf<D>>;
+  div(other: number | Tensor<D>, opts?: DivOptions): Tensor<FloatOf<D>>;
+  div(other: TensorLike, opts?: DivOptions): Tensor<ArithOf<D>>;
+  div(other: TensorLike, opts?: DivOptions, ...extra: unknown[]): Tensor {
+    noMoreArgs('div', extra, 2);
+    return op('div', this, checkTensorLike(other, 'other'), roundingMode(opts, 'div'));
   }
   pow(exponent: number | Tensor<D>): Tensor<SameArithOf<D>>;
   pow(exponent: TensorLike): Tensor<ArithOf<D>>;
-  pow(exponent: TensorLike): Tensor {
+  pow(exponent: TensorLike, ...extra: unknown[]): Tensor {
+    noMoreArgs('pow', extra, 1);
     return op('pow', this, checkTensorLike(exponent, 'exponent'));
   }
   /** other - this, as torch.rsub (Python's `number - tensor`). */
-  rsub(other: TensorLike): Tensor<SameArithOf<D>> {
+  rsub(other: TensorLike, ...extra: unknown[]): Tensor<SameArithOf<D>> {
+    noMoreArgs('rsub', extra, 1);
     return op('rsub', this, checkTensorLike(other, 'other'));
   }
   neg(): Tensor<D> {
     return op('neg', this);
   }
-  add_(other: TensorLike, alpha: number = 1): this {
+  add_(other: TensorLike, alpha: number = 1, ...extra: unknown[]): this {
+    noMoreArgs('add_', extra, 2);
     return this.inPlace(op('add_', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha')));
   }
-  sub_(other: TensorLike, alpha: number = 1): this {
+  sub_(other: TensorLike, alpha: number = 1, ...extra: unknown[]): this {
+    noMoreArgs('sub_', extra, 2);
     return this.inPlace(op('sub_', this, checkTensorLike(other, 'other'), checkNumber(alpha, 'alpha')));
   }
-  mul_(other: TensorLike): this {
+  mul_(other: TensorLike, ...extra: unknown[]): this {
+    noMoreArgs('mul_', extra, 1);
     return this.inPlace(op('mul_', this, checkTensorLike(other, 'other')));
   }
-  div_(other: TensorLike): this {
-    return this.inPlace(op('div_', this, checkTensorLike(other, 'other')));
+  div_(other: TensorLike, opts?: DivOptions, ...extra: unknown[]): this {
+    noMoreArgs('div_', extra, 2);
+    return this.inPlace(op('div_', this, checkTensorLike(other, 'other'), roundingMode(opts, 'div_')));
   }
   zero_(): this {
     return this.inPlace(op('zero_', this));

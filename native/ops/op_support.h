@@ -2,6 +2,7 @@
 // with its schema, and the helpers that the table's C++ expressions call.
 #pragma once
 #include <ATen/core/Reduction.h>
+#include "integer_division.h"
 #include "losses.h"
 #include "nn_utils.h"
 #include "structures/structures.h"

@@ -64,8 +64,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("sub", "self", "other", "alpha"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); at::Scalar alpha = a.scalar(2, 1); return self.sub(other, alpha); });
   // mul(Tensor self, Operand other)
   GT_OP(x, ("mul", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.mul(other); });
-  // div(Tensor self, Operand other)
-  GT_OP(x, ("div", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.div(other); });
+  // div(Tensor self, Operand other, str roundingMode="")
+  GT_OP(x, ("div", "self", "other", "roundingMode"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); std::string roundingMode = a.str(2, ""); return integerSafeDivision(self, other, "div", roundingMode, false); });
   // pow(Tensor self, Operand exponent)
   GT_OP(x, ("pow", "self", "exponent"), { at::Tensor self = a.tensor(0); at::Tensor exponent = a.operand(1); return isNumber(exponent) ? self.pow(exponent.item()) : self.pow(exponent); });
   // rsub(Tensor self, Operand other)
@@ -76,8 +76,8 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   GT_OP(x, ("sub_", "self", "other", "alpha"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); at::Scalar alpha = a.scalar(2, 1); return self.sub_(other, alpha); });
   // mul_(Tensor self, Operand other)
   GT_OP(x, ("mul_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.mul_(other); });
-  // div_(Tensor self, Operand other)
-  GT_OP(x, ("div_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.div_(other); });
+  // div_(Tensor self, Operand other, str roundingMode="")
+  GT_OP(x, ("div_", "self", "other", "roundingMode"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); std::string roundingMode = a.str(2, ""); return integerSafeDivision(self, other, "div", roundingMode, true); });
   // neg(Tensor self)
   GT_OP(x, ("neg", "self"), { at::Tensor self = a.tensor(0); return self.neg(); });
   // matmul(Tensor self, Tensor other)
@@ -319,13 +319,13 @@ void initOpTable(Napi::Env env, Napi::Object x) {
   // atan2_(Tensor self, Tensor other)
   GT_OP(x, ("atan2_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.tensor(1); return self.atan2_(other); });
   // fmod(Tensor self, Operand other)
-  GT_OP(x, ("fmod", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::fmod(self, other); });
+  GT_OP(x, ("fmod", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return integerSafeDivision(self, other, "fmod", "", false); });
   // fmod_(Tensor self, Operand other)
-  GT_OP(x, ("fmod_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.fmod_(other); });
+  GT_OP(x, ("fmod_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return integerSafeDivision(self, other, "fmod", "", true); });
   // remainder(Tensor self, Operand other)
-  GT_OP(x, ("remainder", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return at::remainder(self, other); });
+  GT_OP(x, ("remainder", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return integerSafeDivision(self, other, "remainder", "", false); });
   // remainder_(Tensor self, Operand other)
-  GT_OP(x, ("remainder_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return self.remainder_(other); });
+  GT_OP(x, ("remainder_", "self", "other"), { at::Tensor self = a.tensor(0); at::Tensor other = a.operand(1); return integerSafeDivision(self, other, "remainder", "", true); });
   // lerp(Tensor self, Tensor end, Operand weight)
   GT_OP(x, ("lerp", "self", "end", "weight"), { at::Tensor self = a.tensor(0); at::Tensor end = a.tensor(1); at::Tensor weight = a.operand(2); return isNumber(weight) ? at::lerp(self, end, weight.item()) : at::lerp(self, end, weight); });
   // lerp_(Tensor self, Tensor end, Operand weight)
