@@ -19,10 +19,13 @@ export function checkNumber(v: unknown, name: string, opts: { finite?: boolean; 
 // The smallest normal number of each floating dtype: a temperature below it is 0 or subnormal once
 // cast to the tensor's dtype, and logits / tau become infinities, then NaN.
 const MIN_NORMAL: Readonly<Record<string, number>> = { float64: 2 ** -1022, float32: 2 ** -126, bfloat16: 2 ** -126, float16: 2 ** -14 };
+// The largest finite number of each: above it tau is infinite in the tensor, and -inf logits / tau NaN.
+const MAX_FINITE: Readonly<Record<string, number>> = { float64: Number.MAX_VALUE, float32: 3.4028234663852886e38, bfloat16: 3.3895313892515355e38, float16: 65504 };
 
 /**
  * A temperature: a finite number > 0 (NaN, 0, negatives and infinities are RangeErrors) and, given the
- * dtype it will divide, no smaller than that dtype's smallest normal number (where PyTorch gives NaN).
+ * dtype it will divide, between that dtype's smallest normal and largest finite numbers (outside, the
+ * tensor holds 0, a subnormal or infinity, and PyTorch gives NaN).
  */
 export function checkTau(tau: unknown, dtype?: string, name = 'tau'): number {
   if (typeof tau !== 'number') throw new TypeError(`${name} must be a number, got ${describe(tau)}`);
@@ -32,6 +35,8 @@ export function checkTau(tau: unknown, dtype?: string, name = 'tau'): number {
   const least = dtype === undefined ? undefined : MIN_NORMAL[dtype];
   if (least !== undefined && tau < least)
     throw new RangeError(`${name} ${tau} is below the smallest normal ${dtype} (${least}): it would be 0 or subnormal in the ${dtype} tensor and the result NaN`);
+  const most = dtype === undefined ? undefined : MAX_FINITE[dtype];
+  if (most !== undefined && tau > most) throw new RangeError(`${name} ${tau} is above the largest finite ${dtype} (${most}): it would be infinite in the ${dtype} tensor`);
   return tau;
 }
 

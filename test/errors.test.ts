@@ -118,6 +118,13 @@ describe('specific messages', () => {
       expect(torch.subsets.relaxedTopK(t, { k: 1, tau: 2 ** -126 }).isnan().any().item()).toBe(false);
       expect(() => torch.estimators.st(t, { tau: 1e-5 }).dispose()).not.toThrow();
       expect(() => torch.estimators.st(t.to('float16'), { tau: 1e-5 })).toThrow(/smallest normal float16/);
+      // ...and one that is infinite in it (-inf logits / inf is NaN).
+      expect(() => torch.gumbelSoftmax(t, { tau: 1e39 })).toThrow(/tau 1e\+39 is above the largest finite float32/);
+      expect(() => torch.gumbelSoftmax(t.to('float16'), { tau: 7e4 })).toThrow(/largest finite float16/);
+      // The distributions divide by their temperature themselves: checked against their logits' dtype.
+      expect(() => new torch.distributions.ExpRelaxedCategorical(1e-40, { logits: t })).toThrow(/temperature 1e-40 is below the smallest normal float32/);
+      expect(() => new torch.distributions.RelaxedBernoulli(1e-40, { logits: t })).toThrow(RangeError);
+      expect(new torch.distributions.ExpRelaxedCategorical(1e-40, { logits: t.double() }).rsample().isnan().any().item()).toBe(false);
       expect(() => torch.gumbelSoftmax(torch.ones([2], { dtype: 'int64' }))).toThrow(/floating-point/);
       expect(() => torch.gumbelSoftmax(t, { dim: 2 })).toThrow(RangeError);
       expect(torch.gumbelSoftmax(torch.zeros([0, 3])).shape).toEqual([0, 3]); // an empty batch, as PyTorch

@@ -53,7 +53,7 @@ export class RelaxedBernoulli extends BinaryBase {
   readonly temperature: number;
   constructor(temperature: number, params: ProbsOrLogits) {
     super(params, 'RelaxedBernoulli');
-    this.temperature = checkTau(temperature);
+    this.temperature = checkTau(temperature, this.logits.dtype, 'temperature');
   }
   override rsample(sampleShape: number[] = [], opts: RelaxedBernoulliSampleOptions = {}): Tensor {
     return relaxedBernoulli(this.logits.expand(...this.extendedShape(sampleShape)), { tau: this.temperature, noise: opts.noise });

@@ -15,7 +15,7 @@ abstract class RelaxedCategoricalBase extends CategoricalFamily {
   readonly temperature: number;
   constructor(temperature: number, params: ProbsOrLogits, who: string) {
     super(params, who);
-    this.temperature = checkTau(temperature);
+    this.temperature = checkTau(temperature, this.logits.dtype, 'temperature');
   }
   protected expandedLogits(sampleShape: number[] | undefined): Tensor {
     return this.logits.expand(...this.extendedShape(sampleShape));
