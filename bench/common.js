@@ -55,14 +55,15 @@ function python() {
 }
 
 /**
- * The environment for a reference program (PyTorch): this one's, plus `extra`, without the OpenMP
- * wait settings gumbel-torch put there when this process loaded it (a child inherits them, and
- * PyTorch must run with its own defaults unless the user chose them).
+ * The environment for a reference program (PyTorch, the LibTorch C++ loop): this one's, plus `extra`,
+ * without the OpenMP wait settings gumbel-torch put there (in this process or a parent, as its marker
+ * GUMBEL_TORCH_OPENMP_WAIT=default says): the reference runs with its own defaults unless the user chose.
  */
 function referenceEnv(extra = {}) {
   const env = { ...process.env, ...extra };
-  const native = require.cache[path.join(root, 'dist', 'native.js')];
-  for (const k of native ? native.exports.openmpWaitSetByLibrary : []) if (!(k in extra)) delete env[k];
+  if (process.env.GUMBEL_TORCH_OPENMP_WAIT === 'default') {
+    for (const k of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'GUMBEL_TORCH_OPENMP_WAIT']) if (!(k in extra)) delete env[k];
+  }
   return env;
 }
 

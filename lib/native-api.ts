@@ -114,6 +114,8 @@ export interface NativeBuildInfo {
   builtWithCuda: boolean;
   config: string;
   parallel: string;
+  /** The OpenMP wait variables in the process environment when the addon first loaded (null: unset). */
+  openmpWaitAtLoad: { OMP_WAIT_POLICY: string | null; GOMP_SPINCOUNT: string | null; GUMBEL_TORCH_OPENMP_WAIT: string | null };
 }
 
 /** Every function the addon exports: the op table's (derived from lib/op-table.ts) and the others. */

@@ -47,15 +47,18 @@ export function explainLoadError(err: Error, file: string): string {
  * PASSIVE stays for OpenMP runtimes that do not read it. Both are read when the runtime loads.
  */
 export const OPENMP_WAIT_DEFAULTS: Readonly<Record<string, string>> = { OMP_WAIT_POLICY: 'PASSIVE', GOMP_SPINCOUNT: '2000' };
+/**
+ * Set beside them ('default'), so that whoever inherits the environment (a child process, a benchmark's
+ * PyTorch: bench/common.js referenceEnv) can tell gumbel-torch's settings from the user's.
+ */
+export const OPENMP_WAIT_MARKER = 'GUMBEL_TORCH_OPENMP_WAIT';
 
-/** @internal The variables of OPENMP_WAIT_DEFAULTS this process set (none where the user chose). */
-export const openmpWaitSetByLibrary: readonly string[] = applyOpenmpWaitDefaults();
-
-function applyOpenmpWaitDefaults(): string[] {
-  if (process.env.OMP_WAIT_POLICY !== undefined || process.env.GOMP_SPINCOUNT !== undefined) return [];
+function applyOpenmpWaitDefaults(): void {
+  if (process.env.OMP_WAIT_POLICY !== undefined || process.env.GOMP_SPINCOUNT !== undefined) return;
   for (const [k, v] of Object.entries(OPENMP_WAIT_DEFAULTS)) process.env[k] = v;
-  return Object.keys(OPENMP_WAIT_DEFAULTS);
+  process.env[OPENMP_WAIT_MARKER] = 'default';
 }
+applyOpenmpWaitDefaults();
 
 function load(): NativeBinding {
   const file = candidates.find((f) => fs.existsSync(f));

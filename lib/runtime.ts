@@ -1,8 +1,8 @@
 // Process-wide state: seeds, grad mode, CUDA, memory figures and diagnostics.
 import * as fs from 'node:fs';
 import { checkInt } from './check';
-import { callNative, openmpWaitSetByLibrary, torchInfoFile } from './native';
-import type { CudaDeviceMemory, CudaMemory, MemoryInfo } from './native-api';
+import { callNative, OPENMP_WAIT_MARKER, torchInfoFile } from './native';
+import type { CudaDeviceMemory, CudaMemory, MemoryInfo, NativeBuildInfo } from './native-api';
 import { checkDevice, checkTensor, type Device, fromHandle, type Tensor } from './tensor';
 
 
@@ -92,10 +92,13 @@ export interface Diagnostics {
   addonPath: string;
 }
 
-function describeOpenmpWait(): string {
-  const set = ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT'].filter((k) => process.env[k] !== undefined).map((k) => `${k}=${process.env[k]}`);
-  if (set.length === 0) return "the OpenMP runtime's default";
-  return `${set.join(' ')} (${openmpWaitSetByLibrary.length > 0 ? "gumbel-torch's default" : 'from the environment'})`;
+/** What the OpenMP runtime read when LibTorch loaded (the addon's record), not process.env now. */
+function describeOpenmpWait(atLoad: NativeBuildInfo['openmpWaitAtLoad']): string {
+  const set = (['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT'] as const).filter((k) => atLoad[k] !== null).map((k) => `${k}=${atLoad[k]}`);
+  if (set.length > 0) return `${set.join(' ')} (${atLoad.GUMBEL_TORCH_OPENMP_WAIT === 'default' ? "gumbel-torch's default" : 'from the environment'})`;
+  // Set in a worker thread's private process.env only: LibTorch loaded first there and never saw them.
+  const unseen = process.env[OPENMP_WAIT_MARKER] === 'default';
+  return `the OpenMP runtime's default${unseen ? " (gumbel-torch's settings did not reach it: LibTorch was first loaded in a worker thread, whose process.env is its own; load gumbel-torch in the main thread first, or set OMP_WAIT_POLICY / GOMP_SPINCOUNT before starting Node)" : ''}`;
 }
 
 /** What the addon was built against and what it runs with (LibTorch, CUDA, BLAS, threads). */
@@ -121,7 +124,7 @@ export function diagnostics(): Diagnostics {
     cudaDeviceCount: cuda.deviceCount(),
     blas,
     numThreads: getNumThreads(),
-    openmpWait: describeOpenmpWait(),
+    openmpWait: describeOpenmpWait(b.openmpWaitAtLoad),
     addonPath: torchInfoFile() ?? '',
   };
 }

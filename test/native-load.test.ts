@@ -22,16 +22,16 @@ test('another Node.js says to rebuild', () => {
 
 describe("OpenMP's wait between parallel regions", () => {
   const dist = path.join(__dirname, '..', 'dist');
-  /** A fresh process with `env` (the two variables removed first), loading the library and reporting. */
-  function probe(env: Record<string, string>): { env: Record<string, string | null>; openmpWait: string } {
+  const REPORT = `const e = (k) => process.env[k] ?? null;
+    const report = (t) => JSON.stringify({ env: { OMP_WAIT_POLICY: e('OMP_WAIT_POLICY'), GOMP_SPINCOUNT: e('GOMP_SPINCOUNT') }, openmpWait: t.diagnostics().openmpWait });`;
+  type Report = { env: Record<string, string | null>; openmpWait: string };
+  /** A fresh process with `env` (the variables removed first) running `script` (REPORT in scope); its last line. */
+  function probe(env: Record<string, string>, script = `console.log(report(require(${JSON.stringify(dist)})));`): Report {
     const base = { ...process.env };
-    delete base.OMP_WAIT_POLICY;
-    delete base.GOMP_SPINCOUNT;
-    const script = `const t = require(${JSON.stringify(dist)}); const e = (k) => process.env[k] ?? null;
-      console.log(JSON.stringify({ env: { OMP_WAIT_POLICY: e('OMP_WAIT_POLICY'), GOMP_SPINCOUNT: e('GOMP_SPINCOUNT') }, openmpWait: t.diagnostics().openmpWait }));`;
-    const r = spawnSync(process.execPath, ['-e', script], { env: { ...base, ...env }, encoding: 'utf8' });
+    for (const k of ['OMP_WAIT_POLICY', 'GOMP_SPINCOUNT', 'GUMBEL_TORCH_OPENMP_WAIT']) delete base[k];
+    const r = spawnSync(process.execPath, ['-e', REPORT + script], { env: { ...base, ...env }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
-    return JSON.parse(r.stdout) as { env: Record<string, string | null>; openmpWait: string };
+    return JSON.parse(r.stdout.trim().split('\n').pop()!) as Report;
   }
 
   test('unset: a short spin, then sleep (GOMP_SPINCOUNT for libgomp, PASSIVE for the others), reported as the default', () => {
@@ -43,5 +43,22 @@ describe("OpenMP's wait between parallel regions", () => {
   test("the user's choice, either variable, is kept as it is", () => {
     expect(probe({ OMP_WAIT_POLICY: 'ACTIVE' })).toEqual({ env: { OMP_WAIT_POLICY: 'ACTIVE', GOMP_SPINCOUNT: null }, openmpWait: 'OMP_WAIT_POLICY=ACTIVE (from the environment)' });
     expect(probe({ GOMP_SPINCOUNT: '0' })).toEqual({ env: { OMP_WAIT_POLICY: null, GOMP_SPINCOUNT: '0' }, openmpWait: 'GOMP_SPINCOUNT=0 (from the environment)' });
+  });
+
+  test('diagnostics say what the OpenMP runtime read at load, not what process.env says later; children inherit the default as the default', () => {
+    const later = probe({}, `const t = require(${JSON.stringify(dist)}); process.env.OMP_WAIT_POLICY = 'ACTIVE'; delete process.env.GOMP_SPINCOUNT; console.log(report(t));`);
+    expect(later.openmpWait).toBe("OMP_WAIT_POLICY=PASSIVE GOMP_SPINCOUNT=2000 (gumbel-torch's default)");
+    const child = probe({}, `require(${JSON.stringify(dist)}); const out = require('node:child_process').execFileSync(process.execPath, ['-e', ${JSON.stringify(REPORT)} + 'console.log(report(require(' + JSON.stringify(${JSON.stringify(dist)}) + ')))'], { encoding: 'utf8' }); console.log(out.trim());`);
+    expect(child.openmpWait).toBe("OMP_WAIT_POLICY=PASSIVE GOMP_SPINCOUNT=2000 (gumbel-torch's default)");
+  });
+
+  test("loaded first in a worker thread, the settings cannot reach LibTorch (the worker's process.env is its own): diagnostics say so", () => {
+    const r = probe(
+      {},
+      `const { Worker } = require('node:worker_threads');
+      const w = new Worker(${JSON.stringify(REPORT)} + "require('node:worker_threads').parentPort.postMessage(report(require(" + JSON.stringify(${JSON.stringify(dist)}) + ')))', { eval: true });
+      w.on('message', (m) => { console.log(m); w.terminate(); });`,
+    );
+    expect(r.openmpWait).toMatch(/^the OpenMP runtime's default \(gumbel-torch's settings did not reach it: LibTorch was first loaded in a worker thread/);
   });
 });

@@ -6,8 +6,26 @@
 #include "tensor.h"
 
 namespace gt {
+namespace {
+
+// The OpenMP wait settings in the process environment when the addon first loaded, which is when
+// libgomp (loaded with LibTorch, just before) read them. A worker thread's process.env is its own
+// copy, so what lib/native.ts set there may never have reached libgomp: this is the truth.
+struct OpenmpWaitAtLoad {
+  std::string policy, spinCount, setBy;
+};
+const OpenmpWaitAtLoad& openmpWaitAtLoad() {
+  static const OpenmpWaitAtLoad seen = [] {
+    auto get = [](const char* name) { const char* v = std::getenv(name); return std::string(v ? v : "\x01"); };
+    return OpenmpWaitAtLoad{get("OMP_WAIT_POLICY"), get("GOMP_SPINCOUNT"), get("GUMBEL_TORCH_OPENMP_WAIT")};
+  }();
+  return seen;
+}
+
+}  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  openmpWaitAtLoad();
   initAllocator(env, exports);
   initWarnings(env);
   handles::init(env, exports);
@@ -47,6 +65,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #endif
     o.Set("config", at::show_config());
     o.Set("parallel", at::get_parallel_info());
+    // Unset variables read as null.
+    const OpenmpWaitAtLoad& w = openmpWaitAtLoad();
+    auto orNull = [&](const std::string& v) { return v == "\x01" ? a.env().Null() : Napi::String::New(a.env(), v); };
+    auto wait = Napi::Object::New(a.env());
+    wait.Set("OMP_WAIT_POLICY", orNull(w.policy));
+    wait.Set("GOMP_SPINCOUNT", orNull(w.spinCount));
+    wait.Set("GUMBEL_TORCH_OPENMP_WAIT", orNull(w.setBy));
+    o.Set("openmpWaitAtLoad", wait);
     return Napi::Value(o);
   });
   return exports;
