@@ -4,6 +4,8 @@ export function isInt(v: unknown): v is number {
 }
 
 export function checkInt(v: unknown, name: string, min = -Infinity, max = Infinity): number {
+  // Past 2^53 a JS number no longer holds every integer: refused, and said so (it is an integer).
+  if (typeof v === 'number' && Number.isInteger(v) && !Number.isSafeInteger(v)) throw new RangeError(`${name} must be within +-(2^53 - 1), where a JS number holds every integer exactly; got ${v}`);
   if (!isInt(v)) throw new TypeError(`${name} must be an integer, got ${describe(v)}`);
   if (v < min || v > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${v}`);
   return v;

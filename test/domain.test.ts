@@ -61,6 +61,11 @@ describe('integer dtypes refuse values they cannot hold, as PyTorch does', () =>
       expect(one.add(2 ** 63).dtype).toBe('float32');
       expect(tensor([1]).mul(1e20).item()).toBe(Math.fround(1e20));
     }));
+  test('an integer argument past 2^53 is a RangeError that says why (it is an integer: not "must be an integer")', () => {
+    expect(() => torch.randint(0, 2 ** 60, [3])).toThrow(/high must be within \+-\(2\^53 - 1\)/);
+    expect(() => torch.manualSeed(2 ** 60)).toThrow(RangeError);
+    expect(() => torch.zeros([2 ** 53])).toThrow(RangeError);
+  });
 });
 
 describe('densities refuse values outside their support', () => {
